@@ -1,0 +1,41 @@
+"""Writing the audit log. Every service calls ``audit_log`` inside its own transaction."""
+
+import json
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+
+from laurel.audit.models import LogEntry
+from laurel.core.identity import personal_fields_mask
+
+
+def audit_log(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    unit=None,
+    data: dict | None = None,
+    ip_address: str | None = None,
+) -> LogEntry:
+    """Append one entry. Personal fields (mobile, id_card, ...) in ``data`` are masked.
+
+    Must run inside the caller's ``transaction.atomic`` so the entry and the change it
+    records commit or roll back together.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"audit_log({action!r}) called outside a transaction")
+    safe_data = json.loads(json.dumps(personal_fields_mask(data or {}), cls=DjangoJSONEncoder))
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return LogEntry.objects.create(
+        actor=actor if authenticated else None,
+        actor_repr=str(actor) if authenticated else "",
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        unit=unit,
+        data=safe_data,
+        ip_address=ip_address,
+    )

@@ -1,0 +1,48 @@
+"""Writes: inbox notifications and outgoing messages (delivered after the commit)."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from laurel.audit.services import audit_log
+from laurel.notifications.models import Notification, OutgoingMessage
+
+
+def message_send(*, channel: str, to: str, subject: str, body: str) -> OutgoingMessage:
+    """Queue an SMS or e-mail. Delivery happens only if the caller's transaction commits."""
+    from laurel.notifications.tasks import message_deliver
+
+    message = OutgoingMessage.objects.create(channel=channel, to=to, subject=subject, body=body)
+    transaction.on_commit(lambda: message_deliver.delay(message.pk))
+    return message
+
+
+@transaction.atomic
+def notification_send(
+    *, recipient, title: str, body: str = "", link: str = "", sms: bool = False
+) -> Notification:
+    """Put a message in a user's inbox, and by SMS (or e-mail) too when asked."""
+    notification = Notification.objects.create(
+        recipient=recipient, title=title, body=body, link=link
+    )
+    if sms and recipient.mobile:
+        message_send(channel="sms", to=recipient.mobile, subject="", body=f"{title} {body}")
+    elif sms and recipient.email:
+        message_send(channel="email", to=recipient.email, subject=title, body=body)
+    return notification
+
+
+@transaction.atomic
+def notifications_mark_read(*, recipient, notification_ids: list[int] | None = None) -> int:
+    """Mark some (or all) of one user's unread notifications read; returns how many."""
+    unread = Notification.objects.filter(recipient=recipient, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    count = unread.update(read_at=timezone.now())
+    if count:
+        audit_log(
+            actor=recipient,
+            action="notifications.read",
+            obj=recipient,
+            data={"count": count, "ids": notification_ids},
+        )
+    return count

@@ -1,0 +1,25 @@
+"""Every user's inbox."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from laurel.notifications import policy, services
+from laurel.web.access import allowed_if, signed_in
+
+
+@allowed_if(signed_in)
+def inbox(request):
+    page = Paginator(policy.inbox_of(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "notifications/inbox.html", {"page": page})
+
+
+@require_POST
+@allowed_if(signed_in)
+def mark_read(request):
+    ids = [int(pk) for pk in request.POST.getlist("id") if pk.isdigit()] or None
+    services.notifications_mark_read(recipient=request.user, notification_ids=ids)
+    if request.htmx and ids:
+        notification = policy.inbox_of(request.user).get(pk=ids[0])
+        return render(request, "notifications/_notification.html", {"n": notification})
+    return redirect("notifications:inbox")

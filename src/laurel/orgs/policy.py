@@ -1,0 +1,16 @@
+"""Which units a user sees: federation admins all, unit admins their own subtree."""
+
+from laurel.accounts.policy import Access, may_use_console
+from laurel.orgs.models import Unit
+
+
+def may_view_units(access: Access) -> bool:
+    return may_use_console(access)
+
+
+def units_visible(access: Access):
+    if access.is_federation_admin:
+        return Unit.objects.all()
+    if not access.is_unit_admin:
+        return Unit.objects.none()
+    return Unit.objects.filter(access.subtree_filter("path"))

@@ -1,0 +1,248 @@
+"""Settings, twelve-factor: everything that differs between installs comes from ``LAUREL_*``.
+
+| variable | default | meaning |
+|---|---|---|
+| LAUREL_DATABASE_URL | sqlite:///<repo>/var/laurel.sqlite3 | any URL dj-database-url reads |
+| LAUREL_REDIS_URL | unset | set: Redis cache and Celery broker; unset: local memory, inline tasks |
+| LAUREL_SECRET_KEY | required unless debug | Django's SECRET_KEY |
+| LAUREL_DEBUG | false | development mode |
+| LAUREL_ALLOWED_HOSTS | localhost,127.0.0.1 | comma-separated |
+| LAUREL_MEDIA_ROOT | <repo>/var/media | uploaded files |
+| LAUREL_TIME_ZONE | Asia/Shanghai | display time zone (UTC is stored) |
+| LAUREL_HTTPS | true unless debug | cookies secure, HSTS, redirect to https |
+| LAUREL_SESSION_IDLE_MINUTES | 30 | a session ends after this long without a request |
+| LAUREL_MESSAGE_BACKEND | console | dotted path of the SMS/e-mail backend |
+| LAUREL_PASSWORD_MIN_LENGTH | 8 | staff and judge passwords (等保 2.0 level 2) |
+| LAUREL_PASSWORD_MIN_CLASSES | 3 | of upper, lower, digit, symbol |
+| LAUREL_LOGIN_FAILURE_LIMIT | 5 | failed log-ins before the account locks |
+| LAUREL_LOGIN_LOCKOUT_MINUTES | 15 | how long it stays locked |
+"""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# The checkout's root (src/laurel/../..); var/ beside it holds the SQLite file and media.
+REPO_DIR = PACKAGE_DIR.parent.parent
+VAR_DIR = Path(os.environ.get("LAUREL_VAR_DIR", REPO_DIR / "var"))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r} is not a boolean (use true or false).")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("LAUREL_DEBUG", False)
+SECRET_KEY = os.environ.get("LAUREL_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "Set LAUREL_SECRET_KEY (a long random string), or LAUREL_DEBUG=true for development."
+        )
+    SECRET_KEY = "laurel-development-only-not-secret"  # noqa: S105 - only ever used with DEBUG on
+ALLOWED_HOSTS = env_list("LAUREL_ALLOWED_HOSTS", "localhost,127.0.0.1")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "axes",
+    "laurel.web",
+    "laurel.audit",
+    "laurel.orgs",
+    "laurel.accounts",
+    "laurel.notifications",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "laurel.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "laurel.urls"
+WSGI_APPLICATION = "laurel.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "laurel.web.context_processors.shell",
+            ],
+        },
+    },
+]
+
+# --- database ---------------------------------------------------------------------------
+DATABASE_URL = os.environ.get("LAUREL_DATABASE_URL", "")
+if not DATABASE_URL:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASE_URL = f"sqlite:///{VAR_DIR / 'laurel.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # Writers take the lock when the transaction starts, so two writers never deadlock
+        # upgrading read locks; WAL lets readers go on while one writes.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- cache and background work ----------------------------------------------------------
+REDIS_URL = os.environ.get("LAUREL_REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "laurel",
+        }
+    }
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_TASK_ALWAYS_EAGER = False
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # No broker: tasks run inline, in the request that queued them (after its commit).
+    CELERY_BROKER_URL = "memory://"
+    CELERY_TASK_ALWAYS_EAGER = True
+    CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# --- accounts -------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # Axes first: it refuses a locked-out account before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "laurel.accounts.backends.UsernameOrMobileBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "laurel.accounts.validators.PasswordPolicyValidator",
+        "OPTIONS": {
+            "staff_min_length": env_int("LAUREL_PASSWORD_MIN_LENGTH", 8),
+            "staff_min_classes": env_int("LAUREL_PASSWORD_MIN_CLASSES", 3),
+            "member_min_length": 8,
+            "member_min_classes": 2,
+        },
+    },
+]
+SESSION_COOKIE_AGE = env_int("LAUREL_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True  # each request pushes expiry on: the timeout is an idle one
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+INVITATION_VALID_DAYS = 7
+PASSWORD_RESET_CODE_MINUTES = 15
+PASSWORD_RESET_MAX_TRIES = 5
+
+AXES_FAILURE_LIMIT = env_int("LAUREL_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LAUREL_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "laurel.accounts.backends.login_identity"
+AXES_LOCKOUT_CALLABLE = "laurel.accounts.views.public.locked_out"
+AXES_VERBOSE = False
+SILENCED_SYSTEM_CHECKS = [
+    # Lockout is per account on purpose: union offices share one NAT address, so locking an
+    # IP would lock a whole office out. Per-IP limits come from django-ratelimit on the views.
+    "axes.W006",
+]
+
+RATELIMIT_VIEW = "laurel.web.views.public.rate_limited"
+
+MESSAGE_BACKEND = os.environ.get(
+    "LAUREL_MESSAGE_BACKEND", "laurel.notifications.backends.ConsoleBackend"
+)
+
+# --- language and time ----------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = os.environ.get("LAUREL_TIME_ZONE", "Asia/Shanghai")
+
+# --- files --------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("LAUREL_MEDIA_ROOT", VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# --- security -----------------------------------------------------------------------------
+HTTPS = env_bool("LAUREL_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+# Behind a reverse proxy that terminates TLS and says so in X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"laurel": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+}

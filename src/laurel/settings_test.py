@@ -1,0 +1,18 @@
+"""Settings for the test suite: the real settings with a fast hasher and test defaults."""
+
+import os
+import tempfile
+
+os.environ.setdefault("LAUREL_DEBUG", "false")
+os.environ.setdefault("LAUREL_SECRET_KEY", "test-only-secret-key-not-for-production-0123456789")
+os.environ.setdefault("LAUREL_HTTPS", "false")
+os.environ.setdefault("LAUREL_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
+os.environ.setdefault("LAUREL_MEDIA_ROOT", tempfile.mkdtemp(prefix="laurel-test-media-"))
+
+from laurel.settings import *  # noqa: E402,F403 - the test settings are the real ones plus this
+from laurel.settings import STORAGES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
+STORAGES = {**STORAGES, "staticfiles": {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}}
