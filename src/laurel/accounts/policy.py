@@ -136,3 +136,10 @@ def sees_personal_data_of(access: Access, user: User) -> bool:
         return True
     unit_paths = [g.unit.path for g in user.grants.all() if g.unit_id]
     return any(access.sees_personal_data_in(path) for path in unit_paths)
+
+
+def mobile_shown_to(access: Access, user: User) -> str:
+    """The mobile as this viewer may see it: whole, or masked as 138****1234."""
+    if not user.mobile:
+        return ""
+    return user.mobile if sees_personal_data_of(access, user) else user.mobile_masked

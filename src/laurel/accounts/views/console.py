@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,26 +15,20 @@ from laurel.accounts.forms import (
     MemberLoginForm,
     RoleGrantForm,
 )
-from laurel.accounts.models import Role, RoleGrant
+from laurel.accounts.models import Role
 from laurel.orgs.policy import units_visible
 from laurel.web.access import allowed_if
 
 
 def _user_rows(access, users):
     """Users with their grants, and the mobile masked unless this viewer may see it."""
-    rows = []
-    for user in users:
-        full = policy.sees_personal_data_of(access, user)
-        rows.append({"user": user, "mobile": user.mobile if full else user.mobile_masked})
-    return rows
+    return [{"user": user, "mobile": policy.mobile_shown_to(access, user)} for user in users]
 
 
 @allowed_if(policy.may_manage_users)
 def user_list(request):
     access = request.user.access
-    users = policy.users_visible(access).prefetch_related(
-        Prefetch("grants", queryset=RoleGrant.objects.select_related("unit"))
-    )
+    users = policy.users_visible(access).prefetch_related("grants__unit")
     query = request.GET.get("q", "").strip()
     if query:
         users = users.filter(
@@ -62,7 +56,7 @@ def user_detail(request, pk: int):
     grants = user.grants.select_related("unit")
     context = {
         "subject": user,
-        "mobile": user.mobile if policy.sees_personal_data_of(access, user) else user.mobile_masked,
+        "mobile": policy.mobile_shown_to(access, user),
         "grants": grants,
         "may_manage_roles": policy.may_manage_roles(access),
         "grant_form": RoleGrantForm(units=units_visible(access)),

@@ -1,0 +1,72 @@
+"""The password policy and who sees personal data."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from laurel.accounts.models import Role
+from laurel.accounts.services import password_change, role_grant
+
+
+@pytest.mark.parametrize(
+    ("role", "password", "ok"),
+    [
+        ("judge", "Kestrel-42", True),
+        ("judge", "kestrelwing42", False),  # two classes: not enough for staff
+        ("federation_admin", "Ab1!", False),  # too short
+        ("member", "kestrelwing42", True),  # members need two classes
+        ("member", "kestrelwing", False),
+    ],
+)
+def test_password_policy_depends_on_role(role, password, ok, make_user, world):
+    unit = world.grassroots if role == "member" else None
+    user = make_user(role, unit)
+    if ok:
+        password_change(user=user, new_password=password)
+        user.refresh_from_db()
+        assert user.check_password(password)
+    else:
+        with pytest.raises(ValidationError):
+            password_change(user=user, new_password=password)
+
+
+def test_password_policy_is_configurable(make_user, settings):
+    settings.AUTH_PASSWORD_VALIDATORS = [
+        {
+            "NAME": "laurel.accounts.validators.PasswordPolicyValidator",
+            "OPTIONS": {"staff_min_length": 12, "staff_min_classes": 4},
+        }
+    ]
+    judge = make_user("judge")
+    with pytest.raises(ValidationError):
+        password_change(user=judge, new_password="Kestrel-42!")
+    password_change(user=judge, new_password="Kestrel-42!xyz")
+
+
+def test_mobiles_are_masked_unless_the_viewer_may_see_them(users, client_as, world):
+    member = users["member"]
+    url = reverse("accounts:user_detail", args=[member.pk])
+    page = client_as("unit_admin").get(url).content.decode()
+    assert "139****0001" in page and "13900000001" not in page
+    list_page = client_as("federation_admin").get(reverse("accounts:user_list")).content.decode()
+    assert "139****0001" in list_page and "13900000001" not in list_page
+
+    # the personal-data permission, scoped to the district, shows it whole
+    role_grant(
+        acting_user=None, user=users["unit_admin"], role=Role.PERSONAL_DATA, unit=world.district
+    )
+    page = client_as("unit_admin").get(url).content.decode()
+    assert "13900000001" in page
+    # and the member sees their own
+    assert "13900000001" in client_as("member").get(reverse("accounts:account")).content.decode()
+
+
+def test_personal_data_scoped_to_one_district_does_not_reach_another(users, make_user, world):
+    admin = users["federation_admin"]
+    role_grant(acting_user=None, user=admin, role=Role.PERSONAL_DATA, unit=world.other_district)
+    from laurel.accounts.policy import access_for, mobile_shown_to
+
+    access = access_for(admin)
+    assert mobile_shown_to(access, users["member"]) == "139****0001"
+    other = make_user("member", world.other_grassroots, mobile="13700000002")
+    assert mobile_shown_to(access, other) == "13700000002"

@@ -1,0 +1,112 @@
+"""Shared fixtures: a small unit tree and one logged-in client per role."""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from laurel.accounts.models import Role
+from laurel.accounts.services import role_grant, user_create
+from laurel.orgs.services import unit_create
+
+SERVICE_MARKERS = {"postgres", "redis", "browser", "concurrency"}
+PASSWORD = "Test-pass-2026"
+
+
+def pytest_runtest_setup(item):
+    """In the services run a marked test whose service is missing fails; it never skips."""
+    markers = {mark.name for mark in item.iter_markers()} & SERVICE_MARKERS
+    if not markers:
+        return
+    if "postgres" in markers or "concurrency" in markers:
+        if connection.vendor != "postgresql":
+            pytest.fail(f"{item.nodeid} needs PostgreSQL: set LAUREL_DATABASE_URL to postgres://")
+    if "redis" in markers and not os.environ.get("LAUREL_REDIS_URL"):
+        pytest.fail(f"{item.nodeid} needs Redis: set LAUREL_REDIS_URL")
+    if "browser" in markers and not os.path.exists("/usr/bin/chromium"):
+        pytest.fail(f"{item.nodeid} needs Debian's chromium at /usr/bin/chromium")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@dataclass
+class World:
+    federation: object
+    district: object  # 永川区总工会
+    grassroots: object  # a grassroots union under the district
+    other_district: object  # 奉节县总工会: outside the district admin's subtree
+    other_grassroots: object
+
+
+@pytest.fixture
+def world(db) -> World:
+    federation = unit_create(acting_user=None, name="重庆市总工会", code="cq", kind="federation")
+    district = unit_create(
+        acting_user=None, name="永川区总工会", code="cq/yc", kind="district", parent=federation
+    )
+    grassroots = unit_create(
+        acting_user=None, name="机关工会", code="cq/yc/jg", kind="grassroots", parent=district
+    )
+    other = unit_create(
+        acting_user=None, name="奉节县总工会", code="cq/fj", kind="district", parent=federation
+    )
+    other_grassroots = unit_create(
+        acting_user=None, name="机关工会", code="cq/fj/jg", kind="grassroots", parent=other
+    )
+    return World(federation, district, grassroots, other, other_grassroots)
+
+
+ROLES = ["anonymous", "member", "judge", "unit_admin", "federation_admin"]
+
+
+@pytest.fixture
+def make_user(db):
+    counter = iter(range(10_000))
+
+    def make(role: str | None, unit=None, *, mobile: str | None = None, **fields):
+        n = next(counter)
+        user = user_create(
+            acting_user=None,
+            username=fields.pop("username", f"{role or 'user'}{n}"),
+            password=fields.pop("password", PASSWORD),
+            mobile=mobile,
+            display_name=fields.pop("display_name", f"用户{n}"),
+            **fields,
+        )
+        if role:
+            role_grant(acting_user=None, user=user, role=Role(role), unit=unit)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def users(world, make_user) -> dict:
+    """One user per role; the unit admin administers 永川区 (not 奉节县)."""
+    return {
+        "member": make_user("member", world.grassroots, mobile="13900000001"),
+        "judge": make_user("judge", world.federation),
+        "unit_admin": make_user("unit_admin", world.district),
+        "federation_admin": make_user("federation_admin"),
+    }
+
+
+@pytest.fixture
+def client_as(users):
+    def login(role: str) -> Client:
+        client = Client()
+        if role != "anonymous":
+            client.force_login(users[role])
+        return client
+
+    return login

@@ -1,0 +1,163 @@
+"""Every console URL × every role: allowed → 200 (or a redirect after a POST), not allowed →
+403, anonymous → the log-in page, and another unit's object → 404 (never 403: no oracle).
+
+A console URL missing from ``CONSOLE_URLS`` fails ``test_every_console_url_is_covered``.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from laurel.accounts.services import invitation_create
+from laurel.audit.models import LogEntry
+from tests.conftest import ROLES
+
+STAFF = {"unit_admin", "federation_admin"}
+FEDERATION = {"federation_admin"}
+
+
+@dataclass
+class ConsoleUrl:
+    name: str
+    allowed: set[str]
+    method: str = "get"
+    # what kwargs to reverse with: (fixtures) -> dict, for an object inside the district
+    own: object = None
+    # the same URL for an object in the other district: a unit admin must get 404
+    foreign: object = None
+    data: dict = field(default_factory=dict)
+
+
+def _invitation(fx, unit):
+    return invitation_create(
+        acting_user=fx["users"]["federation_admin"], role="member", unit=unit, name="x"
+    ).invitation.pk
+
+
+def _entry(unit):
+    return LogEntry.objects.filter(unit=unit).first().pk
+
+
+CONSOLE_URLS = [
+    ConsoleUrl("web:console", STAFF),
+    ConsoleUrl("orgs:unit_list", STAFF),
+    ConsoleUrl(
+        "orgs:unit_detail",
+        STAFF,
+        own=lambda fx: {"pk": fx["world"].grassroots.pk},
+        foreign=lambda fx: {"pk": fx["world"].other_grassroots.pk},
+    ),
+    ConsoleUrl("accounts:user_list", STAFF),
+    ConsoleUrl("accounts:member_create", STAFF),
+    ConsoleUrl(
+        "accounts:user_detail",
+        STAFF,
+        own=lambda fx: {"pk": fx["users"]["member"].pk},
+        foreign=lambda fx: {"pk": fx["foreign_member"].pk},
+    ),
+    ConsoleUrl(
+        "accounts:role_grant",
+        FEDERATION,
+        method="post",
+        own=lambda fx: {"pk": fx["users"]["member"].pk},
+        data={"role": "member"},
+    ),
+    ConsoleUrl(
+        "accounts:role_revoke",
+        FEDERATION,
+        method="post",
+        own=lambda fx: {
+            "pk": fx["users"]["member"].pk,
+            "grant_pk": fx["users"]["member"].grants.get().pk,
+        },
+    ),
+    ConsoleUrl(
+        "accounts:user_set_active",
+        FEDERATION,
+        method="post",
+        own=lambda fx: {"pk": fx["users"]["member"].pk},
+        data={"active": "1"},
+    ),
+    ConsoleUrl("accounts:invitation_list", STAFF),
+    ConsoleUrl("accounts:invitation_codes", STAFF),
+    ConsoleUrl(
+        "accounts:invitation_revoke",
+        STAFF,
+        method="post",
+        own=lambda fx: {"pk": _invitation(fx, fx["world"].grassroots)},
+        foreign=lambda fx: {"pk": _invitation(fx, fx["world"].other_grassroots)},
+    ),
+    ConsoleUrl("audit:entry_list", STAFF),
+    ConsoleUrl(
+        "audit:entry_detail",
+        STAFF,
+        own=lambda fx: {"pk": _entry(fx["world"].grassroots)},
+        foreign=lambda fx: {"pk": _entry(fx["world"].other_grassroots)},
+    ),
+    ConsoleUrl("notifications:outbox", FEDERATION),
+]
+
+
+def console_url_names() -> set[str]:
+    names = set()
+
+    def walk(patterns, prefix, namespace):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                ns = pattern.namespace or namespace
+                walk(pattern.url_patterns, route, ns)
+            elif isinstance(pattern, URLPattern) and route.startswith("console/"):
+                names.add(f"{namespace}:{pattern.name}")
+
+    walk(get_resolver().url_patterns, "", None)
+    return names
+
+
+def test_every_console_url_is_covered():
+    assert console_url_names() == {url.name for url in CONSOLE_URLS}
+
+
+@pytest.fixture
+def fx(world, users, make_user):
+    return {
+        "world": world,
+        "users": users,
+        "foreign_member": make_user("member", world.other_grassroots),
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("console_url", CONSOLE_URLS, ids=lambda url: url.name)
+def test_console_url_by_role(console_url, role, fx, client_as):
+    kwargs = console_url.own(fx) if console_url.own else {}
+    url = reverse(console_url.name, kwargs=kwargs)
+    response = getattr(client_as(role), console_url.method)(url, console_url.data)
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+    elif role in console_url.allowed:
+        expected = 200 if console_url.method == "get" else 302
+        assert response.status_code == expected, response.content[:500]
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "console_url", [url for url in CONSOLE_URLS if url.foreign], ids=lambda url: url.name
+)
+def test_another_units_object_is_not_found_for_a_unit_admin(console_url, fx, client_as):
+    url = reverse(console_url.name, kwargs=console_url.foreign(fx))
+    response = getattr(client_as("unit_admin"), console_url.method)(url, console_url.data)
+    assert response.status_code == 404
+    # ... while the federation admin reaches the very same object
+    response = getattr(client_as("federation_admin"), console_url.method)(url, console_url.data)
+    assert response.status_code == (200 if console_url.method == "get" else 302)
+
+
+def test_member_and_judge_pages_need_a_login(client_as):
+    for name in ("accounts:account", "accounts:password_change", "notifications:inbox"):
+        assert client_as("anonymous").get(reverse(name)).status_code == 302
+        assert client_as("member").get(reverse(name)).status_code == 200
+        assert client_as("judge").get(reverse(name)).status_code == 200
