@@ -20,9 +20,8 @@ def pytest_runtest_setup(item):
     markers = {mark.name for mark in item.iter_markers()} & SERVICE_MARKERS
     if not markers:
         return
-    if "postgres" in markers or "concurrency" in markers:
-        if connection.vendor != "postgresql":
-            pytest.fail(f"{item.nodeid} needs PostgreSQL: set LAUREL_DATABASE_URL to postgres://")
+    if markers & {"postgres", "concurrency"} and connection.vendor != "postgresql":
+        pytest.fail(f"{item.nodeid} needs PostgreSQL: set LAUREL_DATABASE_URL to postgres://")
     if "redis" in markers and not os.environ.get("LAUREL_REDIS_URL"):
         pytest.fail(f"{item.nodeid} needs Redis: set LAUREL_REDIS_URL")
     if "browser" in markers and not os.path.exists("/usr/bin/chromium"):

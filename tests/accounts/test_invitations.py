@@ -40,7 +40,8 @@ def test_federation_admin_invites_a_judge_who_sets_a_password_once(users, client
     assert link.startswith("http://testserver/accounts/invite/")
     # the link was also sent by SMS (through the message backend) to the normalised mobile
     sms = OutgoingMessage.objects.get()
-    assert sms.channel == "sms" and sms.to == "13900000099"
+    assert sms.channel == "sms"
+    assert sms.to == "13900000099"
     assert link in sms.body
     # only a digest is stored: the link's secret is nowhere in the database
     secret = link.rstrip("/").rsplit("/", 1)[1]
@@ -53,7 +54,8 @@ def test_federation_admin_invites_a_judge_who_sets_a_password_once(users, client
     judge = User.objects.get(username="judge_wang")
     assert judge.check_password(GOOD)
     assert list(judge.grants.values_list("role", flat=True)) == [Role.JUDGE]
-    assert judge.access.is_judge and not judge.access.is_staff
+    assert judge.access.is_judge
+    assert not judge.access.is_staff
 
     # one-time: the same link now leads nowhere
     assert judge_client.get(link).status_code == 404
@@ -77,8 +79,14 @@ def test_an_expired_or_revoked_invitation_is_refused(users):
     revoked = services.invitation_create(acting_user=admin, role=Role.JUDGE)
     services.invitation_revoke(acting_user=admin, invitation=revoked.invitation)
     with time_machine.travel(timezone.now() + timedelta(days=8)):
-        assert Client().get(reverse("accounts:invitation_accept", args=[expired.secret])).status_code == 404
-    assert Client().get(reverse("accounts:invitation_accept", args=[revoked.secret])).status_code == 404
+        assert (
+            Client().get(reverse("accounts:invitation_accept", args=[expired.secret])).status_code
+            == 404
+        )
+    assert (
+        Client().get(reverse("accounts:invitation_accept", args=[revoked.secret])).status_code
+        == 404
+    )
 
 
 def test_accepting_twice_in_the_service_is_refused(users):
@@ -146,7 +154,8 @@ def test_unit_admin_creates_a_member_login_with_a_one_off_password(world, users,
     assert response.status_code == 200
     initial = response.context["initial_password"]
     liu = User.objects.get(username="liu")
-    assert liu.check_password(initial) and liu.must_change_password
+    assert liu.check_password(initial)
+    assert liu.must_change_password
     assert liu.grants.get().unit == world.grassroots
     # the one-off password is never written to the audit log
     assert initial not in str(list(LogEntry.objects.values_list("data", flat=True)))

@@ -19,10 +19,15 @@ def test_a_service_writes_one_entry_with_personal_fields_masked(db):
     assert "13812345678" not in str(entry.data)
 
 
+@transaction.atomic
+def create_then_crash():
+    user_create(acting_user=None, username="wang", password=None)
+    raise RuntimeError("crash after the write")
+
+
 def test_the_entry_and_the_change_commit_or_roll_back_together(db):
-    with pytest.raises(RuntimeError), transaction.atomic():
-        user_create(acting_user=None, username="wang", password=None)
-        raise RuntimeError("crash after the write")
+    with pytest.raises(RuntimeError):
+        create_then_crash()
     assert not User.objects.filter(username="wang").exists()
     assert not LogEntry.objects.filter(object_repr="wang").exists()
 
@@ -51,9 +56,12 @@ def test_entries_cannot_be_changed_or_deleted_through_the_application(db):
 def test_postgresql_itself_refuses_update_and_delete(db):
     user_create(acting_user=None, username="wang", password=None)
     for sql in ("UPDATE audit_logentry SET action = 'forged'", "DELETE FROM audit_logentry"):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
     assert LogEntry.objects.get().action == "accounts.user.created"
 
 
@@ -65,7 +73,9 @@ def test_admins_filter_entries_by_action_and_date(users, client_as):
     response = client.get(reverse("audit:entry_list"), {"until": "2000-01-01"})
     assert list(response.context["page"].object_list) == []
     # htmx asks for the table alone
-    response = client.get(reverse("audit:entry_list"), {"action": "accounts"}, HTTP_HX_REQUEST="true")
+    response = client.get(
+        reverse("audit:entry_list"), {"action": "accounts"}, HTTP_HX_REQUEST="true"
+    )
     assert response.templates[0].name == "audit/_entry_table.html"
 
 

@@ -11,7 +11,13 @@ from laurel.core.identity import (
 
 @pytest.mark.parametrize(
     "text",
-    ["13812345678", "+8613812345678", "+86 138 1234 5678", "0086-138-1234-5678", "１３８１２３４５６７８"],
+    [
+        "13812345678",
+        "+8613812345678",
+        "+86 138 1234 5678",
+        "0086-138-1234-5678",
+        "１３８１２３４５６７８",
+    ],
 )
 def test_mobiles_are_normalised_to_eleven_digits(text):
     assert mobile_normalise(text) == "13812345678"

@@ -4,8 +4,6 @@ Runs in Debian's chromium against pytest-django's live server (so the test is tr
 only in the PostgreSQL run. Every wait is Playwright's ``expect``: no sleeping.
 """
 
-import re
-
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
@@ -30,6 +28,13 @@ def submit(page: Page, field_selector: str) -> None:
     """Press the submit button of the form holding ``field_selector`` (not the header's)."""
     form = page.locator(field_selector).locator("xpath=ancestor::form[1]")
     form.locator("button[type=submit]").click()
+
+
+def status_of(page: Page, url: str) -> int:
+    """Open ``url`` and return the HTTP status of the page it answered with."""
+    response = page.goto(url)
+    assert response is not None, url
+    return response.status
 
 
 def log_in(page: Page, base_url: str, username: str, password: str) -> None:
@@ -63,8 +68,7 @@ def test_admin_invites_judge_who_joins_and_is_kept_out_of_the_console(
             expect(admin.locator("html")).to_have_attribute("lang", "zh-hans")
             log_in(admin, base_url, "fedadmin", PASSWORD)
 
-            response = admin.goto(f"{base_url}/console/invitations/")
-            assert response is not None and response.status == 200
+            assert status_of(admin, f"{base_url}/console/invitations/") == 200
             admin.locator("#id_role").select_option("judge")
             admin.locator("#id_name").fill(JUDGE_NAME)
             expect(admin.locator("#id_unit")).to_have_value("")  # a judge needs no unit
@@ -80,8 +84,7 @@ def test_admin_invites_judge_who_joins_and_is_kept_out_of_the_console(
 
             # --- the judge, in a separate browser context, accepts it -------------------
             judge = judge_context.new_page()
-            response = judge.goto(invitation_url)
-            assert response is not None and response.status == 200
+            assert status_of(judge, invitation_url) == 200
             expect(judge.locator("#id_display_name")).to_have_value(JUDGE_NAME)
             judge.locator("#id_username").fill(JUDGE_USERNAME)
             judge.locator("#id_display_name").fill(JUDGE_NAME)
@@ -96,12 +99,10 @@ def test_admin_invites_judge_who_joins_and_is_kept_out_of_the_console(
 
             # A judge is not staff: every console page refuses, and says so with 403.
             for path in ("/console/", "/console/invitations/", "/console/audit/"):
-                response = judge.goto(f"{base_url}{path}")
-                assert response is not None and response.status == 403, path
+                assert status_of(judge, f"{base_url}{path}") == 403, path
 
             # The link was for one use only.
-            response = judge.goto(invitation_url)
-            assert response is not None and response.status == 404
+            assert status_of(judge, invitation_url) == 404
 
             # --- language: 简体中文 by default, English after the header switch ----------
             judge.goto(f"{base_url}/")

@@ -70,6 +70,12 @@ def test_database_cache_and_tasks_follow_the_environment(env, expected, tmp_path
         "s.TIME_ZONE)"
     )
     result = run_laurel(
-        "shell", "--no-imports", "-c", probe, LAUREL_DEBUG="true", LAUREL_VAR_DIR=str(tmp_path), **env
+        "shell",
+        "--no-imports",
+        "-c",
+        probe,
+        LAUREL_DEBUG="true",
+        LAUREL_VAR_DIR=str(tmp_path),
+        **env,
     )
     assert result.stdout.strip() == expected, result.stderr

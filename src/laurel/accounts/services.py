@@ -257,7 +257,9 @@ def invitation_revoke(*, acting_user, invitation: Invitation) -> None:
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     audit_log(
-        actor=acting_user, action="accounts.invitation.revoked", obj=invitation,
+        actor=acting_user,
+        action="accounts.invitation.revoked",
+        obj=invitation,
         unit=invitation.unit,
     )
 
@@ -270,8 +272,10 @@ def member_login_create(
 
     The member must choose their own password at first log-in.
     """
-    initial_password = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6)) + "-" + "".join(
-        secrets.choice(CODE_ALPHABET.lower()) for _ in range(5)
+    initial_password = (
+        "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+        + "-"
+        + "".join(secrets.choice(CODE_ALPHABET.lower()) for _ in range(5))
     )
     user = user_create(
         acting_user=acting_user,

@@ -41,9 +41,7 @@ def logout(request):
 def locked_out(request, original_response=None, credentials=None):
     """Axes' lockout page: says the account is locked and for how much longer."""
     identity = login_identity(request, credentials)
-    last = (
-        AccessAttempt.objects.filter(username=identity).order_by("-attempt_time").first()
-    )
+    last = AccessAttempt.objects.filter(username=identity).order_by("-attempt_time").first()
     unlock_at = (last.attempt_time if last else timezone.now()) + settings.AXES_COOLOFF_TIME
     minutes = max(1, math.ceil((unlock_at - timezone.now()).total_seconds() / 60))
     return render(

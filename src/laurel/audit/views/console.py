@@ -21,7 +21,9 @@ def _day(text: str, end: bool = False):
 @allowed_if(policy.may_browse_audit)
 def entry_list(request):
     entries = policy.entries_visible(request.user.access).select_related("actor", "content_type")
-    filters = {key: request.GET.get(key, "").strip() for key in ("action", "actor", "since", "until")}
+    filters = {
+        key: request.GET.get(key, "").strip() for key in ("action", "actor", "since", "until")
+    }
     if filters["action"]:
         entries = entries.filter(action__startswith=filters["action"])
     if filters["actor"]:

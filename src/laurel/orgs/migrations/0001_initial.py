@@ -5,29 +5,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('code', models.CharField(max_length=64, unique=True, verbose_name='code')),
-                ('kind', models.CharField(choices=[('federation', 'Federation'), ('district', 'District or county union'), ('zone', 'Development-zone union'), ('industry', 'Industry union'), ('grassroots', 'Grassroots union'), ('workplace', 'Workplace')], max_length=20, verbose_name='kind')),
-                ('industry', models.CharField(blank=True, max_length=100, verbose_name='industry')),
-                ('path', models.CharField(db_index=True, editable=False, max_length=1000)),
-                ('depth', models.PositiveSmallIntegerField(default=0, editable=False)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='orgs.unit', verbose_name='parent unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("code", models.CharField(max_length=64, unique=True, verbose_name="code")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("federation", "Federation"),
+                            ("district", "District or county union"),
+                            ("zone", "Development-zone union"),
+                            ("industry", "Industry union"),
+                            ("grassroots", "Grassroots union"),
+                            ("workplace", "Workplace"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("industry", models.CharField(blank=True, max_length=100, verbose_name="industry")),
+                ("path", models.CharField(db_index=True, editable=False, max_length=1000)),
+                ("depth", models.PositiveSmallIntegerField(default=0, editable=False)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="orgs.unit",
+                        verbose_name="parent unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unit',
-                'verbose_name_plural': 'units',
-                'ordering': ['path'],
+                "verbose_name": "unit",
+                "verbose_name_plural": "units",
+                "ordering": ["path"],
             },
         ),
     ]

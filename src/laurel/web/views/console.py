@@ -20,5 +20,3 @@ def console(request):
             "recent_entries": entries_visible(access).select_related("actor")[:8],
         },
     )
-
-

@@ -26,7 +26,14 @@ UNITS = [
 # username, password, name, mobile, role, unit code
 LOGINS = [
     ("admin", "Laurel@2026", "市总工会管理员", "13800000001", Role.FEDERATION_ADMIN, None),
-    ("yongchuan", "Laurel@2026", "永川区工会管理员", "13800000002", Role.UNIT_ADMIN, "cq/yongchuan"),
+    (
+        "yongchuan",
+        "Laurel@2026",
+        "永川区工会管理员",
+        "13800000002",
+        Role.UNIT_ADMIN,
+        "cq/yongchuan",
+    ),
     ("judge", "Laurel@2026", "评委 李老师", "13800000003", Role.JUDGE, "cq/culture-palace"),
     ("member", "Laurel@2026", "万承尧", "13800000004", Role.MEMBER, "cq/yongchuan/factory3"),
 ]
@@ -41,18 +48,26 @@ class Command(BaseCommand):
         for code, name, kind, parent in UNITS:
             if code not in units:
                 units[code] = unit_create(
-                    acting_user=None, name=name, code=code, kind=kind,
+                    acting_user=None,
+                    name=name,
+                    code=code,
+                    kind=kind,
                     parent=units[parent] if parent else None,
                 )
         for username, password, name, mobile, role, unit_code in LOGINS:
             user = User.objects.filter(username=username).first()
             if user is None:
                 user = user_create(
-                    acting_user=None, username=username, password=password,
-                    display_name=name, mobile=mobile,
+                    acting_user=None,
+                    username=username,
+                    password=password,
+                    display_name=name,
+                    mobile=mobile,
                 )
             role_grant(
-                acting_user=None, user=user, role=role,
+                acting_user=None,
+                user=user,
+                role=role,
                 unit=units[unit_code] if unit_code else None,
             )
         admin = User.objects.get(username="admin")

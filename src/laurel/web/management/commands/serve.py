@@ -16,7 +16,15 @@ class Command(BaseCommand):
     def handle(self, *args, bind: str, workers: int, **options):
         self.stdout.write(f"Laurel is serving at http://{bind}/ (Ctrl-C stops it)")
         argv = [
-            sys.executable, "-m", "gunicorn", "laurel.wsgi:application",
-            "--bind", bind, "--workers", str(workers), "--access-logfile", "-",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "laurel.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
         ]
         os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with the server
