@@ -56,12 +56,12 @@ install_python_packages() {
     if [ ! -f "$stamp" ] || [ "$lockfile" -nt "$stamp" ] || [ "$REPO_DIR/pyproject.toml" -nt "$stamp" ]; then
         say "Installing Python packages from $1"
         "$VENV/bin/python" -m pip install -q --disable-pip-version-check --require-hashes -r "$lockfile"
-        "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e "$REPO_DIR"
+        "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps -e "$REPO_DIR"
         touch "$stamp"
     fi
 }
 
 compile_messages() {
     say "Compiling translations"
-    (cd "$REPO_DIR/src/laurel" && "$VENV/bin/laurel" compilemessages -v0 --ignore=.venv)
+    (cd "$REPO_DIR/src/laurel" && LAUREL_DEBUG=true "$VENV/bin/laurel" compilemessages -v0)
 }

@@ -28,6 +28,13 @@ def pytest_runtest_setup(item):
         pytest.fail(f"{item.nodeid} needs Debian's chromium at /usr/bin/chromium")
 
 
+def english_client() -> Client:
+    """A client that has chosen English with the language switch (for asserting on text)."""
+    client = Client()
+    client.cookies["django_language"] = "en"
+    return client
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Rate-limit counters live in the cache: each test starts with none."""

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from laurel.accounts.forms import LoginForm
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, english_client
 
 LOGIN = reverse("accounts:login")
 
@@ -52,7 +52,7 @@ def test_wrong_password_is_refused_without_saying_which_part_was_wrong(make_user
 
 def test_account_locks_after_repeated_failures_and_says_for_how_long(make_user):
     make_user(None, username="wang", mobile="13812345678")
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = english_client()
     limit = settings.AXES_FAILURE_LIMIT
     for _attempt in range(limit - 1):
         assert login(client, "wang", "wrong").status_code == 200
@@ -71,7 +71,7 @@ def test_account_locks_after_repeated_failures_and_says_for_how_long(make_user):
 
 def test_trying_while_locked_renews_the_lock_which_then_lifts(make_user):
     make_user(None, username="wang")
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = english_client()
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         for _attempt in range(settings.AXES_FAILURE_LIMIT):

@@ -59,8 +59,9 @@ def test_admin_invites_judge_who_joins_and_is_kept_out_of_the_console(
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
             # A Chinese browser: Accept-Language zh-CN, which Django maps to zh-hans.
-            admin_context = browser.new_context(locale="zh-CN")
-            judge_context = browser.new_context(locale="zh-CN")
+            # Browsers that ask for English still get Chinese until the user switches.
+            admin_context = browser.new_context(locale="en-US")
+            judge_context = browser.new_context(locale="en-US")
 
             # --- the federation admin issues a judge invitation --------------------------
             admin = admin_context.new_page()

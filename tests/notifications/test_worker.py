@@ -10,9 +10,10 @@ from laurel.notifications.tasks import message_deliver
 
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_delivers_a_queued_message_through_redis(monkeypatch):
-    monkeypatch.setattr(app.conf, "task_always_eager", False)
+def test_a_worker_delivers_a_queued_message_through_redis(request):
     assert app.conf.broker_url.startswith("redis://")
+    app.conf.task_always_eager = False  # the test settings run tasks inline; not here
+    request.addfinalizer(lambda: setattr(app.conf, "task_always_eager", True))
     message = OutgoingMessage.objects.create(channel="sms", to="13800000000", body="hello")
     with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=30):
         result = message_deliver.delay(message.pk)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 
 def test_chinese_is_the_default_and_english_is_one_switch_away(db):
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")  # the browser's wish is not a choice
     page = client.get(reverse("accounts:login")).content.decode()
     assert '<html lang="zh-hans">' in page
     assert "登录" in page  # the compiled zh-Hans catalogue is in use

@@ -106,7 +106,9 @@ class PasswordResetRequestForm(forms.Form):
 class PasswordResetConfirmForm(NewPasswordMixin):
     login = forms.CharField(label=_("Username or mobile"), max_length=150)
     code = forms.CharField(
-        label=_("Code"), max_length=6, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+        label=_("Code from the message"),
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
     field_order = ["login", "code", "password1", "password2"]
 

@@ -41,7 +41,7 @@ class OutgoingMessage(models.Model):
         FAILED = "failed", _("Failed")
 
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    to = models.CharField(_("to"), max_length=254)
+    to = models.CharField(_("recipient"), max_length=254)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     body = models.TextField(_("message"))
     status = models.CharField(
@@ -49,7 +49,7 @@ class OutgoingMessage(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.CharField(_("error"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("queued"), default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
