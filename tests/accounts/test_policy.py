@@ -2,9 +2,12 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from laurel.accounts.models import Role
+from laurel.accounts.policy import access_for, mobile_shown_to
 from laurel.accounts.services import password_change, role_grant
 
 
@@ -66,9 +69,22 @@ def test_mobiles_are_masked_unless_the_viewer_may_see_them(users, client_as, wor
 def test_personal_data_scoped_to_one_district_does_not_reach_another(users, make_user, world):
     admin = users["federation_admin"]
     role_grant(acting_user=None, user=admin, role=Role.PERSONAL_DATA, unit=world.other_district)
-    from laurel.accounts.policy import access_for, mobile_shown_to
-
     access = access_for(admin)
     assert mobile_shown_to(access, users["member"]) == "139****0001"
     other = make_user("member", world.other_grassroots, mobile="13700000002")
     assert mobile_shown_to(access, other) == "13700000002"
+
+
+def test_list_pages_cost_the_same_queries_for_5_or_40_rows(world, users, make_user, client_as):
+    client = client_as("unit_admin")
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    pages = [reverse("accounts:user_list"), reverse("orgs:unit_list")]
+    few = [queries(url) for url in pages]
+    for n in range(35):
+        make_user("member", world.grassroots, mobile=f"1370000{n:04d}")
+    assert [queries(url) for url in pages] == few

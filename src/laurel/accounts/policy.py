@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from laurel.accounts.models import Role, RoleGrant, User
+from laurel.accounts.models import Invitation, Role, RoleGrant, User
 
 
 @dataclass(frozen=True)
@@ -119,8 +119,6 @@ def users_visible(access: Access) -> QuerySet[User]:
 
 
 def invitations_visible(access: Access):
-    from laurel.accounts.models import Invitation
-
     if access.is_federation_admin:
         return Invitation.objects.all()
     if not access.is_unit_admin:

@@ -272,11 +272,7 @@ def member_login_create(
 
     The member must choose their own password at first log-in.
     """
-    initial_password = (
-        "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
-        + "-"
-        + "".join(secrets.choice(CODE_ALPHABET.lower()) for _ in range(5))
-    )
+    initial_password = invitation_code_new()  # readable off a slip; changed at first log-in
     user = user_create(
         acting_user=acting_user,
         username=username,

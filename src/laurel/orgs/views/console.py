@@ -3,6 +3,7 @@
 from django.shortcuts import get_object_or_404, render
 
 from laurel.orgs import policy
+from laurel.orgs.models import Unit
 from laurel.web.access import allowed_if
 
 
@@ -24,7 +25,5 @@ def unit_detail(request, pk: int):
 
 
 def unit_ancestors(unit):
-    from laurel.orgs.models import Unit
-
     ids = [int(part) for part in unit.path.strip("/").split("/")[:-1]]
     return Unit.objects.filter(pk__in=ids).order_by("depth")
