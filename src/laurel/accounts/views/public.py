@@ -1,6 +1,7 @@
 """Log-in, log-out, invitations, password reset: pages for people who are not in yet."""
 
 import math
+from urllib.parse import urlencode
 
 from axes.models import AccessAttempt
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -112,7 +114,8 @@ def password_reset(request):
             request,
             _("If the account exists and has a mobile or e-mail, a code is on its way."),
         )
-        return redirect(f"{request.path}confirm/?login={form.cleaned_data['login']}")
+        query = urlencode({"login": form.cleaned_data["login"]})
+        return redirect(f"{reverse('accounts:password_reset_confirm')}?{query}")
     return render(request, "accounts/password_reset.html", {"form": form})
 
 
