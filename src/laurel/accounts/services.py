@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from laurel.accounts.backends import user_for_login
 from laurel.accounts.models import (
     UNIT_SCOPED_ROLES,
     Invitation,
@@ -304,8 +305,6 @@ def password_change(*, user: User, new_password: str) -> None:
 @transaction.atomic
 def password_reset_request(*, login: str) -> None:
     """Send a six-digit code to the account's mobile (or e-mail). Says nothing if unknown."""
-    from laurel.accounts.backends import user_for_login
-
     user = user_for_login(login)
     if user is None or not user.is_active or not (user.mobile or user.email):
         return
@@ -335,8 +334,6 @@ class ResetCodeInvalid(ValidationError):
 
 def password_reset_confirm(*, login: str, code: str, new_password: str) -> User:
     """Check the code and set the password. A wrong code counts against the code's tries."""
-    from laurel.accounts.backends import user_for_login
-
     invalid = ResetCodeInvalid(_("The code is wrong or has expired. Ask for a new one."))
     with transaction.atomic():
         user = user_for_login(login)

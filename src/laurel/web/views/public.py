@@ -8,28 +8,32 @@ def home(request):
     return render(request, "web/home.html")
 
 
+def error_page(request, *, title: str, message: str, status: int):
+    return render(request, "web/error.html", {"title": title, "message": message}, status=status)
+
+
 def rate_limited(request, exception=None):
-    return render(
+    return error_page(
         request,
-        "web/error.html",
-        {"title": _("Too many requests"), "message": _("Please wait a while and try again.")},
+        title=_("Too many requests"),
+        message=_("Please wait a while and try again."),
         status=429,
     )
 
 
 def permission_denied(request, exception=None):
-    return render(
+    return error_page(
         request,
-        "web/error.html",
-        {"title": _("Not allowed"), "message": _("Your account may not open this page.")},
+        title=_("Not allowed"),
+        message=_("Your account may not open this page."),
         status=403,
     )
 
 
 def not_found(request, exception=None):
-    return render(
+    return error_page(
         request,
-        "web/error.html",
-        {"title": _("Not found"), "message": _("There is nothing here, or not for you.")},
+        title=_("Not found"),
+        message=_("There is nothing here, or not for you."),
         status=404,
     )
