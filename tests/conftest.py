@@ -9,6 +9,8 @@ from django.test import Client
 
 from laurel.accounts.models import Role
 from laurel.accounts.services import role_grant, user_create
+from laurel.core.identity import id_card_check_character
+from laurel.members.services import member_create
 from laurel.orgs.services import unit_create
 
 SERVICE_MARKERS = {"postgres", "redis", "browser", "concurrency"}
@@ -116,3 +118,20 @@ def client_as(users):
         return client
 
     return login
+
+
+def valid_id_card(n: int, *, born: str = "19900101", region: str = "500118") -> str:
+    """A valid 18-character ID number, different for each ``n`` (odd ``n``: a man)."""
+    first17 = f"{region}{born}{n % 1000:03d}"
+    return first17 + id_card_check_character(first17)
+
+
+def make_member(unit, n: int, **fields):
+    return member_create(
+        acting_user=None,
+        name=fields.pop("name", f"会员{n}"),
+        id_card=fields.pop("id_card", valid_id_card(n)),
+        unit=unit,
+        mobile=fields.pop("mobile", f"139{n:08d}"),
+        **fields,
+    )

@@ -11,7 +11,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from laurel.accounts.services import invitation_create
 from laurel.audit.models import LogEntry
-from tests.conftest import ROLES
+from laurel.members.services import member_import_preview, team_create
+from tests.conftest import ROLES, make_member, valid_id_card
 
 STAFF = {"unit_admin", "federation_admin"}
 FEDERATION = {"federation_admin"}
@@ -27,12 +28,33 @@ class ConsoleUrl:
     # the same URL for an object in the other district: a unit admin must get 404
     foreign: object = None
     data: dict = field(default_factory=dict)
+    # what "allowed" answers with, when not 200 for GET / a redirect for POST
+    allowed_status: int | None = None
+
+    def ok_status(self) -> int:
+        return self.allowed_status or (200 if self.method == "get" else 302)
 
 
 def _invitation(fx, unit):
     return invitation_create(
         acting_user=fx["users"]["federation_admin"], role="member", unit=unit, name="x"
     ).invitation.pk
+
+
+def _member_import(uploader, unit):
+    """A previewed import; imports are seen by their uploader (and the federation) only."""
+    return member_import_preview(
+        acting_user=uploader,
+        content=f"姓名,身份证号\n新人,{valid_id_card(77)}\n".encode(),
+        filename="roster.csv",
+        default_unit=unit,
+    )
+
+
+def _team(fx, leader):
+    return team_create(
+        acting_user=None, unit=leader.unit, name="代表队", leader=leader, members=[leader]
+    )
 
 
 def _entry(unit):
@@ -96,6 +118,50 @@ CONSOLE_URLS = [
         foreign=lambda fx: {"pk": _entry(fx["world"].other_grassroots)},
     ),
     ConsoleUrl("notifications:outbox", FEDERATION),
+    ConsoleUrl("members:member_list", STAFF),
+    ConsoleUrl("members:member_export", STAFF),
+    ConsoleUrl(
+        "members:member_detail",
+        STAFF,
+        own=lambda fx: {"pk": fx["own_person"].pk},
+        foreign=lambda fx: {"pk": fx["foreign_person"].pk},
+    ),
+    ConsoleUrl(
+        "members:member_login",
+        STAFF,
+        method="post",
+        allowed_status=200,  # the page showing the one-off password
+        own=lambda fx: {"pk": fx["own_person"].pk},
+        foreign=lambda fx: {"pk": fx["foreign_person"].pk},
+    ),
+    ConsoleUrl("members:member_import", STAFF),
+    ConsoleUrl(
+        "members:member_import_detail",
+        STAFF,
+        own=lambda fx: {"pk": _member_import(fx["users"]["unit_admin"], fx["world"].grassroots).pk},
+        foreign=lambda fx: {"pk": _member_import(fx["other_admin"], fx["world"].grassroots).pk},
+    ),
+    ConsoleUrl(
+        "members:member_import_report",
+        STAFF,
+        own=lambda fx: {"pk": _member_import(fx["users"]["unit_admin"], fx["world"].grassroots).pk},
+        foreign=lambda fx: {"pk": _member_import(fx["other_admin"], fx["world"].grassroots).pk},
+    ),
+    ConsoleUrl(
+        "members:member_import_commit",
+        STAFF,
+        method="post",
+        own=lambda fx: {"pk": _member_import(fx["users"]["unit_admin"], fx["world"].grassroots).pk},
+        foreign=lambda fx: {"pk": _member_import(fx["other_admin"], fx["world"].grassroots).pk},
+    ),
+    ConsoleUrl("members:team_list", STAFF),
+    ConsoleUrl("members:team_create", STAFF),
+    ConsoleUrl(
+        "members:team_detail",
+        STAFF,
+        own=lambda fx: {"pk": _team(fx, fx["own_person"]).pk},
+        foreign=lambda fx: {"pk": _team(fx, fx["foreign_person"]).pk},
+    ),
 ]
 
 
@@ -125,6 +191,9 @@ def fx(world, users, make_user):
         "world": world,
         "users": users,
         "foreign_member": make_user("member", world.other_grassroots),
+        "own_person": make_member(world.grassroots, 1),
+        "foreign_person": make_member(world.other_grassroots, 2),
+        "other_admin": make_user("unit_admin", world.district),
     }
 
 
@@ -138,8 +207,7 @@ def test_console_url_by_role(console_url, role, fx, client_as):
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
     elif role in console_url.allowed:
-        expected = 200 if console_url.method == "get" else 302
-        assert response.status_code == expected, response.content[:500]
+        assert response.status_code == console_url.ok_status(), response.content[:500]
     else:
         assert response.status_code == 403
 
@@ -153,11 +221,16 @@ def test_another_units_object_is_not_found_for_a_unit_admin(console_url, fx, cli
     assert response.status_code == 404
     # ... while the federation admin reaches the very same object
     response = getattr(client_as("federation_admin"), console_url.method)(url, console_url.data)
-    assert response.status_code == (200 if console_url.method == "get" else 302)
+    assert response.status_code == console_url.ok_status()
 
 
 def test_member_and_judge_pages_need_a_login(client_as):
-    for name in ("accounts:account", "accounts:password_change", "notifications:inbox"):
+    for name in (
+        "accounts:account",
+        "accounts:password_change",
+        "notifications:inbox",
+        "members:my_record",
+    ):
         assert client_as("anonymous").get(reverse(name)).status_code == 302
         assert client_as("member").get(reverse(name)).status_code == 200
         assert client_as("judge").get(reverse(name)).status_code == 200

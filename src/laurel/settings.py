@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "laurel.orgs",
     "laurel.accounts",
     "laurel.notifications",
+    "laurel.members",
 ]
 
 MIDDLEWARE = [

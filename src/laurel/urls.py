@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("laurel.orgs.urls")),
     path("", include("laurel.audit.urls")),
     path("", include("laurel.notifications.urls")),
+    path("", include("laurel.members.urls")),
 ]
 
 handler403 = "laurel.web.views.public.permission_denied"

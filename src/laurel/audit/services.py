@@ -26,9 +26,30 @@ def audit_log(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError(f"audit_log({action!r}) called outside a transaction")
+    entry = _entry(actor=actor, action=action, obj=obj, unit=unit, data=data)
+    entry.ip_address = ip_address
+    entry.save()
+    return entry
+
+
+def audit_log_many(*, actor, action: str, changes: list[tuple[models.Model, object, dict]]) -> None:
+    """Append one entry per ``(obj, unit, data)`` in one statement (imports change thousands).
+
+    The same rules as ``audit_log``: inside the caller's transaction, personal fields masked.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"audit_log_many({action!r}) called outside a transaction")
+    entries = [
+        _entry(actor=actor, action=action, obj=obj, unit=unit, data=data)
+        for obj, unit, data in changes
+    ]
+    LogEntry.objects.bulk_create(entries, batch_size=500)
+
+
+def _entry(*, actor, action, obj, unit, data) -> LogEntry:
     safe_data = json.loads(json.dumps(personal_fields_mask(data or {}), cls=DjangoJSONEncoder))
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    return LogEntry.objects.create(
+    return LogEntry(
         actor=actor if authenticated else None,
         actor_repr=str(actor) if authenticated else "",
         action=action,
@@ -37,5 +58,4 @@ def audit_log(
         object_repr=str(obj)[:200] if obj is not None else "",
         unit=unit,
         data=safe_data,
-        ip_address=ip_address,
     )

@@ -1,0 +1,257 @@
+"""What every spreadsheet import shares: row outcomes, the summary line, reasons in the
+reader's language, and the .xlsx report of rejected rows.
+
+The imports themselves live with their data (``orgs.services.unit_file_import``,
+``members.services.member_file_import``); both read files with ``core.tables`` and check rows
+with ``core.roster``.
+"""
+
+import sys
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from io import BytesIO
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from tqdm import tqdm
+
+from laurel.core.roster import Problem
+from laurel.core.tables import Column, TableError
+
+STATUSES = ("imported", "updated", "unchanged", "rejected")
+
+# Stable problem codes (core.roster and the apps) → the sentence a person reads.
+PROBLEM_MESSAGES = {
+    "required": gettext_lazy("This field is required."),
+    "too_long": gettext_lazy("Longer than %(limit)s characters."),
+    "id_card_empty": gettext_lazy("This field is required."),
+    "id_card_legacy_15": gettext_lazy(
+        "A 15-digit ID number (issued before 1999) is no longer accepted; "
+        "give the 18-character number."
+    ),
+    "id_card_length": gettext_lazy("An ID number has 18 characters."),
+    "id_card_characters": gettext_lazy("An ID number is 17 digits followed by a digit or X."),
+    "id_card_birth_date": gettext_lazy("The date of birth in this ID number does not exist."),
+    "id_card_check_digit": gettext_lazy(
+        "The check digit does not match: a character of this ID number is mistyped."
+    ),
+    "stored_as_number": gettext_lazy(
+        "Excel stored this ID number as a number and lost its last digits; "
+        "format the column as text and type the number again."
+    ),
+    "gender_unknown": gettext_lazy("Gender must be 男 or 女, not “%(value)s”."),
+    "gender_contradicts_id_card": gettext_lazy(
+        "The gender contradicts the ID number (its 17th digit is odd for men, even for women)."
+    ),
+    "landline": gettext_lazy("This is a landline; give a mainland mobile number."),
+    "mobile_invalid": gettext_lazy("Not a mainland mobile number (11 digits starting with 1)."),
+    "unit_unknown": gettext_lazy("No unit you administer has the code or name “%(value)s”."),
+    "unit_ambiguous": gettext_lazy(
+        "Several units are called “%(value)s”; give one of their codes: %(codes)s."
+    ),
+    "duplicate_in_file": gettext_lazy("The same ID number is already in row %(row)s."),
+    "member_elsewhere": gettext_lazy(
+        "This person is registered with a union outside yours; ask the federation to transfer them."
+    ),
+    "unit_code_invalid": gettext_lazy(
+        "A unit code is letters, digits and / - _ . only, at most 64 characters."
+    ),
+    "unit_parent_is_itself": gettext_lazy("A unit cannot be its own parent."),
+    "unit_parent_unknown": gettext_lazy("No unit has the parent code “%(value)s”."),
+    "unit_parent_required": gettext_lazy(
+        "Give the parent unit's code: the federation already has its top unit."
+    ),
+    "unit_parent_cycle": gettext_lazy(
+        "The parent codes go round in a circle; a unit cannot be inside itself."
+    ),
+    "unit_kind_unknown": gettext_lazy("Unknown unit kind “%(value)s”."),
+    "duplicate_code_in_file": gettext_lazy("The same unit code is already in row %(row)s."),
+}
+
+FILE_ERRORS = {
+    "empty": gettext_lazy("The file is empty."),
+    "unreadable": gettext_lazy("The file cannot be opened as an .xlsx, .xls or .csv sheet."),
+    "not_a_table": gettext_lazy("This is not a spreadsheet: use .xlsx, .xls or .csv."),
+    "no_header": gettext_lazy(
+        "No header row found: the sheet needs a row naming its columns (%(columns)s)."
+    ),
+    "too_many_rows": gettext_lazy("Too many rows: at most %(limit)s per file."),
+}
+
+
+class ImportRefused(ValueError):
+    """The whole file is refused (unreadable, no header, ...). ``str()`` says why."""
+
+
+def file_error_message(error: TableError, columns: tuple[Column, ...]) -> str:
+    params = {
+        "columns": "、".join(c.aliases[0] for c in columns if c.required),
+        "limit": error.detail,
+    }
+    return str(FILE_ERRORS[error.code]) % params
+
+
+@dataclass
+class RowProblem:
+    column: str  # the header as written in the file (or the column's usual name)
+    code: str
+    reason: str
+
+
+@dataclass
+class RowOutcome:
+    row_number: int
+    status: str  # one of STATUSES
+    label: str  # who or what the row is, as a person may see it (personal numbers masked)
+    problems: list[RowProblem] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    outcomes: list[RowOutcome]
+    dry_run: bool
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counted = Counter(outcome.status for outcome in self.outcomes)
+        return {status: counted[status] for status in STATUSES}
+
+    def summary_line(self) -> str:
+        """The contract other tools read: ``imported N, updated N, unchanged N, rejected N``."""
+        return ", ".join(f"{status} {count}" for status, count in self.counts.items())
+
+    @property
+    def rejected(self) -> list[RowOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.status == "rejected"]
+
+    def as_json(self) -> list[dict]:
+        return [asdict(outcome) for outcome in self.outcomes]
+
+    @classmethod
+    def from_json(cls, rows: list[dict], *, dry_run: bool) -> "ImportResult":
+        outcomes = [
+            RowOutcome(**{**row, "problems": [RowProblem(**p) for p in row["problems"]]})
+            for row in rows
+        ]
+        return cls(outcomes=outcomes, dry_run=dry_run)
+
+
+def row_problems(problems: list[Problem], headers: dict[str, str], columns) -> list[RowProblem]:
+    """Turn core problems into what a person reads, naming columns as their file does."""
+    usual = {column.key: column.aliases[0] for column in columns}
+    return [
+        RowProblem(
+            column=headers.get(p.column) or usual.get(p.column, p.column),
+            code=p.code,
+            reason=str(PROBLEM_MESSAGES[p.code]) % p.params
+            if p.params
+            else str(PROBLEM_MESSAGES[p.code]),
+        )
+        for p in problems
+    ]
+
+
+Progress = Callable[[int, int], None]
+
+
+def no_progress(done: int, total: int) -> None:
+    """The default progress callback: report nothing."""
+
+
+def report_xlsx(result: ImportResult, *, source_name: str) -> bytes:
+    """The rejected rows, one line per problem: row, column, reason (and a summary sheet)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Rejected rows")
+    sheet.append([_("Row"), _("Record"), _("Column"), _("Reason")])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for outcome in result.rejected:
+        for problem in outcome.problems:
+            sheet.append([outcome.row_number, outcome.label, problem.column, problem.reason])
+    for letter, width in zip("ABCD", (8, 32, 16, 80), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    summary = workbook.create_sheet(_("Summary"))
+    summary.append([_("File"), source_name])
+    summary.append([_("Dry run"), _("yes") if result.dry_run else _("no")])
+    for status, count in result.counts.items():
+        summary.append([status, count])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+class ImportCommand(BaseCommand):
+    """``laurel import-… FILE [--dry-run] [--report REPORT.xlsx] [--as-user NAME]``.
+
+    Standard output carries exactly one line, the summary; rejected rows go to standard
+    error and to the report; a bar on standard error shows progress on a terminal.
+    """
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check and count, write nothing."
+        )
+        parser.add_argument(
+            "--report", type=Path, help="Write the rejected rows and reasons to this .xlsx."
+        )
+        parser.add_argument(
+            "--as-user",
+            help="Import as this user, with their reach (default: the federation itself).",
+        )
+
+    def run_import(self, *, acting_user, source: Path, dry_run: bool, progress) -> ImportResult:
+        raise NotImplementedError
+
+    def handle(self, *args, **options):
+        translation.activate(settings.LANGUAGE_CODE)
+        source: Path = options["file"]
+        if not source.is_file():
+            raise CommandError(_("No such file: %(path)s") % {"path": source})
+        acting_user = None
+        if options["as_user"]:
+            acting_user = get_user_model().objects.filter(username=options["as_user"]).first()
+            if acting_user is None:
+                raise CommandError(_("No such user: %(name)s") % {"name": options["as_user"]})
+        with tqdm(
+            total=0, unit=_("rows"), file=sys.stderr, disable=not sys.stderr.isatty(), leave=False
+        ) as bar:
+
+            def progress(done: int, total: int) -> None:
+                bar.total = total
+                bar.update(done - bar.n)
+
+            try:
+                result = self.run_import(
+                    acting_user=acting_user,
+                    source=source,
+                    dry_run=options["dry_run"],
+                    progress=progress,
+                )
+            except ImportRefused as error:
+                raise CommandError(str(error)) from None
+        for outcome in result.rejected:
+            for problem in outcome.problems:
+                self.stderr.write(
+                    _("row %(row)s, %(column)s: %(reason)s (%(label)s)")
+                    % {
+                        "row": outcome.row_number,
+                        "column": problem.column,
+                        "reason": problem.reason,
+                        "label": outcome.label,
+                    }
+                )
+        if options["report"]:
+            options["report"].write_bytes(report_xlsx(result, source_name=source.name))
+        self.stdout.write(result.summary_line())

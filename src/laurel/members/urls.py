@@ -1,0 +1,31 @@
+from django.urls import path
+
+from laurel.members.views import console, member
+
+app_name = "members"
+urlpatterns = [
+    path("me/member/", member.my_record, name="my_record"),
+    path("console/members/", console.member_list, name="member_list"),
+    path("console/members/export.xlsx", console.member_export, name="member_export"),
+    path("console/members/<int:pk>/", console.member_detail, name="member_detail"),
+    path("console/members/<int:pk>/login/", console.member_login_create, name="member_login"),
+    path("console/members/import/", console.member_import, name="member_import"),
+    path(
+        "console/members/import/<int:pk>/",
+        console.member_import_detail,
+        name="member_import_detail",
+    ),
+    path(
+        "console/members/import/<int:pk>/commit/",
+        console.member_import_commit,
+        name="member_import_commit",
+    ),
+    path(
+        "console/members/import/<int:pk>/report.xlsx",
+        console.member_import_report,
+        name="member_import_report",
+    ),
+    path("console/teams/", console.team_list, name="team_list"),
+    path("console/teams/new/", console.team_create, name="team_create"),
+    path("console/teams/<int:pk>/", console.team_detail, name="team_detail"),
+]

@@ -1,0 +1,240 @@
+"""Console pages for members, teams and roster imports. Thin: forms in, services, policy."""
+
+import contextlib
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from laurel.core.identity import InvalidIdCard, InvalidMobile, id_card_normalise, mobile_normalise
+from laurel.importing import ImportRefused, ImportResult, report_xlsx
+from laurel.members import policy, services
+from laurel.members.forms import MemberImportForm, TeamCreateForm
+from laurel.members.imports import members_xlsx
+from laurel.members.models import MemberImport
+from laurel.orgs.policy import units_visible
+from laurel.web.access import allowed_if
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PREVIEW_ROWS = 500
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _filtered_members(request):
+    """The members this viewer may see, narrowed by the list's search and unit filter."""
+    access = request.user.access
+    members = policy.members_visible(access).select_related("unit")
+    query = request.GET.get("q", "").strip()
+    if query:
+        condition = Q(name__icontains=query)
+        with contextlib.suppress(InvalidIdCard):
+            condition |= Q(id_card=id_card_normalise(query))
+        with contextlib.suppress(InvalidMobile):
+            condition |= Q(mobile=mobile_normalise(query))
+        members = members.filter(condition)
+    unit = units_visible(access).filter(pk=request.GET.get("unit") or None).first()
+    if unit is not None:
+        members = members.filter(unit__path__startswith=unit.path)
+    return members, query, unit
+
+
+def _member_rows(access, members):
+    return [
+        {
+            "member": member,
+            "id_card": policy.id_card_shown_to(access, member),
+            "mobile": policy.mobile_shown_to(access, member),
+        }
+        for member in members
+    ]
+
+
+@allowed_if(policy.may_manage_members)
+def member_list(request):
+    access = request.user.access
+    members, query, unit = _filtered_members(request)
+    page = Paginator(members.order_by("unit__path", "name", "pk"), 50).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "rows": _member_rows(access, page.object_list),
+        "query": query,
+        "unit": unit,
+        "units": units_visible(access).only("pk", "name", "code", "depth"),
+    }
+    template = "members/_member_table.html" if request.htmx else "members/member_list.html"
+    return render(request, template, context)
+
+
+@allowed_if(policy.may_manage_members)
+def member_export(request):
+    members, _query, _unit = _filtered_members(request)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    content = members_xlsx(request.user.access, members.order_by("unit__path", "name", "pk"))
+    return xlsx_response(content, f"members-{stamp}.xlsx")
+
+
+@allowed_if(policy.may_manage_members)
+def member_detail(request, pk: int):
+    access = request.user.access
+    member = get_object_or_404(policy.members_visible(access).select_related("unit", "user"), pk=pk)
+    context = {
+        "member": member,
+        "id_card": policy.id_card_shown_to(access, member),
+        "mobile": policy.mobile_shown_to(access, member),
+        "teams": member.teams.select_related("unit", "leader"),
+    }
+    return render(request, "members/member_detail.html", context)
+
+
+@allowed_if(policy.may_manage_members)
+@require_POST
+def member_login_create(request, pk: int):
+    member = get_object_or_404(policy.members_visible(request.user.access), pk=pk)
+    try:
+        user, initial_password = services.member_login_create(
+            acting_user=request.user, member=member
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("members:member_detail", pk=member.pk)
+    return render(
+        request,
+        "accounts/member_created.html",
+        {"subject": user, "initial_password": initial_password},
+    )
+
+
+# --- imports ----------------------------------------------------------------------------
+
+
+@allowed_if(policy.may_manage_members)
+def member_import(request):
+    access = request.user.access
+    form = MemberImportForm(
+        request.POST or None, request.FILES or None, units=units_visible(access)
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            preview = services.member_import_preview(
+                acting_user=request.user,
+                content=upload.read(),
+                filename=upload.name,
+                default_unit=form.cleaned_data["unit"],
+            )
+        except ImportRefused as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect("members:member_import_detail", pk=preview.pk)
+    recent = policy.imports_visible(access).select_related("uploaded_by")[:20]
+    return render(request, "members/member_import.html", {"form": form, "recent": recent})
+
+
+@allowed_if(policy.may_manage_members)
+def member_import_detail(request, pk: int):
+    upload = get_object_or_404(policy.imports_visible(request.user.access), pk=pk)
+    result = ImportResult.from_json(upload.outcomes, dry_run=upload.status == "previewed")
+    progress = cache.get(services.progress_key(upload)) or [0, sum(upload.counts.values())]
+    context = {
+        "upload": upload,
+        "counts": upload.counts,
+        "rejected": result.rejected,
+        "accepted": [o for o in result.outcomes if o.status != "rejected"][:PREVIEW_ROWS],
+        "preview_limit": PREVIEW_ROWS,
+        "progress_done": progress[0],
+        "progress_total": progress[1],
+    }
+    if request.htmx:
+        response = render(request, "members/_import_status.html", context)
+        if upload.status != MemberImport.Status.RUNNING:
+            response["HX-Refresh"] = "true"  # finished: show the whole outcome
+        return response
+    return render(request, "members/member_import_detail.html", context)
+
+
+@allowed_if(policy.may_manage_members)
+@require_POST
+def member_import_commit(request, pk: int):
+    upload = get_object_or_404(policy.imports_visible(request.user.access), pk=pk)
+    try:
+        services.member_import_commit(acting_user=request.user, member_import=upload)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("members:member_import_detail", pk=upload.pk)
+
+
+@allowed_if(policy.may_manage_members)
+def member_import_report(request, pk: int):
+    upload = get_object_or_404(policy.imports_visible(request.user.access), pk=pk)
+    result = ImportResult.from_json(upload.outcomes, dry_run=upload.status == "previewed")
+    name = upload.filename.rsplit(".", 1)[0]
+    return xlsx_response(report_xlsx(result, source_name=upload.filename), f"{name}-report.xlsx")
+
+
+# --- teams ------------------------------------------------------------------------------
+
+
+@allowed_if(policy.may_manage_members)
+def team_list(request):
+    teams = (
+        policy.teams_visible(request.user.access)
+        .select_related("unit", "leader")
+        .prefetch_related("members")
+    )
+    page = Paginator(teams.order_by("unit__path", "name"), 50).get_page(request.GET.get("page"))
+    return render(request, "members/team_list.html", {"page": page})
+
+
+@allowed_if(policy.may_manage_members)
+def team_create(request):
+    access = request.user.access
+    units = units_visible(access)
+    unit = units.filter(pk=request.GET.get("unit") or None).first()
+    if unit is None:
+        return render(request, "members/team_unit_choice.html", {"units": units})
+    candidates = (
+        policy.members_visible(access)
+        .filter(unit__path__startswith=unit.path)
+        .select_related("unit")
+        .order_by("unit__path", "name", "pk")
+    )
+    form = TeamCreateForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.team_create(
+                acting_user=request.user,
+                unit=unit,
+                name=form.cleaned_data["name"],
+                leader=form.cleaned_data["leader"],
+                members=list(form.cleaned_data["members"]),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("members:team_detail", pk=team.pk)
+    return render(request, "members/team_create.html", {"form": form, "unit": unit})
+
+
+@allowed_if(policy.may_manage_members)
+def team_detail(request, pk: int):
+    access = request.user.access
+    team = get_object_or_404(policy.teams_visible(access).select_related("unit", "leader"), pk=pk)
+    members = team.members.select_related("unit").order_by("name")
+    return render(
+        request,
+        "members/team_detail.html",
+        {"team": team, "rows": _member_rows(access, members)},
+    )

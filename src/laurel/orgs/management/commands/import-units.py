@@ -1,0 +1,13 @@
+"""``laurel import-units FILE [--dry-run] [--report REPORT.xlsx]``: load the unit tree."""
+
+from laurel.importing import ImportCommand
+from laurel.orgs.services import unit_file_import
+
+
+class Command(ImportCommand):
+    help = "Import units from .xlsx/.xls/.csv (单位名称, 单位代码, 上级单位代码)."
+
+    def run_import(self, *, acting_user, source, dry_run, progress):
+        return unit_file_import(
+            acting_user=acting_user, source=source, filename=source.name, dry_run=dry_run
+        )
