@@ -13,7 +13,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -67,6 +67,7 @@ class Table:
 class Cell:
     text: str
     numeric: bool = False
+    merged: bool = False  # a copy of a merged range's value, not typed in this row
 
 
 def header_key(text: str) -> str:
@@ -173,7 +174,7 @@ def _fill(grid, first_row, end_row, first_col, end_col, value: Cell) -> None:
         while len(row) < end_col:
             row.append(Cell(""))
         for c in range(first_col, end_col):
-            row[c] = value
+            row[c] = value if (r, c) == (first_row, first_col) else replace(value, merged=True)
 
 
 def _csv_grid(data: bytes) -> list[list[Cell]]:
@@ -223,8 +224,8 @@ def _table_from_grid(grid, columns: Sequence[Column], sheet_name: str, max_rows:
     for index in range(header_index + 1, len(grid)):
         row = grid[index]
         cells = {key: row[p] if p < len(row) else Cell("") for key, p in positions.items()}
-        if not any(cell.text for cell in cells.values()):
-            continue
+        if not any(cell.text and not cell.merged for cell in cells.values()):
+            continue  # blank, or only the overhang of a merged cell
         if len(table.records) >= max_rows:
             raise TableError("too_many_rows", str(max_rows))
         table.records.append(

@@ -16,7 +16,6 @@ from laurel.core.identity import InvalidIdCard, InvalidMobile, id_card_normalise
 from laurel.importing import ImportRefused, ImportResult, report_xlsx
 from laurel.members import policy, services
 from laurel.members.forms import MemberImportForm, TeamCreateForm
-from laurel.members.imports import members_xlsx
 from laurel.members.models import MemberImport
 from laurel.orgs.policy import units_visible
 from laurel.web.access import allowed_if
@@ -82,7 +81,11 @@ def member_list(request):
 def member_export(request):
     members, _query, _unit = _filtered_members(request)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    content = members_xlsx(request.user.access, members.order_by("unit__path", "name", "pk"))
+    content = services.members_export(
+        acting_user=request.user,
+        members=members.order_by("unit__path", "name", "pk"),
+        description=request.GET.urlencode(),
+    )
     return xlsx_response(content, f"members-{stamp}.xlsx")
 
 
