@@ -191,6 +191,9 @@ def report_xlsx(result: ImportResult, *, source_name: str) -> bytes:
     return buffer.getvalue()
 
 
+STDERR_ROWS = 50  # rejected rows printed; the report has them all
+
+
 class ImportCommand(BaseCommand):
     """``laurel import-… FILE [--dry-run] [--report REPORT.xlsx] [--as-user NAME]``.
 
@@ -241,7 +244,7 @@ class ImportCommand(BaseCommand):
                 )
             except ImportRefused as error:
                 raise CommandError(str(error)) from None
-        for outcome in result.rejected:
+        for outcome in result.rejected[:STDERR_ROWS]:
             for problem in outcome.problems:
                 self.stderr.write(
                     _("row %(row)s, %(column)s: %(reason)s (%(label)s)")
@@ -252,6 +255,12 @@ class ImportCommand(BaseCommand):
                         "label": outcome.label,
                     }
                 )
+        if len(result.rejected) > STDERR_ROWS:
+            more = len(result.rejected) - STDERR_ROWS
+            self.stderr.write(
+                _("… and %(n)s more rejected rows; --report REPORT.xlsx lists them all.")
+                % {"n": more}
+            )
         if options["report"]:
             options["report"].write_bytes(report_xlsx(result, source_name=source.name))
         self.stdout.write(result.summary_line())

@@ -80,3 +80,48 @@ def test_check_character_makes_valid_numbers():
     first17 = "50010119900101123"
     number = first17 + id_card_check_character(first17)
     assert id_card_normalise(number) == number
+
+
+@pytest.mark.parametrize(
+    "first17",
+    [
+        "11010519990230001",  # 1999-02-30
+        "11010519990229001",  # 1999 is not a leap year
+        "11010519991301001",  # month 13
+        "11010519990100001",  # day 0
+        "11010518991231001",  # before 1900
+    ],
+)
+def test_impossible_birth_dates_are_refused_even_with_a_correct_check_character(first17):
+    with pytest.raises(InvalidIdCard) as refused:
+        id_card_normalise(first17 + id_card_check_character(first17))
+    assert refused.value.code == "birth_date"
+
+
+def test_a_leap_day_birth_date_is_valid():
+    number = "11010520000229001" + id_card_check_character("11010520000229001")
+    assert id_card_normalise(number) == number
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["+86-138-1234-5678", "(+86) 138 1234 5678", "0086 138 1234 5678", "+86１３８１２３４５６７８"],
+)
+def test_more_international_forms_of_a_mobile(text):
+    assert mobile_normalise(text) == "13812345678"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "023-49871234",
+        "(023)49871234",
+        "02349871234",
+        "49871234",
+        "+86 23 4987 1234",
+        "+852 6123 4567",
+    ],
+)
+def test_landlines_and_foreign_numbers_are_not_mobiles(text):
+    with pytest.raises(InvalidMobile):
+        mobile_normalise(text)

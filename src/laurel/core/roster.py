@@ -51,6 +51,7 @@ UNIT_CODE_MAX = 64
 GENDERS = {"男": "M", "女": "F", "m": "M", "f": "F", "male": "M", "female": "F"}
 LANDLINE = re.compile(r"^(0\d{2,3})?-?\d{7,8}(-\d{1,5})?$")
 UNIT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]*$")
+SCIENTIFIC = re.compile(r"\d(\.\d+)?[eE]\+?\d+")
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
 
 
@@ -107,7 +108,8 @@ def member_row_check(record: Record) -> MemberRow:
         row.problems.append(Problem("name", "too_long", {"limit": NAME_MAX}))
 
     raw_id = record.get("id_card")
-    if "id_card" in record.numeric and len(raw_id) > 15:
+    numeric = "id_card" in record.numeric and len(raw_id) > 15
+    if numeric or SCIENTIFIC.fullmatch(raw_id):  # 5.00101E+17: Excel's view of a number
         row.problems.append(Problem("id_card", "stored_as_number"))
     else:
         try:

@@ -11,7 +11,6 @@ import csv
 import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -128,7 +127,7 @@ def _sheets(data: bytes) -> Iterable[tuple[str, list[list[Cell]]]]:
 def _xlsx_sheets(data: bytes):
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+    except Exception as error:  # any failure of the parser on a damaged file means the same
         raise TableError("unreadable", str(error)) from None
     for sheet in workbook.worksheets:
         grid = [[cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
@@ -146,9 +145,9 @@ def _xlsx_sheets(data: bytes):
 
 
 def _xls_sheets(data: bytes):
-    try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True)
-    except (xlrd.XLRDError, OSError, ValueError, AssertionError, IndexError) as error:
+    try:  # xlrd writes its warnings to stdout unless given somewhere else to write them
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, logfile=io.StringIO())
+    except Exception as error:  # any failure of the parser on a damaged file means the same
         raise TableError("unreadable", str(error)) from None
     for sheet in book.sheets():
         grid = []
@@ -186,16 +185,25 @@ def _csv_grid(data: bytes) -> list[list[Cell]]:
             break
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - gb18030 decodes any byte string without NULs
+    else:
         raise TableError("not_a_table", "unknown text encoding")
+    if not text.strip():
+        raise TableError("empty")
     if text.lstrip().startswith(("<", "%PDF", "{")):
         raise TableError("not_a_table", "markup or document, not a table")
-    sample = "\n".join(text.splitlines()[:MAX_HEADER_SEARCH_ROWS])
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;，")
-    except csv.Error:
-        dialect = csv.excel
-    return [[cell_text(value) for value in row] for row in csv.reader(io.StringIO(text), dialect)]
+    delimiter = csv_delimiter(text.splitlines()[:MAX_HEADER_SEARCH_ROWS])
+    rows = csv.reader(io.StringIO(text), delimiter=delimiter)
+    return [[cell_text(value) for value in row] for row in rows]
+
+
+CSV_DELIMITERS = (",", "\t", ";", "，")  # the full-width comma: typed by hand in Chinese
+
+
+def csv_delimiter(lines: list[str]) -> str:
+    """The delimiter found on the most lines (title lines have none; ties go to the comma)."""
+    counts = {d: sum(1 for line in lines if d in line) for d in CSV_DELIMITERS}
+    best = max(CSV_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
 
 
 def _table_from_grid(grid, columns: Sequence[Column], sheet_name: str, max_rows: int) -> Table:

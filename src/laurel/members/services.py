@@ -2,7 +2,7 @@
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -176,7 +176,15 @@ def member_file_import(
         access=access, table=table, default_unit=default_unit, progress=progress
     )
     if not dry_run:
-        member_import_apply(acting_user=acting_user, plan=plan, filename=filename)
+        try:
+            member_import_apply(acting_user=acting_user, plan=plan, filename=filename)
+        except IntegrityError:
+            raise ImportRefused(
+                _(
+                    "Someone else changed some of these members at the same moment; nothing "
+                    "from this file was written. Import it again."
+                )
+            ) from None
     return ImportResult(outcomes=plan.outcomes, dry_run=dry_run)
 
 
