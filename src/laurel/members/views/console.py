@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from laurel.core.identity import InvalidIdCard, InvalidMobile, id_card_normalise, mobile_normalise
@@ -146,6 +147,29 @@ def member_import(request):
     return render(request, "members/member_import.html", {"form": form, "recent": recent})
 
 
+OUTCOME_LABELS = {
+    "imported": _("new"),
+    "updated": _("updated"),
+    "unchanged": _("unchanged"),
+    "rejected": _("rejected"),
+}
+
+
+def outcome_shares(counts: dict[str, int]) -> list[dict]:
+    """Each outcome's share of the rows, for the stacked bar."""
+    total = sum(counts.values())
+    return [
+        {
+            "status": status,
+            "label": OUTCOME_LABELS[status],
+            "count": count,
+            "percent": f"{100 * count / total:.2f}",
+        }
+        for status, count in counts.items()
+        if count and total
+    ]
+
+
 @allowed_if(policy.may_manage_members)
 def member_import_detail(request, pk: int):
     upload = get_object_or_404(policy.imports_visible(request.user.access), pk=pk)
@@ -154,6 +178,7 @@ def member_import_detail(request, pk: int):
     context = {
         "upload": upload,
         "counts": upload.counts,
+        "shares": outcome_shares(upload.counts),
         "rejected": result.rejected,
         "accepted": [o for o in result.outcomes if o.status != "rejected"][:PREVIEW_ROWS],
         "preview_limit": PREVIEW_ROWS,
