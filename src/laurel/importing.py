@@ -24,7 +24,7 @@ from openpyxl.styles import Font
 from tqdm import tqdm
 
 from laurel.core.roster import Problem
-from laurel.core.tables import Column, TableError
+from laurel.core.tables import Column, Table, TableError, table_read
 
 STATUSES = ("imported", "updated", "unchanged", "rejected")
 
@@ -91,12 +91,20 @@ class ImportRefused(ValueError):
     """The whole file is refused (unreadable, no header, ...). ``str()`` says why."""
 
 
-def file_error_message(error: TableError, columns: tuple[Column, ...]) -> str:
-    params = {
-        "columns": "、".join(c.aliases[0] for c in columns if c.required),
-        "limit": error.detail,
-    }
-    return str(FILE_ERRORS[error.code]) % params
+MAX_ROWS = 20_000  # rows per file: a city's whole roster fits, a runaway file does not
+
+
+def sheet_read(source, columns: tuple[Column, ...], filename: str = "") -> Table:
+    """Read an import file, or raise ``ImportRefused`` saying why the whole file is refused."""
+    try:
+        return table_read(source, columns, max_rows=MAX_ROWS)
+    except TableError as error:
+        params = {
+            "columns": "、".join(c.aliases[0] for c in columns if c.required),
+            "limit": error.detail,
+        }
+        prefix = f"{filename}: " if filename else ""
+        raise ImportRefused(prefix + str(FILE_ERRORS[error.code]) % params) from None
 
 
 @dataclass

@@ -15,12 +15,10 @@ from openpyxl import Workbook
 from laurel.accounts.policy import Access
 from laurel.core.identity import id_card_mask
 from laurel.core.roster import MEMBER_COLUMNS, MemberRow, Problem, member_row_check
-from laurel.core.tables import Table, TableError, table_read
+from laurel.core.tables import Table
 from laurel.importing import (
-    ImportRefused,
     Progress,
     RowOutcome,
-    file_error_message,
     no_progress,
     row_problems,
 )
@@ -29,7 +27,6 @@ from laurel.members.models import Member
 from laurel.orgs.models import Unit
 from laurel.orgs.policy import units_visible
 
-MAX_ROWS = 20_000
 COMPARED_FIELDS = ("name", "gender", "mobile", "unit_id", "industry", "job_title")
 # Fields a blank cell leaves alone: a roster without phone numbers does not erase them.
 KEPT_WHEN_BLANK = ("mobile", "industry", "job_title")
@@ -47,15 +44,6 @@ class MemberImportPlan:
     outcomes: list[RowOutcome] = field(default_factory=list)
     creates: list[Member] = field(default_factory=list)
     updates: list[MemberUpdate] = field(default_factory=list)
-
-
-def member_table_read(source, filename: str = "") -> Table:
-    """Read a roster file, or raise ``ImportRefused`` saying why the whole file is refused."""
-    try:
-        return table_read(source, MEMBER_COLUMNS, max_rows=MAX_ROWS)
-    except TableError as error:
-        prefix = f"{filename}: " if filename else ""
-        raise ImportRefused(prefix + file_error_message(error, MEMBER_COLUMNS)) from None
 
 
 class UnitDirectory:

@@ -11,12 +11,11 @@ from laurel.accounts.policy import Access, access_for
 from laurel.accounts.services import member_login_create as account_for_member_create
 from laurel.audit.services import audit_log, audit_log_many
 from laurel.core.identity import InvalidIdCard, InvalidMobile, id_card_normalise, mobile_normalise
-from laurel.core.roster import gender_from_id_card, person_name_clean
-from laurel.importing import ImportRefused, ImportResult, Progress, no_progress
+from laurel.core.roster import MEMBER_COLUMNS, gender_from_id_card, person_name_clean
+from laurel.importing import ImportRefused, ImportResult, Progress, no_progress, sheet_read
 from laurel.members.imports import (
     MemberImportPlan,
     member_import_plan,
-    member_table_read,
     members_xlsx,
 )
 from laurel.members.models import Member, MemberImport, Team, TeamMembership
@@ -166,7 +165,7 @@ def member_file_import(
     Bad rows are rejected with their reasons and never stop the good ones; the good ones are
     written together or not at all. A dry run plans everything and writes nothing.
     """
-    table = member_table_read(source, filename)
+    table = sheet_read(source, MEMBER_COLUMNS, filename)
     access = acting_access(acting_user)
     if default_unit is not None and not access.administers(default_unit.path):
         raise ImportRefused(

@@ -8,11 +8,10 @@ the name and the parent; a blank cell on an existing unit leaves that field as i
 from dataclasses import dataclass, field
 
 from laurel.core.roster import UNIT_COLUMNS, Problem, UnitRow, unit_row_check
-from laurel.core.tables import Table, TableError, table_read
-from laurel.importing import ImportRefused, RowOutcome, file_error_message, row_problems
+from laurel.core.tables import Table
+from laurel.importing import RowOutcome, row_problems
 from laurel.orgs.models import Unit
 
-MAX_ROWS = 20_000
 KIND_NAMES = {
     **{kind.value: kind.value for kind in Unit.Kind},
     "市总工会": Unit.Kind.FEDERATION,
@@ -45,14 +44,6 @@ class PlannedUnit:
 class UnitImportPlan:
     outcomes: list[RowOutcome] = field(default_factory=list)
     ordered: list[PlannedUnit] = field(default_factory=list)  # parents before children
-
-
-def unit_table_read(source, filename: str = "") -> Table:
-    try:
-        return table_read(source, UNIT_COLUMNS, max_rows=MAX_ROWS)
-    except TableError as error:
-        prefix = f"{filename}: " if filename else ""
-        raise ImportRefused(prefix + file_error_message(error, UNIT_COLUMNS)) from None
 
 
 def kind_inferred(name: str, parent_kind: str | None) -> str:

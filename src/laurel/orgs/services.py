@@ -5,8 +5,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from laurel.audit.services import audit_log
-from laurel.importing import ImportResult
-from laurel.orgs.imports import UnitImportPlan, unit_import_plan, unit_table_read
+from laurel.core.roster import UNIT_COLUMNS
+from laurel.importing import ImportResult, sheet_read
+from laurel.orgs.imports import UnitImportPlan, unit_import_plan
 from laurel.orgs.models import Unit
 
 
@@ -84,7 +85,7 @@ def unit_file_import(
 
     Rejected rows never stop the others; what is written is written together or not at all.
     """
-    plan = unit_import_plan(unit_table_read(source, filename))
+    plan = unit_import_plan(sheet_read(source, UNIT_COLUMNS, filename))
     if not dry_run:
         _unit_import_apply(acting_user=acting_user, plan=plan, filename=filename)
     return ImportResult(outcomes=plan.outcomes, dry_run=dry_run)
