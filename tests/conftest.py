@@ -6,12 +6,18 @@ from dataclasses import dataclass
 import pytest
 from django.db import connection
 from django.test import Client
+from hypothesis import settings
 
 from laurel.accounts.models import Role
 from laurel.accounts.services import role_grant, user_create
 from laurel.core.identity import id_card_check_character
 from laurel.members.services import member_create
 from laurel.orgs.services import unit_create
+
+# Property tests: the same examples on every run (no flakiness, no example database), as
+# many as run in a few seconds, and no per-example deadline (the first solver call warms up).
+settings.register_profile("laurel", derandomize=True, database=None, deadline=None)
+settings.load_profile("laurel")
 
 SERVICE_MARKERS = {"postgres", "redis", "browser", "concurrency"}
 PASSWORD = "Test-pass-2026"

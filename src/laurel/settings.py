@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "laurel.accounts",
     "laurel.notifications",
     "laurel.members",
+    "laurel.judging",
 ]
 
 MIDDLEWARE = [

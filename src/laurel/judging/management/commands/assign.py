@@ -1,0 +1,98 @@
+"""``laurel assign ENTRIES.csv JUDGES.csv --per-entry K [--conflicts CONFLICTS.csv]
+[--affinity AFFINITY.csv] [--seed N] [--out ASSIGNMENT.csv]``: the judging core on files.
+
+Writes ``entry,judge`` rows (K per entry) to standard output or ``--out``, and one summary
+line to standard error. Bad input or an infeasible problem exits non-zero with the reason,
+and ``--out`` is then left untouched.
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from laurel.core.assignment import AssignmentProblem, InfeasibleAssignment, assign
+from laurel.core.assignment_files import (
+    AssignmentFileError,
+    affinity_read,
+    assignment_csv,
+    conflicts_read,
+    entries_read,
+    judges_read,
+)
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
+class Command(BaseCommand):
+    help = "Assign K judges to every entry: conflicts, categories, caps, even loads, affinity."
+
+    def add_arguments(self, parser):
+        parser.add_argument("entries", type=Path, help="entry[,category][,unit]")
+        parser.add_argument("judges", type=Path, help="judge[,categories][,unit][,max_load]")
+        parser.add_argument("--per-entry", type=positive_int, required=True, metavar="K")
+        parser.add_argument("--conflicts", type=Path, help="judge,entry")
+        parser.add_argument("--affinity", type=Path, help="judge,entry,affinity")
+        parser.add_argument("--seed", type=int, default=0, help="breaks ties only")
+        parser.add_argument("--out", type=Path, help="write the assignment here (CSV)")
+
+    def handle(self, *args, **options):
+        try:
+            problem = self.problem(options)
+        except AssignmentFileError as error:
+            raise CommandError(str(error)) from None
+        try:
+            result = assign(problem, seed=options["seed"])
+        except InfeasibleAssignment as error:
+            lines = "\n".join(f"  - {shortfall.message}" for shortfall in error.shortfalls)
+            raise CommandError(f"no assignment is possible:\n{lines}") from None
+        output = assignment_csv(result.pairs)
+        if options["out"] and not options["out"].resolve().parent.is_dir():
+            raise CommandError(f"{options['out']}: its folder does not exist")
+        if options["out"]:
+            write_atomically(options["out"], output)
+        else:
+            self.stdout.write(output, ending="")
+        low, high = result.load_range
+        self.stderr.write(
+            f"entries {len(problem.entries)}, judges {len(problem.judges)}, "
+            f"reviews {len(result.pairs)}, load {low}–{high}, "
+            f"total affinity {result.total_affinity:.3f}, {result.seconds:.2f} s"
+            + (" (pruned candidates)" if result.pruned else "")
+        )
+
+    def problem(self, options) -> AssignmentProblem:
+        entries = entries_read(options["entries"])
+        judges = judges_read(options["judges"])
+        entry_ids = {e.id for e in entries}
+        judge_ids = {j.id for j in judges}
+        conflicts = (
+            conflicts_read(options["conflicts"], judge_ids, entry_ids)
+            if options["conflicts"]
+            else set()
+        )
+        affinity = (
+            affinity_read(options["affinity"], judge_ids, entry_ids) if options["affinity"] else {}
+        )
+        return AssignmentProblem(entries, judges, options["per_entry"], conflicts, affinity)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write to a temporary file beside ``path`` and rename it: never a half-written file."""
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".assign-")
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
