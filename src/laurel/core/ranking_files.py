@@ -1,0 +1,114 @@
+"""The CSV files of ``laurel rank``: reading scores and pairs strictly, writing the ranking.
+
+SCORES.csv has a header with at least ``entry,judge,score`` (other columns ignored);
+PAIRS.csv ``judge,winner,loser``. Any problem raises ``RankingFileError`` naming the row.
+"""
+
+import csv
+import io
+import math
+from pathlib import Path
+
+from laurel.core.ranking import Comparison, Ranking, Review
+
+
+class RankingFileError(ValueError):
+    def __init__(self, path: Path, row: int | None, message: str):
+        where = f"{path}, row {row}" if row else str(path)
+        super().__init__(f"{where}: {message}")
+
+
+def _rows(path: Path, required: tuple[str, ...]):
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as error:
+        raise RankingFileError(path, None, f"cannot be read ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise RankingFileError(path, None, "is not UTF-8 text") from None
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header is None or not any(cell.strip() for cell in header):
+        raise RankingFileError(path, None, "is empty: it needs a header row")
+    columns = [cell.strip().lower() for cell in header]
+    missing = [name for name in required if name not in columns]
+    if missing:
+        raise RankingFileError(
+            path, 1, f"missing column {', '.join(missing)} (the header has: {', '.join(columns)})"
+        )
+    position = {name: columns.index(name) for name in required}
+    found = False
+    for number, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        values = {n: (row[i].strip() if i < len(row) else "") for n, i in position.items()}
+        for name in required:
+            if not values[name]:
+                raise RankingFileError(path, number, f"the {name} column is empty")
+        found = True
+        yield number, values
+    if not found:
+        raise RankingFileError(path, None, "has no rows after its header")
+
+
+def scale_parse(text: str) -> tuple[float, float]:
+    """``"1:10"`` → (1.0, 10.0)."""
+    try:
+        low, high = (float(part) for part in text.split(":"))
+    except ValueError:
+        raise ValueError(f"--scale {text!r} is not MIN:MAX") from None
+    if not (math.isfinite(low) and math.isfinite(high)) or low >= high:
+        raise ValueError(f"--scale {text!r}: MIN must be below MAX")
+    return low, high
+
+
+def scores_read(path: Path, scale: tuple[float, float] | None = None) -> list[Review]:
+    reviews, seen = [], {}
+    for number, row in _rows(path, ("entry", "judge", "score")):
+        try:
+            score = float(row["score"])
+        except ValueError:
+            score = math.nan
+        if not math.isfinite(score):
+            raise RankingFileError(path, number, f"score {row['score']!r} is not a number")
+        if scale is not None and not scale[0] <= score <= scale[1]:
+            raise RankingFileError(
+                path, number, f"score {row['score']} is outside the scale {scale[0]:g}–{scale[1]:g}"
+            )
+        pair = (row["entry"], row["judge"])
+        if pair in seen:
+            raise RankingFileError(
+                path,
+                number,
+                f"judge {pair[1]!r} scored entry {pair[0]!r} twice (also in row {seen[pair]})",
+            )
+        seen[pair] = number
+        reviews.append(Review(row["entry"], row["judge"], score))
+    return reviews
+
+
+def pairs_read(path: Path) -> list[Comparison]:
+    comparisons = []
+    for number, row in _rows(path, ("judge", "winner", "loser")):
+        if row["winner"] == row["loser"]:
+            raise RankingFileError(path, number, f"{row['winner']!r} cannot beat itself")
+        comparisons.append(Comparison(row["judge"], row["winner"], row["loser"]))
+    return comparisons
+
+
+def ranking_csv(ranking: Ranking) -> str:
+    """``rank,entry,score,low,high,reviews``; numbers to 4 decimals, no interval: empty."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["rank", "entry", "score", "low", "high", "reviews"])
+    for row in ranking.entries:
+        writer.writerow(
+            [
+                row.rank,
+                row.entry,
+                f"{row.score:.4f}",
+                "" if row.low is None else f"{row.low:.4f}",
+                "" if row.high is None else f"{row.high:.4f}",
+                row.reviews,
+            ]
+        )
+    return buffer.getvalue()
