@@ -276,7 +276,7 @@ def calibrate(e: np.ndarray, j: np.ndarray, s: np.ndarray, n: int, m: int) -> _F
         common = float(residual.mean())
         v = (np.bincount(j, residual, minlength=m) + 3 * common) / (per_judge + 3)
         v = np.maximum(v, floor)
-        if float(np.max(np.abs(x - previous))) < 1e-4 * unit:
+        if float(np.max(np.abs(x - previous))) < 5e-4 * unit:
             break
     var_x = model.quality_variance(x, b, v, t2)
     # The average judge defines the scale: median offset 0, median scale 1.
@@ -294,11 +294,32 @@ def calibrate(e: np.ndarray, j: np.ndarray, s: np.ndarray, n: int, m: int) -> _F
 
 class _Model:
     """The posterior of one part for fixed noise levels: qualities x (n), offsets a and
-    scales b (m); its Gauss–Newton Hessian has a diagonal entry block."""
+    scales b (m). Its Gauss–Newton Hessian has a diagonal entry block, so each step is a
+    2m × 2m system (the Schur complement), assembled from pairs of reviews of one entry."""
 
     def __init__(self, e, j, n, m, *, prior_a: float, prior_b: float):
         self.e, self.j, self.n, self.m = e, j, n, m
         self.prior_a, self.prior_b = prior_a, prior_b
+        # Every ordered pair of reviews of the same entry (including a review with itself).
+        order = np.argsort(e, kind="stable")
+        per_entry = np.bincount(e, minlength=n)
+        first = np.concatenate([[0], np.cumsum(per_entry)[:-1]])
+        group = per_entry[e[order]]
+        left = np.repeat(np.arange(len(e)), group)
+        offset = np.arange(len(left)) - np.repeat(np.cumsum(group) - group, group)
+        right = first[e[order][left]] + offset
+        self.left, self.right = order[left], order[right]
+        size = 2 * m
+        j_left, j_right = j[self.left], j[self.right]
+        self.pair_cells = np.concatenate(
+            [
+                j_left * size + j_right,
+                j_left * size + m + j_right,
+                (m + j_left) * size + j_right,
+                (m + j_left) * size + m + j_right,
+            ]
+        )
+        self.pair_entry = e[self.left]
 
     def objective(self, y, x, a, b, v, t2) -> float:
         r = y - a[self.j] - b[self.j] * x[self.e]
@@ -309,25 +330,37 @@ class _Model:
             + np.sum((b - 1) ** 2) / self.prior_b
         )
 
-    def _blocks(self, x, b, v, t2, damping: float = 0.0):
+    def _system(self, x, b, v, t2, damping: float):
+        """The damped entry diagonal d, each review's row of the coupling (u_a, u_b) and
+        the Schur complement S of the judge block."""
         e, j, n, m = self.e, self.j, self.n, self.m
         inv_v = 1 / v[j]
         d = (1 / t2 + np.bincount(e, b[j] ** 2 * inv_v, minlength=n)) * (1 + damping)
-        rows = np.concatenate([e, e])
-        columns = np.concatenate([j, m + j])
-        values = np.concatenate([b[j] * inv_v, b[j] * x[e] * inv_v])
-        h = coo_matrix((values, (rows, columns)), shape=(n, 2 * m)).tocsr()
-        judge_block = np.zeros((2 * m, 2 * m))
-        diagonal_a = np.bincount(j, inv_v, minlength=m) + 1 / self.prior_a
-        diagonal_b = np.bincount(j, x[e] ** 2 * inv_v, minlength=m) + 1 / self.prior_b
+        u_a, u_b = b[j] * inv_v, b[j] * x[e] * inv_v
+        size = 2 * m
+        diagonal = np.concatenate(
+            [
+                np.bincount(j, inv_v, minlength=m) + 1 / self.prior_a,
+                np.bincount(j, x[e] ** 2 * inv_v, minlength=m) + 1 / self.prior_b,
+            ]
+        )
         cross = np.bincount(j, x[e] * inv_v, minlength=m)
-        judge_block[np.arange(m), np.arange(m)] = diagonal_a * (1 + damping)
-        judge_block[np.arange(m, 2 * m), np.arange(m, 2 * m)] = diagonal_b * (1 + damping)
-        judge_block[np.arange(m), np.arange(m, 2 * m)] = cross
-        judge_block[np.arange(m, 2 * m), np.arange(m)] = cross
-        scaled = h.multiply(1 / d[:, None]).tocsr()  # h_i / d_i
-        schur = judge_block - (h.T @ scaled).toarray()
-        return d, h, scaled, schur
+        schur = np.zeros((size, size))
+        schur[np.arange(size), np.arange(size)] = diagonal * (1 + damping)
+        schur[np.arange(m), np.arange(m, size)] = cross
+        schur[np.arange(m, size), np.arange(m)] = cross
+        left, right = self.left, self.right
+        weight = 1 / d[self.pair_entry]
+        values = np.concatenate(
+            [
+                u_a[left] * u_a[right] * weight,
+                u_a[left] * u_b[right] * weight,
+                u_b[left] * u_a[right] * weight,
+                u_b[left] * u_b[right] * weight,
+            ]
+        )
+        schur -= np.bincount(self.pair_cells, values, minlength=size * size).reshape(size, size)
+        return d, u_a, u_b, schur
 
     def fit(self, y, x, a, b, v, t2, steps: int = 30):
         """The posterior mode, by Levenberg–Marquardt from (x, a, b)."""
@@ -339,16 +372,28 @@ class _Model:
             g_x = -np.bincount(e, b[j] * r, minlength=n) + x / t2
             g_a = -np.bincount(j, r, minlength=m) + a / self.prior_a
             g_b = -np.bincount(j, x[e] * r, minlength=m) + (b - 1) / self.prior_b
-            d, h, scaled, schur = self._blocks(x, b, v, t2, damping)
-            g_theta = np.concatenate([g_a, g_b])
-            step_theta = np.linalg.lstsq(schur, -g_theta + scaled.T @ g_x, rcond=None)[0]
-            step_x = (-g_x - h @ step_theta) / d
+            d, u_a, u_b, schur = self._system(x, b, v, t2, damping)
+            scaled_g = (g_x / d)[e]
+            rhs = -np.concatenate([g_a, g_b]) + np.concatenate(
+                [
+                    np.bincount(j, u_a * scaled_g, minlength=m),
+                    np.bincount(j, u_b * scaled_g, minlength=m),
+                ]
+            )
+            try:
+                step_theta = np.linalg.solve(schur, rhs)
+            except np.linalg.LinAlgError:
+                step_theta = np.linalg.lstsq(schur, rhs, rcond=None)[0]
+            coupling = np.bincount(
+                e, u_a * step_theta[:m][j] + u_b * step_theta[m:][j], minlength=n
+            )
+            step_x = (-g_x - coupling) / d
             candidate = (x + step_x, a + step_theta[:m], b + step_theta[m:])
             value = self.objective(y, *candidate, v, t2)
             if value <= current:
                 x, a, b = candidate
                 damping = max(damping / 10, 1e-9)
-                converged = current - value <= 1e-10 * max(1.0, abs(current))
+                converged = current - value <= 1e-8 * max(1.0, abs(current))
                 current = value
                 if converged:
                     break
