@@ -9,7 +9,7 @@ import io
 import math
 from pathlib import Path
 
-from laurel.core.ranking import Comparison, Ranking, Review
+from laurel.core.ranking import Comparison, Ranking, Review, weighted_score
 
 
 class RankingFileError(ValueError):
@@ -61,19 +61,49 @@ def scale_parse(text: str) -> tuple[float, float]:
     return low, high
 
 
-def scores_read(path: Path, scale: tuple[float, float] | None = None) -> list[Review]:
-    reviews, seen = [], {}
-    for number, row in _rows(path, ("entry", "judge", "score")):
+def weights_parse(text: str) -> dict[str, float]:
+    """``"主题=30,构图=30,技术=20,创意=20"`` → {"主题": 30.0, ...}."""
+    weights = {}
+    for part in text.split(","):
+        name, _, value = part.partition("=")
         try:
-            score = float(row["score"])
+            weights[name.strip().lower()] = float(value)
         except ValueError:
-            score = math.nan
-        if not math.isfinite(score):
-            raise RankingFileError(path, number, f"score {row['score']!r} is not a number")
-        if scale is not None and not scale[0] <= score <= scale[1]:
-            raise RankingFileError(
-                path, number, f"score {row['score']} is outside the scale {scale[0]:g}–{scale[1]:g}"
-            )
+            raise ValueError(f"--weights {text!r}: {part!r} is not NAME=WEIGHT") from None
+    if sum(weights.values()) <= 0 or any(w < 0 for w in weights.values()):
+        raise ValueError(f"--weights {text!r}: weights are positive numbers")
+    return weights
+
+
+def _number(path, number, column, text, scale) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise RankingFileError(path, number, f"{column} {text!r} is not a number")
+    if scale is not None and not scale[0] <= value <= scale[1]:
+        raise RankingFileError(
+            path, number, f"{column} {text} is outside the scale {scale[0]:g}–{scale[1]:g}"
+        )
+    return value
+
+
+def scores_read(
+    path: Path,
+    scale: tuple[float, float] | None = None,
+    weights: dict[str, float] | None = None,
+) -> list[Review]:
+    """Reviews from SCORES.csv; with ``weights``, each row's score is the weighted mean of
+    those criterion columns (each on ``scale``) instead of a ``score`` column."""
+    reviews, seen = [], {}
+    columns = ("entry", "judge", *(weights or {"score": 1}))
+    for number, row in _rows(path, columns):
+        if weights:
+            criteria = {name: _number(path, number, name, row[name], scale) for name in weights}
+            score = weighted_score(criteria, weights)
+        else:
+            score = _number(path, number, "score", row["score"], scale)
         pair = (row["entry"], row["judge"])
         if pair in seen:
             raise RankingFileError(

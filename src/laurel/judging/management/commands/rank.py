@@ -18,6 +18,7 @@ from laurel.core.ranking_files import (
     ranking_csv,
     scale_parse,
     scores_read,
+    weights_parse,
 )
 from laurel.judging.management.commands.assign import write_atomically
 
@@ -29,6 +30,10 @@ class Command(BaseCommand):
         parser.add_argument("scores", type=Path, help="entry,judge,score (bt: judge,winner,loser)")
         parser.add_argument("--method", choices=[*METHODS, "bt"], default="calibrated")
         parser.add_argument("--scale", help="MIN:MAX of the scores, e.g. 1:10")
+        parser.add_argument(
+            "--weights",
+            help="score = weighted mean of these criterion columns, e.g. 主题=30,构图=30,技术=20",
+        )
         parser.add_argument("--trim", type=int, choices=(1, 2), default=1, help="trimmed: 1 or 2")
         parser.add_argument(
             "--tolerance", type=float, help="trimmed: flag entries whose kept scores differ more"
@@ -38,6 +43,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             scale = scale_parse(options["scale"]) if options["scale"] else None
+            weights = weights_parse(options["weights"]) if options["weights"] else None
         except ValueError as error:
             raise CommandError(str(error)) from None
         out = options["out"]
@@ -48,7 +54,7 @@ class Command(BaseCommand):
                 ranking = rank_pairs(pairs_read(options["scores"]))
             else:
                 ranking = rank_scores(
-                    scores_read(options["scores"], scale),
+                    scores_read(options["scores"], scale, weights),
                     options["method"],
                     scale=scale,
                     trim=options["trim"],
