@@ -16,6 +16,9 @@
 | LAUREL_PASSWORD_MIN_CLASSES | 3 | of upper, lower, digit, symbol |
 | LAUREL_LOGIN_FAILURE_LIMIT | 5 | failed log-ins before the account locks |
 | LAUREL_LOGIN_LOCKOUT_MINUTES | 15 | how long it stays locked |
+| LAUREL_PHOTO_MAX_BYTES | 52428800 | photos larger than this are refused |
+| LAUREL_PHOTO_MAX_PIXELS | 100000000 | photos with more pixels are refused from the header |
+| LAUREL_PHOTO_MIN_LONG_EDGE | 0 | photos with a shorter long edge are refused |
 """
 
 import os
@@ -81,6 +84,7 @@ INSTALLED_APPS = [
     "laurel.notifications",
     "laurel.members",
     "laurel.judging",
+    "laurel.media",
 ]
 
 MIDDLEWARE = [
@@ -250,4 +254,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"laurel": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+}
+
+# Photo safety limits (laurel.core.photos.Limits); a contest may ask for less per call.
+LAUREL_PHOTO_LIMITS = {
+    "max_bytes": int(os.environ.get("LAUREL_PHOTO_MAX_BYTES", 50 * 1024 * 1024)),
+    "max_pixels": int(os.environ.get("LAUREL_PHOTO_MAX_PIXELS", 100_000_000)),
+    "min_long_edge": int(os.environ.get("LAUREL_PHOTO_MIN_LONG_EDGE", 0)),
 }

@@ -1,0 +1,587 @@
+"""Photos: checked by content, read, rendered and fingerprinted — safely and fast.
+
+``photo_check(data, filename, limits)`` decides by the bytes, never the name:
+
+1. size (empty, over the byte limit);
+2. what the bytes are (JPEG, PNG, WebP, HEIC; refused: other formats, SVG/HTML/text,
+   PDF, archives) and whether the name claims something else;
+3. the header only (libvips reads no pixels yet): animations, the pixel limit (a
+   decompression bomb is refused here, before any decoding), the minimum long edge;
+4. the file's structure: a JPEG must end its image with EOI, a PNG with IEND; what
+   follows is classified — a phone's MPF images or motion-photo video are reported and
+   never passed on, an appended archive, document or script is refused;
+5. EXIF (Pillow, lazily): camera, date taken, orientation, GPS presence;
+6. one decode, at the smallest size that serves the judge rendition (libvips
+   shrink-on-load), oriented, converted to sRGB 8-bit, alpha flattened on white; the
+   display and thumbnail renditions are made from it; all are JPEGs with no metadata;
+7. SHA-256 of the original and a 64-bit perceptual hash (pHash) of the thumbnail.
+
+Reasons have stable codes (``REASONS``) and sentences in English and Chinese.
+"""
+
+import hashlib
+import io
+import re
+import struct
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import imagehash
+import numpy as np
+import pyvips
+from PIL import Image, UnidentifiedImageError
+
+RENDITIONS = {"judge": 3000, "display": 1600, "thumbnail": 400}  # long edge, px
+JPEG_QUALITY = 85
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 50 * 1024 * 1024
+    max_pixels: int = 100_000_000  # 100 MP: any camera; a bomb is far beyond
+    min_long_edge: int = 0
+    formats: frozenset[str] = frozenset({"jpeg", "png", "webp", "heic"})
+
+
+REASONS = {
+    # code: (English, Chinese)
+    "empty": ("The file is empty.", "文件为空。"),
+    "too_large": (
+        "The file is larger than {limit} bytes.",
+        "文件超过 {limit} 字节的上限。",
+    ),
+    "not_an_image": (
+        "This is not a photo but {kind}; upload a JPEG, PNG or WebP photo.",
+        "这不是照片，而是{kind}；请上传 JPEG、PNG 或 WebP 格式的照片。",
+    ),
+    "unknown_format": (
+        "The file is not a photo format we can read; upload JPEG, PNG or WebP.",
+        "无法识别的文件格式；请上传 JPEG、PNG 或 WebP 照片。",
+    ),
+    "format_not_accepted": (
+        "{format} photos are not accepted here; upload JPEG, PNG or WebP.",
+        "不接受 {format} 格式；请上传 JPEG、PNG 或 WebP 照片。",
+    ),
+    "heic_unsupported": (
+        "HEIC photos cannot be read here; convert the photo to JPEG and upload it again.",
+        "暂不支持 HEIC 照片；请转换为 JPEG 后重新上传。",
+    ),
+    "format_mismatch": (
+        "The name says {claimed} but the file is {format}.",
+        "文件名表明是 {claimed}，但实际内容是 {format}。",
+    ),
+    "animated": (
+        "Animations are not accepted; upload a single still photo.",
+        "不接受动图；请上传单张静态照片。",
+    ),
+    "too_many_pixels": (
+        "The image is {width}×{height} pixels, over the limit of {limit} pixels.",
+        "图片为 {width}×{height} 像素，超过 {limit} 像素的上限。",
+    ),
+    "too_small": (
+        "The long edge is {long_edge} pixels; at least {limit} are needed.",
+        "照片长边为 {long_edge} 像素，至少需要 {limit} 像素。",
+    ),
+    "truncated": (
+        "The file is cut short or damaged: its image data does not end properly.",
+        "文件不完整或已损坏：图像数据没有正常结束。",
+    ),
+    "appended_payload": (
+        "Something else is hidden after the image ({kind}); upload the photo on its own.",
+        "图像数据之后附带了其他内容（{kind}）；请只上传照片本身。",
+    ),
+    "damaged": (
+        "The image cannot be decoded: {detail}.",
+        "图像无法解码：{detail}。",
+    ),
+}
+
+EXTENSIONS = {
+    ".jpg": "jpeg",
+    ".jpeg": "jpeg",
+    ".jpe": "jpeg",
+    ".png": "png",
+    ".webp": "webp",
+    ".heic": "heic",
+    ".heif": "heic",
+    ".gif": "gif",
+    ".tif": "tiff",
+    ".tiff": "tiff",
+    ".bmp": "bmp",
+}
+LOADERS = {
+    "jpeg": "jpegload_buffer",
+    "png": "pngload_buffer",
+    "webp": "webpload_buffer",
+    "heic": "heifload_buffer",
+    "gif": "gifload_buffer",
+}
+NAMES = {"jpeg": "JPEG", "png": "PNG", "webp": "WebP", "heic": "HEIC", "gif": "GIF"}
+
+
+class PhotoRefused(ValueError):
+    def __init__(self, code: str, **params):
+        self.code = code
+        self.params = params
+        super().__init__(code)
+
+
+@dataclass
+class PhotoCheck:
+    file: str
+    ok: bool
+    code: str = ""
+    reason: str = ""
+    format: str = ""
+    width: int = 0  # as a person sees it (EXIF orientation applied)
+    height: int = 0
+    taken_at: str | None = None  # ISO 8601, from EXIF DateTimeOriginal
+    camera: str = ""
+    gps: bool = False
+    orientation: int = 1
+    sha256: str = ""
+    phash: str = ""
+    trailer: str = ""  # what followed the image data and was dropped: mpf | motion_photo | ...
+    notes: list[str] = field(default_factory=list)  # e.g. "no date taken"
+    renditions: dict[str, bytes] = field(default_factory=dict, repr=False)
+
+    def summary(self) -> dict:
+        """The JSON object ``laurel media check`` prints (without ``duplicate_of``)."""
+        return {
+            "file": self.file,
+            "ok": self.ok,
+            "code": self.code,
+            "reason": self.reason,
+            "format": self.format,
+            "width": self.width,
+            "height": self.height,
+            "taken_at": self.taken_at,
+            "camera": self.camera,
+            "gps": self.gps,
+            "sha256": self.sha256,
+            "phash": self.phash,
+        }
+
+
+def reason_text(code: str, params: dict, language: str = "en") -> str:
+    chinese = language.startswith("zh")
+    text = REASONS[code][1 if chinese else 0]
+    if "kind" in params:  # a code of NOT_IMAGES, named in the reader's language
+        params = params | {"kind": NOT_IMAGES[params["kind"]][1 if chinese else 0]}
+    return text.format(**params)
+
+
+def photo_check(
+    data: bytes,
+    filename: str = "",
+    limits: Limits = Limits(),  # noqa: B008 - frozen, shared safely
+    *,
+    renditions: bool = True,
+    language: str = "en",
+) -> PhotoCheck:
+    """Check one file; never raises for bad input (the verdict says why)."""
+    check = PhotoCheck(file=filename, ok=False, sha256=hashlib.sha256(data).hexdigest())
+    try:
+        _inspect(check, data, filename, limits, renditions)
+    except PhotoRefused as refused:
+        check.ok = False
+        check.code = refused.code
+        check.reason = reason_text(refused.code, refused.params, language)
+        check.renditions = {}
+        return check
+    check.ok = True
+    return check
+
+
+def _inspect(check: PhotoCheck, data: bytes, filename: str, limits: Limits, renditions: bool):
+    if not data:
+        raise PhotoRefused("empty")
+    if len(data) > limits.max_bytes:
+        raise PhotoRefused("too_large", limit=limits.max_bytes)
+    kind = sniff(data)
+    if kind in NOT_IMAGES:
+        raise PhotoRefused("not_an_image", kind=kind)
+    if kind is None:
+        raise PhotoRefused("unknown_format")
+    check.format = kind
+    claimed = EXTENSIONS.get(_extension(filename))
+    if claimed and claimed != kind and not (claimed == "heic" and kind == "heic"):
+        raise PhotoRefused(
+            "format_mismatch", claimed=NAMES.get(claimed, claimed.upper()), format=NAMES[kind]
+        )
+    image = _header(data, kind)
+    if kind not in limits.formats:
+        if _pages(image) > 1:
+            raise PhotoRefused("animated")
+        raise PhotoRefused("format_not_accepted", format=NAMES[kind])
+    if _pages(image) > 1:
+        raise PhotoRefused("animated")
+    width, height = image.width, image.height
+    if width * height > limits.max_pixels:
+        raise PhotoRefused("too_many_pixels", width=width, height=height, limit=limits.max_pixels)
+    check.trailer = _structure(data, kind)
+    _exif(check, data)
+    if check.orientation in (5, 6, 7, 8):
+        width, height = height, width
+    check.width, check.height = width, height
+    if max(width, height) < limits.min_long_edge:
+        raise PhotoRefused("too_small", long_edge=max(width, height), limit=limits.min_long_edge)
+    if check.taken_at is None:
+        check.notes.append("no date taken")
+    if check.trailer:
+        check.notes.append(f"dropped data after the image: {check.trailer}")
+    _render(check, data, kind, renditions)
+
+
+# --- what the bytes are --------------------------------------------------------------------
+
+NOT_IMAGES = {  # what the bytes are instead: (English, Chinese)
+    "svg": ("an SVG drawing", "SVG 矢量图"),
+    "html": ("a web page", "网页"),
+    "xml": ("an XML document", "XML 文档"),
+    "pdf": ("a PDF document", "PDF 文档"),
+    "zip": ("a ZIP archive", "ZIP 压缩包"),
+    "rar": ("a RAR archive", "RAR 压缩包"),
+    "7z": ("a 7-Zip archive", "7-Zip 压缩包"),
+    "gzip": ("a gzip archive", "gzip 压缩包"),
+    "text": ("text", "文本"),
+    "executable": ("a program", "可执行程序"),
+    "office": ("an Office document", "Office 文档"),
+    "script": ("a script", "脚本"),
+}
+
+
+def sniff(data: bytes) -> str | None:
+    """The format the bytes are, by their signature (None: not one we know)."""
+    head = data[:64]
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"heim"):
+        return "heic"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "tiff"
+    if head[:2] == b"BM":
+        return "bmp"
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "zip"
+    if head.startswith(b"Rar!"):
+        return "rar"
+    if head.startswith(b"7z\xbc\xaf\x27\x1c"):
+        return "7z"
+    if head.startswith(b"\x1f\x8b"):
+        return "gzip"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "office"
+    if head.startswith(b"MZ") or head.startswith(b"\x7fELF"):
+        return "executable"
+    text = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith(b"<svg") or (text.startswith(b"<?xml") and b"<svg" in data[:4096].lower()):
+        return "svg"
+    if text.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<script")):
+        return "html"
+    if text.startswith(b"<?xml"):
+        return "xml"
+    if _looks_like_text(data[:4096]):
+        return "text"
+    return None
+
+
+def _looks_like_text(sample: bytes) -> bool:
+    if not sample or b"\x00" in sample:
+        return False
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            sample.decode("gb18030")
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def _extension(filename: str) -> str:
+    match = re.search(r"\.[A-Za-z0-9]+$", filename or "")
+    return match.group(0).lower() if match else ""
+
+
+def _header(data: bytes, kind: str) -> pyvips.Image:
+    """The image as libvips sees its header: no pixel is decoded yet."""
+    loader = getattr(pyvips.Image, LOADERS.get(kind, ""), None)
+    if loader is None:
+        raise PhotoRefused("format_not_accepted", format=NAMES.get(kind, kind.upper()))
+    try:
+        options = {"n": -1} if kind in ("gif", "webp", "png") else {}
+        return loader(data, access="sequential", **options)
+    except pyvips.Error as error:
+        message = str(error).lower()
+        if kind == "heic":
+            raise PhotoRefused("heic_unsupported") from None
+        if "truncat" in message or "premature" in message or "end of" in message:
+            raise PhotoRefused("truncated") from None
+        raise PhotoRefused("damaged", detail=_first_line(error)) from None
+
+
+def _pages(image: pyvips.Image) -> int:
+    try:
+        return int(image.get("n-pages"))
+    except pyvips.Error:
+        return 1
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0][:200] if str(error).strip() else "unknown"
+
+
+# --- structure: where the image ends, and what follows ---------------------------------------
+
+
+def _structure(data: bytes, kind: str) -> str:
+    """Check the image data ends properly; classify (and refuse or report) what follows."""
+    if kind == "jpeg":
+        end, has_mpf = _jpeg_end(data)
+    elif kind == "png":
+        end, has_mpf = _png_end(data), False
+    elif kind == "webp":
+        size = struct.unpack("<I", data[4:8])[0] + 8
+        if len(data) < size:
+            raise PhotoRefused("truncated")
+        end, has_mpf = size, False
+    else:
+        return ""
+    trailer = data[end:]
+    if not trailer.strip(b"\x00 \r\n\t\xff"):
+        return ""
+    return _trailer_kind(trailer, has_mpf, data)
+
+
+def _jpeg_end(data: bytes) -> tuple[int, bool]:
+    """The offset just after the primary image's EOI, and whether an MPF segment exists."""
+    position, has_mpf, size = 2, False, len(data)
+    while position + 2 <= size:
+        if data[position] != 0xFF:
+            raise PhotoRefused("damaged", detail="a JPEG marker is missing")
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+            position += 2
+            continue
+        if marker == 0xD9:
+            return position + 2, has_mpf
+        if position + 4 > size:
+            break
+        length = struct.unpack(">H", data[position + 2 : position + 4])[0]
+        if marker == 0xE2 and data[position + 4 : position + 8] == b"MPF\x00":
+            has_mpf = True
+        if marker == 0xDA:  # start of scan: entropy-coded data until a real marker
+            position += 2 + length
+            while True:
+                found = data.find(b"\xff", position)
+                if found < 0 or found + 1 >= size:
+                    raise PhotoRefused("truncated")
+                following = data[found + 1]
+                if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
+                    position = found + (2 if following != 0xFF else 1)
+                    continue
+                position = found
+                break
+            continue
+        position += 2 + length
+    raise PhotoRefused("truncated")
+
+
+def _png_end(data: bytes) -> int:
+    position = 8
+    while position + 8 <= len(data):
+        length = struct.unpack(">I", data[position : position + 4])[0]
+        chunk = data[position + 4 : position + 8]
+        position += 12 + length
+        if chunk == b"IEND":
+            if position > len(data):
+                raise PhotoRefused("truncated")
+            return position
+    raise PhotoRefused("truncated")
+
+
+def _trailer_kind(trailer: bytes, has_mpf: bool, data: bytes) -> str:
+    kind = sniff(trailer.lstrip(b"\x00"))
+    if kind in NOT_IMAGES and kind != "text":
+        raise PhotoRefused("appended_payload", kind=kind)
+    if re.search(rb"<\?php|<script|#!/|<%|eval\(", trailer[:65536], re.IGNORECASE):
+        raise PhotoRefused("appended_payload", kind="script")
+    if kind == "jpeg" and has_mpf:
+        return "mpf"
+    if b"ftyp" in trailer[:64] or re.search(
+        rb"MotionPhoto|MicroVideo|GCamera:MotionPhoto", data[:65536]
+    ):
+        return "motion_photo"
+    if kind == "jpeg":
+        return "embedded_jpeg"
+    return f"{len(trailer)} bytes of unknown data"
+
+
+# --- EXIF --------------------------------------------------------------------------------------
+
+
+def _exif(check: PhotoCheck, data: bytes) -> None:
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            exif = image.getexif()
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return
+    make = str(exif.get(0x010F, "") or "").strip("\x00 ")
+    model = str(exif.get(0x0110, "") or "").strip("\x00 ")
+    check.camera = (
+        model if make and model.startswith(make) else " ".join(p for p in (make, model) if p)
+    )
+    try:
+        check.orientation = int(exif.get(0x0112, 1) or 1)
+    except (TypeError, ValueError):
+        check.orientation = 1
+    details = exif.get_ifd(0x8769)
+    taken = details.get(0x9003) or details.get(0x9004) or exif.get(0x0132)
+    check.taken_at = _exif_date(taken)
+    gps = exif.get_ifd(0x8825)
+    check.gps = bool(gps.get(2) or gps.get(4))  # latitude or longitude present
+
+
+def _exif_date(value) -> str | None:
+    if not value:
+        return None
+    try:
+        # EXIF keeps the camera's local time with no zone: it stays naive, as taken.
+        taken = datetime.strptime(str(value).strip("\x00 "), "%Y:%m:%d %H:%M:%S")  # noqa: DTZ007
+        return taken.isoformat()
+    except ValueError:
+        return None
+
+
+# --- renditions and fingerprints ---------------------------------------------------------------
+
+
+def _render(check: PhotoCheck, data: bytes, kind: str, renditions: bool) -> None:
+    """Decode once, at the smallest size that serves the judge rendition; derive the rest."""
+    largest = RENDITIONS["judge"]
+    try:
+        judge = _srgb8(_thumbnail(data, largest))
+        display = judge.thumbnail_image(
+            RENDITIONS["display"], height=RENDITIONS["display"], size="down"
+        )
+        thumbnail = display.thumbnail_image(
+            RENDITIONS["thumbnail"], height=RENDITIONS["thumbnail"], size="down"
+        )
+        check.phash = perceptual_hash(thumbnail)
+        if renditions:
+            check.renditions = {
+                "judge": _jpeg(judge),
+                "display": _jpeg(display),
+                "thumbnail": _jpeg(thumbnail),
+            }
+    except pyvips.Error as error:
+        message = str(error).lower()
+        if "truncat" in message or "premature" in message or "out of data" in message:
+            raise PhotoRefused("truncated") from None
+        raise PhotoRefused("damaged", detail=_first_line(error)) from None
+
+
+def _thumbnail(data: bytes, size: int) -> pyvips.Image:
+    return pyvips.Image.thumbnail_buffer(
+        data, size, height=size, size="down", option_string="fail_on=truncated"
+    )
+
+
+def _srgb8(image: pyvips.Image) -> pyvips.Image:
+    """sRGB, 8 bits, three bands: CMYK and 16-bit converted, alpha flattened on white."""
+    if image.interpretation in ("cmyk",):
+        image = image.icc_transform("srgb", input_profile="cmyk")
+    if image.hasalpha():
+        maximum = 65535 if image.format == "ushort" else 255
+        image = image.flatten(background=[maximum] * (image.bands - 1))
+    image = image.colourspace("srgb")
+    if image.format != "uchar":
+        image = image.cast("uchar")
+    if image.bands > 3:
+        image = image.extract_band(0, n=3)
+    return image
+
+
+def _jpeg(image: pyvips.Image) -> bytes:
+    return image.jpegsave_buffer(
+        Q=JPEG_QUALITY, keep=pyvips.enums.ForeignKeep.NONE, optimize_coding=True, interlace=True
+    )
+
+
+def perceptual_hash(image: pyvips.Image) -> str:
+    """pHash (64 bits, 16 hex digits) of an image, via imagehash on a grey copy."""
+    grey = image.colourspace("b-w").thumbnail_image(128, height=128, size="force")
+    pixels = np.ndarray(
+        buffer=grey.write_to_memory(), dtype=np.uint8, shape=(grey.height, grey.width, grey.bands)
+    )[:, :, 0]
+    return str(imagehash.phash(Image.fromarray(pixels)))
+
+
+# --- duplicates --------------------------------------------------------------------------------
+
+NEAR_DUPLICATE_BITS = 10  # pHash Hamming distance at or below which two photos are one
+
+
+class DuplicateIndex:
+    """Stored photos' fingerprints, answering "which are exact or near duplicates of this?"
+
+    Exact: the same SHA-256. Near: perceptual hashes within ``threshold`` bits (default 10
+    of 64: resized, recompressed, lightly cropped or brightened copies stay within it,
+    distinct photos fall far outside). The hashes live in one numpy array; a query XORs it
+    with the hash and counts bits — exact, and a few milliseconds for a million photos.
+    """
+
+    def __init__(self, threshold: int = NEAR_DUPLICATE_BITS):
+        self.threshold = threshold
+        self._keys: list[str] = []
+        self._hashes = np.zeros(1024, dtype=np.uint64)
+        self._by_sha: dict[str, list[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def add(self, key: str, phash: str, sha256: str = "") -> None:
+        if len(self._keys) == len(self._hashes):
+            self._hashes = np.concatenate([self._hashes, np.zeros_like(self._hashes)])
+        self._hashes[len(self._keys)] = np.uint64(int(phash, 16))
+        self._keys.append(key)
+        if sha256:
+            self._by_sha.setdefault(sha256, []).append(key)
+
+    def add_many(self, keys: list[str], phashes: np.ndarray) -> None:
+        """Bulk load (``phashes`` as uint64)."""
+        need = len(self._keys) + len(keys)
+        if need > len(self._hashes):
+            grown = np.zeros(max(need, 2 * len(self._hashes)), dtype=np.uint64)
+            grown[: len(self._keys)] = self._hashes[: len(self._keys)]
+            self._hashes = grown
+        self._hashes[len(self._keys) : need] = phashes
+        self._keys.extend(keys)
+
+    def query(self, phash: str, sha256: str = "") -> list[tuple[str, int]]:
+        """(key, distance) of every stored photo within the threshold, nearest first;
+        exact byte-for-byte copies (same SHA-256) come first with distance 0."""
+        exact = list(self._by_sha.get(sha256, [])) if sha256 else []
+        stored = self._hashes[: len(self._keys)]
+        distance = np.bitwise_count(stored ^ np.uint64(int(phash, 16)))
+        near = np.flatnonzero(distance <= self.threshold)
+        near = near[np.argsort(distance[near], kind="stable")]
+        found = [(key, 0) for key in exact]
+        seen = set(exact)
+        for index in near.tolist():
+            key = self._keys[index]
+            if key not in seen:
+                found.append((key, int(distance[index])))
+        return found
