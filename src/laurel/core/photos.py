@@ -362,6 +362,11 @@ def _structure(data: bytes, kind: str) -> str:
     return _trailer_kind(trailer, has_mpf, data)
 
 
+# In entropy-coded data 0xFF is followed by 0x00 (a stuffed byte), a restart marker
+# (0xD0–0xD7) or more 0xFF fill; anything else is the next real marker.
+REAL_MARKER = re.compile(rb"\xff[\x01-\xcf\xd8-\xfe]")
+
+
 def _jpeg_end(data: bytes) -> tuple[int, bool]:
     """The offset just after the primary image's EOI, and whether an MPF segment exists."""
     position, has_mpf, size = 2, False, len(data)
@@ -383,17 +388,10 @@ def _jpeg_end(data: bytes) -> tuple[int, bool]:
         if marker == 0xE2 and data[position + 4 : position + 8] == b"MPF\x00":
             has_mpf = True
         if marker == 0xDA:  # start of scan: entropy-coded data until a real marker
-            position += 2 + length
-            while True:
-                found = data.find(b"\xff", position)
-                if found < 0 or found + 1 >= size:
-                    raise PhotoRefused("truncated")
-                following = data[found + 1]
-                if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
-                    position = found + (2 if following != 0xFF else 1)
-                    continue
-                position = found
-                break
+            found = REAL_MARKER.search(data, position + 2 + length)
+            if found is None:
+                raise PhotoRefused("truncated")
+            position = found.start()
             continue
         position += 2 + length
     raise PhotoRefused("truncated")
@@ -470,19 +468,16 @@ def _exif_date(value) -> str | None:
 
 def _render(check: PhotoCheck, data: bytes, kind: str, renditions: bool) -> None:
     """Decode once, at the smallest size that serves the judge rendition; derive the rest."""
-    largest = RENDITIONS["judge"]
     try:
-        judge = _srgb8(_thumbnail(data, largest))
-        display = judge.thumbnail_image(
-            RENDITIONS["display"], height=RENDITIONS["display"], size="down"
-        )
+        judge = _judge_rendition(data, kind)
+        display = _shrunk(judge, RENDITIONS["display"])
         thumbnail = display.thumbnail_image(
             RENDITIONS["thumbnail"], height=RENDITIONS["thumbnail"], size="down"
         )
         check.phash = perceptual_hash(thumbnail)
         if renditions:
             check.renditions = {
-                "judge": _jpeg(judge),
+                "judge": _jpeg(judge, optimize=False),  # the biggest: speed over 10% size
                 "display": _jpeg(display),
                 "thumbnail": _jpeg(thumbnail),
             }
@@ -493,16 +488,39 @@ def _render(check: PhotoCheck, data: bytes, kind: str, renditions: bool) -> None
         raise PhotoRefused("damaged", detail=_first_line(error)) from None
 
 
-def _thumbnail(data: bytes, size: int) -> pyvips.Image:
-    return pyvips.Image.thumbnail_buffer(
-        data, size, height=size, size="down", option_string="fail_on=truncated"
-    )
+def _judge_rendition(data: bytes, kind: str) -> pyvips.Image:
+    """The one decode: at the smallest JPEG shrink-on-load that still gives the judge
+    rendition's long edge, streamed, resized, converted to sRGB 8-bit, then held in
+    memory — and turned upright by its EXIF orientation."""
+    load = getattr(pyvips.Image, LOADERS[kind])
+    largest = RENDITIONS["judge"]
+    options = {"access": "sequential", "fail_on": "truncated"}
+    if kind == "jpeg":
+        header = load(data)
+        long_edge = max(header.width, header.height)
+        shrink = next((f for f in (8, 4, 2) if long_edge / f >= largest), 1)
+        image = load(data, shrink=shrink, **options)
+    else:
+        image = load(data, **options)
+    scale = largest / max(image.width, image.height)
+    if scale < 1:
+        image = image.resize(scale, kernel="cubic")
+    image = _srgb8(image).copy_memory()
+    return image.autorot()
+
+
+def _shrunk(image: pyvips.Image, long_edge: int) -> pyvips.Image:
+    scale = long_edge / max(image.width, image.height)
+    return image.resize(scale, kernel="cubic").copy_memory() if scale < 1 else image
 
 
 def _srgb8(image: pyvips.Image) -> pyvips.Image:
-    """sRGB, 8 bits, three bands: CMYK and 16-bit converted, alpha flattened on white."""
-    if image.interpretation in ("cmyk",):
+    """sRGB, 8 bits, three bands: an embedded profile applied, CMYK and 16-bit converted,
+    alpha flattened on white."""
+    if image.interpretation == "cmyk":
         image = image.icc_transform("srgb", input_profile="cmyk")
+    elif image.get_typeof("icc-profile-data"):
+        image = image.icc_transform("srgb", embedded=True)
     if image.hasalpha():
         maximum = 65535 if image.format == "ushort" else 255
         image = image.flatten(background=[maximum] * (image.bands - 1))
@@ -514,9 +532,10 @@ def _srgb8(image: pyvips.Image) -> pyvips.Image:
     return image
 
 
-def _jpeg(image: pyvips.Image) -> bytes:
+def _jpeg(image: pyvips.Image, *, optimize: bool = True) -> bytes:
+    """A JPEG with no metadata at all: no EXIF, GPS, XMP, ICC profile or comment."""
     return image.jpegsave_buffer(
-        Q=JPEG_QUALITY, keep=pyvips.enums.ForeignKeep.NONE, optimize_coding=True, interlace=True
+        Q=JPEG_QUALITY, keep=pyvips.enums.ForeignKeep.NONE, optimize_coding=optimize
     )
 
 
