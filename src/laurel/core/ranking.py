@@ -160,9 +160,11 @@ def rank_scores(
 
 
 def _ranked(data: _Reviews, score, low, high) -> list[RankedEntry]:
+    # Scores equal but for the last bits of floating point (7.3 as 7.299999999999999) tie.
+    key_score, key_mean = np.round(score, 9), np.round(data.raw_mean, 9)
     order = sorted(
         range(data.n),
-        key=lambda i: (-score[i], -data.counts[i], -data.raw_mean[i], data.entry_ids[i]),
+        key=lambda i: (-key_score[i], -data.counts[i], -key_mean[i], data.entry_ids[i]),
     )
     return [
         RankedEntry(
@@ -269,15 +271,16 @@ def calibrate(e: np.ndarray, j: np.ndarray, s: np.ndarray, n: int, m: int) -> _F
     v = np.full(m, max(float(np.var(y - x[e])), floor))
     t2 = (100 * unit) ** 2
     for _ in range(ROUNDS):
-        previous = x
+        previous = np.concatenate([x, a, b * unit, np.sqrt(v)])
         x, a, b = model.fit(y, x, a, b, v, t2)
         var_x = model.quality_variance(x, b, v, t2)
         residual = (y - a[j] - b[j] * x[e]) ** 2 + b[j] ** 2 * var_x[e]
         common = float(residual.mean())
         v = (np.bincount(j, residual, minlength=m) + 3 * common) / (per_judge + 3)
         v = np.maximum(v, floor)
-        if float(np.max(np.abs(x - previous))) < 5e-4 * unit:
-            break
+        current = np.concatenate([x, a, b * unit, np.sqrt(v)])
+        if float(np.max(np.abs(current - previous))) < 5e-4 * unit:
+            break  # qualities, judges and noise all settled
     var_x = model.quality_variance(x, b, v, t2)
     # The average judge defines the scale: median offset 0, median scale 1.
     shift, stretch = float(np.median(a)), float(np.median(b))
@@ -489,7 +492,8 @@ def rank_pairs(comparisons: list[Comparison], *, prior: float = 0.1) -> Ranking:
     half_width = Z90 / np.sqrt(information)
     counts = np.bincount(w, minlength=n) + np.bincount(lose, minlength=n)
     win_rate = np.bincount(w, minlength=n) / counts
-    order = sorted(range(n), key=lambda i: (-theta[i], -counts[i], -win_rate[i], items[i]))
+    rounded = np.round(theta, 9)
+    order = sorted(range(n), key=lambda i: (-rounded[i], -counts[i], -win_rate[i], items[i]))
     ranked = [
         RankedEntry(
             position,

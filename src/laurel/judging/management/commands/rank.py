@@ -42,8 +42,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            scale = scale_parse(options["scale"]) if options["scale"] else None
-            weights = weights_parse(options["weights"]) if options["weights"] else None
+            scale = scale_parse(options["scale"]) if options["scale"] is not None else None
+            weights = weights_parse(options["weights"]) if options["weights"] is not None else None
         except ValueError as error:
             raise CommandError(str(error)) from None
         out = options["out"]
