@@ -23,6 +23,7 @@ import hashlib
 import io
 import re
 import struct
+import warnings
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -318,7 +319,7 @@ def _header(data: bytes, kind: str) -> pyvips.Image:
     if loader is None:
         raise PhotoRefused("format_not_accepted", format=NAMES.get(kind, kind.upper()))
     try:
-        options = {"n": -1} if kind in ("gif", "webp", "png") else {}
+        options = {"n": -1} if kind in ("gif", "webp") else {}  # every frame: animations
         return loader(data, access="sequential", **options)
     except pyvips.Error as error:
         message = str(error).lower()
@@ -411,20 +412,76 @@ def _png_end(data: bytes) -> int:
 
 
 def _trailer_kind(trailer: bytes, has_mpf: bool, data: bytes) -> str:
-    kind = sniff(trailer.lstrip(b"\x00"))
-    if kind in NOT_IMAGES and kind != "text":
-        raise PhotoRefused("appended_payload", kind=kind)
-    if re.search(rb"<\?php|<script|#!/|<%|eval\(", trailer[:65536], re.IGNORECASE):
-        raise PhotoRefused("appended_payload", kind="script")
-    if kind == "jpeg" and has_mpf:
-        return "mpf"
-    if b"ftyp" in trailer[:64] or re.search(
-        rb"MotionPhoto|MicroVideo|GCamera:MotionPhoto", data[:65536]
-    ):
-        return "motion_photo"
-    if kind == "jpeg":
-        return "embedded_jpeg"
-    return f"{len(trailer)} bytes of unknown data"
+    """What follows the image: a phone's extra JPEGs (MPF) and motion-photo video are
+    walked through by their own structure and reported; whatever is left is searched
+    whole for archives, documents and scripts, which are refused."""
+    found = []
+    rest = trailer
+    while rest.lstrip(b"\x00").startswith(b"\xff\xd8\xff"):
+        rest = rest.lstrip(b"\x00")
+        try:
+            end, _mpf = _jpeg_end(rest)
+        except PhotoRefused:
+            break
+        found.append("mpf" if has_mpf else "embedded_jpeg")
+        rest = rest[end:]
+    video = rest.find(b"ftyp", 0, 64)
+    if video >= 4:
+        end = _mp4_end(rest, video - 4)
+        if end:
+            found.append("motion_photo")
+            rest = rest[end:]
+    leftover = rest.strip(b"\x00 \r\n\t\xff")
+    if leftover:
+        payload = _payload(leftover)
+        if payload:
+            raise PhotoRefused("appended_payload", kind=payload)
+        found.append(f"{len(leftover)} bytes of unknown data")
+    return ", ".join(dict.fromkeys(found))
+
+
+PAYLOAD_SIGNATURES = [
+    (b"PK\x03\x04", "zip"),
+    (b"Rar!\x1a\x07", "rar"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"%PDF-", "pdf"),
+    (b"\x1f\x8b\x08", "gzip"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "office"),
+]
+SCRIPT = re.compile(rb"<\?php|<script|#!/(?:usr|bin)/|<%@", re.IGNORECASE)
+
+
+def _payload(leftover: bytes) -> str:
+    """The kind of archive, document or script anywhere in data that is no known media."""
+    kind = sniff(leftover)
+    if kind in NOT_IMAGES and kind not in ("text",):
+        return kind
+    for signature, name in PAYLOAD_SIGNATURES:
+        if signature in leftover:
+            return name
+    return "script" if SCRIPT.search(leftover) else ""
+
+
+def _mp4_end(data: bytes, start: int) -> int:
+    """The end of an MP4 (ISO BMFF) stream of boxes beginning with ``ftyp`` at ``start``,
+    or 0 when it is not one."""
+    position, boxes = start, 0
+    while position + 8 <= len(data):
+        size = struct.unpack(">I", data[position : position + 4])[0]
+        box = data[position + 4 : position + 8]
+        if not re.fullmatch(rb"[a-zA-Z0-9 \xa9]{4}", box) or (boxes == 0 and box != b"ftyp"):
+            break
+        if size == 1:
+            if position + 16 > len(data):
+                break
+            size = struct.unpack(">Q", data[position + 8 : position + 16])[0]
+        elif size == 0:
+            size = len(data) - position
+        if size < 8 or position + size > len(data):
+            break
+        position += size
+        boxes += 1
+    return position if boxes else 0
 
 
 # --- EXIF --------------------------------------------------------------------------------------
@@ -432,8 +489,10 @@ def _trailer_kind(trailer: bytes, has_mpf: bool, data: bytes) -> str:
 
 def _exif(check: PhotoCheck, data: bytes) -> None:
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            exif = image.getexif()
+        with warnings.catch_warnings():  # Pillow's doubts (odd MPF, big images) are ours
+            warnings.simplefilter("ignore")
+            with Image.open(io.BytesIO(data)) as image:
+                exif = image.getexif()
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return
     make = str(exif.get(0x010F, "") or "").strip("\x00 ")

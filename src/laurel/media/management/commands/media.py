@@ -17,7 +17,7 @@ from django.utils import translation
 from laurel.core.photos import DuplicateIndex, Limits, photo_check
 
 
-def positive_int(text: str) -> int:
+def whole_number(text: str) -> int:
     value = int(text)
     if value < 0:
         raise ValueError(text)
@@ -33,9 +33,9 @@ class Command(BaseCommand):
         check = actions.add_parser("check", help="check photo files (writes nothing)")
         check.add_argument("files", nargs="+", type=Path)
         defaults = Limits(**settings.LAUREL_PHOTO_LIMITS)
-        check.add_argument("--min-long-edge", type=positive_int, default=defaults.min_long_edge)
-        check.add_argument("--max-bytes", type=positive_int, default=defaults.max_bytes)
-        check.add_argument("--max-pixels", type=positive_int, default=defaults.max_pixels)
+        check.add_argument("--min-long-edge", type=whole_number, default=defaults.min_long_edge)
+        check.add_argument("--max-bytes", type=whole_number, default=defaults.max_bytes)
+        check.add_argument("--max-pixels", type=whole_number, default=defaults.max_pixels)
 
     def handle(self, *args, **options):
         limits = Limits(
