@@ -562,8 +562,8 @@ def _judge_rendition(data: bytes, kind: str) -> pyvips.Image:
     else:
         image = load(data, **options)
     scale = largest / max(image.width, image.height)
-    if scale < 1:
-        image = image.resize(scale, kernel="cubic")
+    if scale < 1:  # at most 2× after shrink-on-load: linear is sharp enough, and quick
+        image = image.resize(scale, kernel="linear" if scale >= 0.5 else "cubic")
     image = _srgb8(image).copy_memory()
     return image.autorot()
 
