@@ -7,7 +7,8 @@
 | LAUREL_SECRET_KEY | required unless debug | Django's SECRET_KEY |
 | LAUREL_DEBUG | false | development mode |
 | LAUREL_ALLOWED_HOSTS | localhost,127.0.0.1 | comma-separated |
-| LAUREL_MEDIA_ROOT | <repo>/var/media | uploaded files |
+| LAUREL_MEDIA_ROOT | <repo>/var/media | public renditions (thumbnails, display copies) |
+| LAUREL_PRIVATE_MEDIA_ROOT | <repo>/var/private | originals, judge renditions (signed URLs) |
 | LAUREL_TIME_ZONE | Asia/Shanghai | display time zone (UTC is stored) |
 | LAUREL_HTTPS | true unless debug | cookies secure, HSTS, redirect to https |
 | LAUREL_SESSION_IDLE_MINUTES | 30 | a session ends after this long without a request |
@@ -229,8 +230,14 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("LAUREL_MEDIA_ROOT", VAR_DIR / "media"))
+# Originals and judge renditions: never under MEDIA_ROOT, served only through signed URLs.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("LAUREL_PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

@@ -8,6 +8,7 @@ os.environ.setdefault("LAUREL_SECRET_KEY", "test-only-secret-key-not-for-product
 os.environ.setdefault("LAUREL_HTTPS", "false")
 os.environ.setdefault("LAUREL_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 os.environ.setdefault("LAUREL_MEDIA_ROOT", tempfile.mkdtemp(prefix="laurel-test-media-"))
+os.environ.setdefault("LAUREL_PRIVATE_MEDIA_ROOT", tempfile.mkdtemp(prefix="laurel-test-private-"))
 
 from laurel.settings import *  # noqa: E402,F403 - the test settings are the real ones plus this
 from laurel.settings import STORAGES  # noqa: E402

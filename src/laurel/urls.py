@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("laurel.audit.urls")),
     path("", include("laurel.notifications.urls")),
     path("", include("laurel.members.urls")),
+    path("", include("laurel.media.urls")),
 ]
 
 handler403 = "laurel.web.views.public.permission_denied"

@@ -1,0 +1,27 @@
+"""Who may see which media: public renditions for anyone; judge renditions and originals
+only through signed URLs, issued to those these rules allow."""
+
+from laurel.accounts.models import RoleGrant
+from laurel.accounts.policy import Access
+from laurel.media.models import MediaAsset
+
+PUBLIC_RENDITIONS = ("thumbnail", "display")
+
+
+def may_upload(access: Access) -> bool:
+    return access.user_id is not None
+
+
+def may_view_judge_rendition(access: Access, asset: MediaAsset) -> bool:
+    """Judges and organisers. (A contest narrows judges to their own assignments.)"""
+    return access.is_judge or may_view_original(access, asset)
+
+
+def may_view_original(access: Access, asset: MediaAsset) -> bool:
+    """Originals are for organisers: the federation, or an admin of the uploader's unit."""
+    if access.is_federation_admin:
+        return True
+    if not access.is_unit_admin or asset.uploaded_by_id is None:
+        return False
+    paths = RoleGrant.objects.filter(user_id=asset.uploaded_by_id, unit__isnull=False)
+    return any(access.administers(path) for path in paths.values_list("unit__path", flat=True))

@@ -1,0 +1,269 @@
+"""Storing uploads whole or not at all, and processing them exactly once.
+
+An upload streams into a temporary file in private storage (size limit enforced as it
+streams, SHA-256 computed on the way), is moved into place by rename at its content address
+``originals/ab/cd/<sha256>`` (the same bytes are stored once), and only then is the row
+written, in one transaction with its audit entry; processing is queued after commit.
+"""
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core import signing
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from laurel.accounts.policy import access_for
+from laurel.audit.services import audit_log
+from laurel.core.photos import DuplicateIndex, Limits, photo_check
+from laurel.media import policy
+from laurel.media.models import MediaAsset
+
+SIGNED_URL_SALT = "laurel.media.signed"
+SIGNED_URL_SECONDS = 60 * 60
+PRIVATE_RENDITIONS = ("judge",)
+
+
+class UploadTooLarge(ValueError):
+    def __init__(self, limit: int):
+        self.limit = limit
+        super().__init__(
+            _("The file is larger than %(mb)s MB; nothing was kept.") % {"mb": limit // 2**20}
+        )
+
+
+class _TemporaryFile(File):
+    """A file already on disk: FileSystemStorage moves it into place by rename."""
+
+    def temporary_file_path(self) -> str:
+        return self.name
+
+
+@dataclass
+class StoredOriginal:
+    sha256: str
+    size: int
+    path: str
+    new: bool  # False: these bytes were already stored
+
+
+def photo_limits() -> Limits:
+    return Limits(**settings.LAUREL_PHOTO_LIMITS)
+
+
+def original_path(sha256: str) -> str:
+    return f"originals/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+
+
+def rendition_path(asset: MediaAsset, name: str) -> str:
+    return f"renditions/{asset.pk}/{name}.jpg"
+
+
+def rendition_storage(name: str):
+    return storages["private"] if name in PRIVATE_RENDITIONS else storages["default"]
+
+
+def original_store(chunks: Iterable[bytes], *, max_bytes: int) -> StoredOriginal:
+    """Stream ``chunks`` into private storage; whole, at its content address, or not at all."""
+    private = storages["private"]
+    folder = Path(private.path("incoming"))
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix="upload-")
+    digest, size = hashlib.sha256(), 0
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            for chunk in chunks:
+                size += len(chunk)
+                if size > max_bytes:
+                    raise UploadTooLarge(max_bytes)
+                digest.update(chunk)
+                handle.write(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+        sha256 = digest.hexdigest()
+        path = original_path(sha256)
+        if private.exists(path):
+            Path(temporary).unlink()
+            return StoredOriginal(sha256, size, path, new=False)
+        with open(temporary, "rb") as handle:
+            saved = private.save(path, _TemporaryFile(handle, name=temporary))
+        return StoredOriginal(sha256, size, saved, new=True)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def asset_upload(
+    *,
+    acting_user,
+    chunks: Iterable[bytes],
+    original_name: str,
+    idempotency_key: str = "",
+    max_bytes: int | None = None,
+) -> MediaAsset:
+    """Store an upload and queue its processing. A retry with the same idempotency key
+    returns the first upload's asset (and stores nothing again)."""
+    owner = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    if idempotency_key:
+        first = MediaAsset.objects.filter(uploaded_by=owner, idempotency_key=idempotency_key)
+        if first.exists():
+            return first.get()
+    stored = original_store(chunks, max_bytes=max_bytes or photo_limits().max_bytes)
+    try:
+        with transaction.atomic():
+            asset = MediaAsset.objects.create(
+                uploaded_by=owner,
+                original_name=Path(original_name).name[:255] or "upload",
+                size=stored.size,
+                sha256=stored.sha256,
+                original_path=stored.path,
+                idempotency_key=idempotency_key,
+            )
+            audit_log(
+                actor=acting_user,
+                action="media.asset.uploaded",
+                obj=asset,
+                data={"sha256": stored.sha256, "size": stored.size, "name": asset.original_name},
+            )
+            transaction.on_commit(lambda: asset_queue(asset.pk))
+    except IntegrityError:
+        _forget(stored)
+        if idempotency_key:  # a concurrent retry with the same key got there first
+            return MediaAsset.objects.get(uploaded_by=owner, idempotency_key=idempotency_key)
+        raise
+    except BaseException:
+        _forget(stored)
+        raise
+    return asset
+
+
+def _forget(stored: StoredOriginal) -> None:
+    """Remove a newly stored original that no row will point to."""
+    if stored.new and not MediaAsset.objects.filter(original_path=stored.path).exists():
+        storages["private"].delete(stored.path)
+
+
+def asset_queue(asset_id: int) -> None:
+    from laurel.media.tasks import asset_process  # tasks import this module
+
+    asset_process.delay(asset_id)
+
+
+def asset_process(asset_id: int) -> str:
+    """Process one asset exactly once: check, renditions, fingerprints, duplicates.
+
+    First marked ``processing`` (so a worker that dies is noticed), then worked on inside a
+    transaction holding the row's lock. Renditions go to fixed paths, so a run after a crash
+    overwrites what it left instead of adding to it. A finished asset is left alone.
+    """
+    with transaction.atomic():
+        asset = MediaAsset.objects.select_for_update(skip_locked=True).filter(pk=asset_id).first()
+        if asset is None:
+            return "busy"  # another worker holds it
+        if asset.status in (MediaAsset.Status.READY, MediaAsset.Status.REFUSED):
+            return asset.status
+        asset.status = MediaAsset.Status.PROCESSING
+        asset.processing_started_at = timezone.now()
+        asset.attempts += 1
+        asset.save(update_fields=["status", "processing_started_at", "attempts"])
+    with transaction.atomic():
+        asset = MediaAsset.objects.select_for_update().get(pk=asset_id)
+        if asset.status != MediaAsset.Status.PROCESSING:
+            return asset.status
+        with storages["private"].open(asset.original_path, "rb") as handle:
+            data = handle.read()
+        check = photo_check(
+            data, asset.original_name, photo_limits(), language=settings.LANGUAGE_CODE
+        )
+        if check.ok:
+            _renditions_save(asset, check.renditions)
+            asset.status = MediaAsset.Status.READY
+            asset.phash = check.phash
+            asset.exif = {
+                key: getattr(check, key)
+                for key in ("format", "width", "height", "taken_at", "camera", "gps", "trailer")
+            } | {"notes": check.notes}
+        else:
+            asset.status = MediaAsset.Status.REFUSED
+            asset.refusal_code, asset.refusal_reason = check.code, check.reason
+        asset.processed_at = timezone.now()
+        asset.save()
+        if check.ok:
+            asset.duplicates.set(_duplicates_of(asset))
+        audit_log(
+            actor=None,
+            action=f"media.asset.{asset.status}",
+            obj=asset,
+            data={"code": asset.refusal_code, "attempts": asset.attempts},
+        )
+    return asset.status
+
+
+def _renditions_save(asset: MediaAsset, renditions: dict[str, bytes]) -> None:
+    paths = {}
+    for name, content in renditions.items():
+        storage, path = rendition_storage(name), rendition_path(asset, name)
+        if storage.exists(path):
+            storage.delete(path)  # left by a run that died: replace, never add beside it
+        paths[name] = storage.save(path, ContentFile(content))
+    asset.renditions = paths
+
+
+def _duplicates_of(asset: MediaAsset) -> list[MediaAsset]:
+    index = DuplicateIndex()
+    others = MediaAsset.objects.filter(status=MediaAsset.Status.READY).exclude(pk=asset.pk)
+    for pk, phash, sha256 in others.values_list("pk", "phash", "sha256").iterator():
+        if phash:
+            index.add(str(pk), phash, sha256)
+    found = [int(key) for key, _distance in index.query(asset.phash, asset.sha256)]
+    return list(MediaAsset.objects.filter(pk__in=found))
+
+
+def assets_requeue_orphaned() -> int:
+    """Queue every asset a dead worker left ``processing`` (and any never queued): a row
+    whose lock nobody holds is nobody's work. Called when a worker starts."""
+    with transaction.atomic():
+        stuck = list(
+            MediaAsset.objects.select_for_update(skip_locked=True)
+            .filter(status__in=[MediaAsset.Status.RECEIVED, MediaAsset.Status.PROCESSING])
+            .values_list("pk", flat=True)
+        )
+    for pk in stuck:
+        asset_queue(pk)
+    return len(stuck)
+
+
+# --- signed URLs --------------------------------------------------------------------------
+
+
+def signed_url(user, asset: MediaAsset, rendition: str) -> str | None:
+    """A URL for a judge rendition or the original, valid for an hour, or None when
+    this user may not have one."""
+    access = access_for(user)
+    if rendition == "original":
+        allowed = policy.may_view_original(access, asset)
+    elif rendition in PRIVATE_RENDITIONS:
+        allowed = policy.may_view_judge_rendition(access, asset)
+    else:
+        allowed = True
+    if not allowed:
+        return None
+    token = signing.dumps({"a": asset.pk, "r": rendition}, salt=SIGNED_URL_SALT, compress=True)
+    return reverse("media:signed", args=[token])
+
+
+def signed_target(token: str) -> tuple[int, str]:
+    """(asset id, rendition) of a signed URL; raises ``signing.BadSignature`` (and its
+    subclass ``SignatureExpired``) when forged or older than ``SIGNED_URL_SECONDS``."""
+    payload = signing.loads(token, salt=SIGNED_URL_SALT, max_age=SIGNED_URL_SECONDS)
+    return int(payload["a"]), str(payload["r"])

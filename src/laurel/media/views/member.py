@@ -1,0 +1,42 @@
+"""Uploading: streamed, size-limited while streaming, retried safely with an idempotency key."""
+
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from laurel.media import policy, services
+from laurel.media.uploads import SizeLimitedUpload
+from laurel.web.access import allowed_if
+
+
+@allowed_if(policy.may_upload)
+@require_POST
+def upload(request):
+    limit = services.photo_limits().max_bytes
+    request.upload_handlers.insert(0, SizeLimitedUpload(request, limit))
+    upload = request.FILES.get("file")
+    if upload is None:
+        if getattr(request, "upload_too_large", False):
+            message = _("The file is larger than %(mb)s MB; nothing was kept.")
+            return JsonResponse({"error": message % {"mb": limit // 2**20}}, status=413)
+        return JsonResponse({"error": _("No file was sent.")}, status=400)
+    try:
+        asset = services.asset_upload(
+            acting_user=request.user,
+            chunks=upload.chunks(),
+            original_name=upload.name,
+            idempotency_key=request.headers.get("Idempotency-Key", "")[:100],
+            max_bytes=limit,
+        )
+    except services.UploadTooLarge as error:
+        return JsonResponse({"error": str(error)}, status=413)
+    return JsonResponse(
+        {
+            "id": asset.pk,
+            "status": asset.status,
+            "sha256": asset.sha256,
+            "code": asset.refusal_code,
+            "reason": asset.refusal_reason,
+        },
+        status=201,
+    )
