@@ -23,6 +23,7 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # Tasks run inline in tests, even with Redis configured; tests/notifications/test_worker.py
 # runs a real worker against Redis by switching this off for itself.
-CELERY_TASK_ALWAYS_EAGER = True
+# A worker started by a test (tests/media/test_recovery.py) sets LAUREL_TEST_EAGER_TASKS=false.
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("LAUREL_TEST_EAGER_TASKS", "true") == "true"
 CELERY_TASK_EAGER_PROPAGATES = True
 LOGGING = {**LOGGING, "loggers": {**LOGGING["loggers"], "axes": {"level": "ERROR"}}}  # noqa: F405
