@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from laurel.accounts.policy import access_for
 from laurel.audit.services import audit_log
-from laurel.core.photos import DuplicateIndex, Limits, photo_check
+from laurel.core.photos import DuplicateIndex, Limits, PhotoCheck, photo_check
 from laurel.media import policy
 from laurel.media.models import MediaAsset
 
@@ -110,6 +110,7 @@ def asset_upload(
     original_name: str,
     idempotency_key: str = "",
     max_bytes: int | None = None,
+    queue: bool = True,
 ) -> MediaAsset:
     """Store an upload and queue its processing. A retry with the same idempotency key
     returns the first upload's asset (and stores nothing again)."""
@@ -135,7 +136,8 @@ def asset_upload(
                 obj=asset,
                 data={"sha256": stored.sha256, "size": stored.size, "name": asset.original_name},
             )
-            transaction.on_commit(lambda: asset_queue(asset.pk))
+            if queue:  # batch ingest processes its files itself, on every core
+                transaction.on_commit(lambda: asset_queue(asset.pk))
     except IntegrityError:
         _forget(stored)
         if idempotency_key:  # a concurrent retry with the same key got there first
@@ -166,47 +168,72 @@ def asset_process(asset_id: int) -> str:
     transaction holding the row's lock. Renditions go to fixed paths, so a run after a crash
     overwrites what it left instead of adding to it. A finished asset is left alone.
     """
+    claimed = asset_claim(asset_id)
+    if claimed != MediaAsset.Status.PROCESSING:
+        return claimed
+    with transaction.atomic():
+        asset = MediaAsset.objects.select_for_update().get(pk=asset_id)
+        if asset.status != MediaAsset.Status.PROCESSING:
+            return asset.status
+        _asset_finish(asset, asset_check(asset))
+    return asset.status
+
+
+def asset_claim(asset_id: int) -> str:
+    """Mark an asset ``processing`` (committed at once); its status if it is not ours to do
+    (finished, or ``busy``: another worker holds it)."""
     with transaction.atomic():
         asset = MediaAsset.objects.select_for_update(skip_locked=True).filter(pk=asset_id).first()
         if asset is None:
-            return "busy"  # another worker holds it
+            return "busy"
         if asset.status in (MediaAsset.Status.READY, MediaAsset.Status.REFUSED):
             return asset.status
         asset.status = MediaAsset.Status.PROCESSING
         asset.processing_started_at = timezone.now()
         asset.attempts += 1
         asset.save(update_fields=["status", "processing_started_at", "attempts"])
+    return asset.status
+
+
+def asset_check(asset: MediaAsset) -> PhotoCheck:
+    """The photo core's verdict on the stored original (no database: any thread may)."""
+    with storages["private"].open(asset.original_path, "rb") as handle:
+        data = handle.read()
+    return photo_check(data, asset.original_name, photo_limits(), language=settings.LANGUAGE_CODE)
+
+
+def asset_finish(asset_id: int, check: PhotoCheck) -> str:
+    """Record a verdict computed elsewhere (batch ingest) for a claimed asset."""
     with transaction.atomic():
         asset = MediaAsset.objects.select_for_update().get(pk=asset_id)
         if asset.status != MediaAsset.Status.PROCESSING:
             return asset.status
-        with storages["private"].open(asset.original_path, "rb") as handle:
-            data = handle.read()
-        check = photo_check(
-            data, asset.original_name, photo_limits(), language=settings.LANGUAGE_CODE
-        )
-        if check.ok:
-            _renditions_save(asset, check.renditions)
-            asset.status = MediaAsset.Status.READY
-            asset.phash = check.phash
-            asset.exif = {
-                key: getattr(check, key)
-                for key in ("format", "width", "height", "taken_at", "camera", "gps", "trailer")
-            } | {"notes": check.notes}
-        else:
-            asset.status = MediaAsset.Status.REFUSED
-            asset.refusal_code, asset.refusal_reason = check.code, check.reason
-        asset.processed_at = timezone.now()
-        asset.save()
-        if check.ok:
-            asset.duplicates.set(_duplicates_of(asset))
-        audit_log(
-            actor=None,
-            action=f"media.asset.{asset.status}",
-            obj=asset,
-            data={"code": asset.refusal_code, "attempts": asset.attempts},
-        )
+        _asset_finish(asset, check)
     return asset.status
+
+
+def _asset_finish(asset: MediaAsset, check: PhotoCheck) -> None:
+    if check.ok:
+        _renditions_save(asset, check.renditions)
+        asset.status = MediaAsset.Status.READY
+        asset.phash = check.phash
+        asset.exif = {
+            key: getattr(check, key)
+            for key in ("format", "width", "height", "taken_at", "camera", "gps", "trailer")
+        } | {"notes": check.notes}
+    else:
+        asset.status = MediaAsset.Status.REFUSED
+        asset.refusal_code, asset.refusal_reason = check.code, check.reason
+    asset.processed_at = timezone.now()
+    asset.save()
+    if check.ok:
+        asset.duplicates.set(_duplicates_of(asset))
+    audit_log(
+        actor=None,
+        action=f"media.asset.{asset.status}",
+        obj=asset,
+        data={"code": asset.refusal_code, "attempts": asset.attempts},
+    )
 
 
 def _renditions_save(asset: MediaAsset, renditions: dict[str, bytes]) -> None:
