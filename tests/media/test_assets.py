@@ -20,6 +20,7 @@ from django.core import signing
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models.signals import pre_save
+from django.template.defaultfilters import filesizeformat
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -377,7 +378,7 @@ def test_the_upload_view_refuses_an_oversized_file_with_413(
 
     assert response.status_code == 413
     assert response["Content-Type"] == "application/json"
-    assert "larger than" in response.json()["error"]
+    assert filesizeformat(20_000) in response.json()["error"]  # the limit, as people read it
     assert stores == []  # stopped by the upload handler, before any storing
     assert MediaAsset.objects.count() == 0
     assert files_under(roots.private) == []

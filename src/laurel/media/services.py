@@ -19,6 +19,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,9 +38,13 @@ PRIVATE_RENDITIONS = ("judge",)
 class UploadTooLarge(ValueError):
     def __init__(self, limit: int):
         self.limit = limit
-        super().__init__(
-            _("The file is larger than %(mb)s MB; nothing was kept.") % {"mb": limit // 2**20}
-        )
+        super().__init__(too_large_message(limit))
+
+
+def too_large_message(limit: int) -> str:
+    return _("The file is larger than %(size)s; nothing was kept.") % {
+        "size": filesizeformat(limit)
+    }
 
 
 class _TemporaryFile(File):

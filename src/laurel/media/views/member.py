@@ -24,8 +24,7 @@ def _upload(request, limit: int):
     upload = request.FILES.get("file")
     if upload is None:
         if getattr(request, "upload_too_large", False):
-            message = _("The file is larger than %(mb)s MB; nothing was kept.")
-            return JsonResponse({"error": message % {"mb": limit // 2**20}}, status=413)
+            return JsonResponse({"error": services.too_large_message(limit)}, status=413)
         return JsonResponse({"error": _("No file was sent.")}, status=400)
     try:
         asset = services.asset_upload(
