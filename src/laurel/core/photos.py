@@ -570,7 +570,9 @@ def _judge_rendition(data: bytes, kind: str) -> pyvips.Image:
 
 def _shrunk(image: pyvips.Image, long_edge: int) -> pyvips.Image:
     scale = long_edge / max(image.width, image.height)
-    return image.resize(scale, kernel="cubic").copy_memory() if scale < 1 else image
+    if scale >= 1:
+        return image
+    return image.resize(scale, kernel="linear" if scale >= 0.5 else "cubic").copy_memory()
 
 
 def _srgb8(image: pyvips.Image) -> pyvips.Image:
