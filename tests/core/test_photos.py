@@ -26,46 +26,17 @@ from laurel.core.photos import (
     Limits,
     photo_check,
 )
+from tests import helpers
 
 # --- making photos -------------------------------------------------------------------------
 
 
 def photo(seed: int, size: tuple[int, int] = (640, 480)) -> Image.Image:
-    """A photo-like RGB picture: a smooth gradient, a dozen random shapes, light noise."""
-    rng = random.Random(seed)
-    width, height = size
-    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
-    base = np.empty((height, width, 3), np.float32)
-    for channel in range(3):
-        slope_x, slope_y = rng.uniform(-1, 1), rng.uniform(-1, 1)
-        ramp = slope_x * x / width + slope_y * y / height
-        base[:, :, channel] = rng.uniform(40, 200) + 60 * ramp
-    image = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8))
-    draw = ImageDraw.Draw(image)
-    short = min(width, height)
-    for _ in range(12):
-        x0, y0 = rng.uniform(-0.1, 1) * width, rng.uniform(-0.1, 1) * height
-        x1, y1 = x0 + rng.uniform(0.1, 0.5) * short, y0 + rng.uniform(0.1, 0.5) * short
-        colour = tuple(rng.randrange(256) for _ in range(3))
-        shape = rng.choice(["ellipse", "rectangle", "triangle"])
-        if shape == "ellipse":
-            draw.ellipse([x0, y0, x1, y1], fill=colour)
-        elif shape == "rectangle":
-            draw.rectangle([x0, y0, x1, y1], fill=colour)
-        else:
-            corners = [(rng.uniform(0, width), rng.uniform(0, height)) for _ in range(3)]
-            draw.polygon(corners, fill=colour)
-    noise = np.random.default_rng(seed).normal(0, 4, (height, width, 3))
-    pixels = np.clip(np.asarray(image, np.float32) + noise, 0, 255).astype(np.uint8)
-    return Image.fromarray(pixels)
+    return helpers.photo(seed, size)
 
 
 def encode(image: Image.Image, fmt: str = "JPEG", **options) -> bytes:
-    buffer = io.BytesIO()
-    if fmt == "JPEG":
-        options.setdefault("quality", 90)
-    image.save(buffer, fmt, **options)
-    return buffer.getvalue()
+    return helpers.encode(image, fmt, **options)
 
 
 def exif_bytes(

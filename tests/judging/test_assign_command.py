@@ -10,13 +10,14 @@ import os
 import re
 import stat
 import subprocess
-import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+
+from tests import helpers
 
 SUMMARY = re.compile(
     r"^entries (?P<entries>\d+), judges (?P<judges>\d+), .*"
@@ -565,23 +566,7 @@ def test_the_seed_breaks_ties(ties):
 
 
 def run_laurel(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("LAUREL_", "DJANGO_"))}
-    env = {
-        **clean,
-        "LAUREL_DEBUG": "true",
-        "DJANGO_SETTINGS_MODULE": "laurel.settings",
-        "LAUREL_VAR_DIR": str(cwd),
-    }
-    return subprocess.run(  # noqa: S603 - our own command, fixed arguments
-        [sys.executable, "-m", "laurel", "assign", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
+    return helpers.run_laurel(cwd, "assign", *args)
 
 
 def test_console_script_writes_the_assignment_to_stdout_and_one_summary_line(tmp_path):

@@ -7,14 +7,14 @@ hand-checked answers are shared with the core's tests (``tests/core/ranking_case
 
 import csv
 import io
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+
+from tests import helpers
 
 CASES = Path(__file__).parent.parent / "core" / "ranking_cases"
 HEADER = ["rank", "entry", "score", "low", "high", "reviews"]
@@ -402,23 +402,7 @@ def test_out_is_not_created_on_error(tmp_path):
 
 
 def run_laurel(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("LAUREL_", "DJANGO_"))}
-    env = {
-        **clean,
-        "LAUREL_DEBUG": "true",
-        "DJANGO_SETTINGS_MODULE": "laurel.settings",
-        "LAUREL_VAR_DIR": str(cwd),
-    }
-    return subprocess.run(  # noqa: S603 - our own command, fixed arguments
-        [sys.executable, "-m", "laurel", "rank", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
+    return helpers.run_laurel(cwd, "rank", *args)
 
 
 def test_console_script_writes_the_ranking_to_stdout(tmp_path):

@@ -5,14 +5,11 @@ Each test gets its own public and private storage folders, so counting files is 
 """
 
 import hashlib
-import io
 import json
-import random
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-import numpy as np
 import pytest
 import time_machine
 from django.contrib.auth.models import AnonymousUser
@@ -24,7 +21,7 @@ from django.template.defaultfilters import filesizeformat
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from laurel.audit.models import LogEntry
 from laurel.core.photos import reason_text
@@ -39,6 +36,7 @@ from laurel.media.services import (
     original_store,
     signed_url,
 )
+from tests import helpers
 
 FS = "django.core.files.storage.FileSystemStorage"
 
@@ -47,34 +45,11 @@ FS = "django.core.files.storage.FileSystemStorage"
 
 
 def photo(seed: int, size: tuple[int, int] = (800, 600)) -> Image.Image:
-    """A photo-like picture: a smooth gradient, a dozen random shapes, light noise."""
-    rng = random.Random(seed)
-    width, height = size
-    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
-    base = np.empty((height, width, 3), np.float32)
-    for channel in range(3):
-        slope_x, slope_y = rng.uniform(-1, 1), rng.uniform(-1, 1)
-        ramp = slope_x * x / width + slope_y * y / height
-        base[:, :, channel] = rng.uniform(40, 200) + 60 * ramp
-    image = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8))
-    draw = ImageDraw.Draw(image)
-    short = min(width, height)
-    for _ in range(12):
-        x0, y0 = rng.uniform(-0.1, 1) * width, rng.uniform(-0.1, 1) * height
-        x1, y1 = x0 + rng.uniform(0.1, 0.5) * short, y0 + rng.uniform(0.1, 0.5) * short
-        colour = tuple(rng.randrange(256) for _ in range(3))
-        if rng.random() < 0.5:
-            draw.ellipse([x0, y0, x1, y1], fill=colour)
-        else:
-            draw.rectangle([x0, y0, x1, y1], fill=colour)
-    noise = np.random.default_rng(seed).normal(0, 4, (height, width, 3))
-    return Image.fromarray(np.clip(np.asarray(image, np.float32) + noise, 0, 255).astype(np.uint8))
+    return helpers.photo(seed, size)
 
 
 def jpeg(image: Image.Image, quality: int = 90) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=quality)
-    return buffer.getvalue()
+    return helpers.jpeg(image, quality=quality)
 
 
 class Chunks:

@@ -7,18 +7,16 @@ few run the real console script in a subprocess for its exit codes and its stdou
 import hashlib
 import io
 import json
-import os
-import random
 import subprocess
-import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
-from PIL import Image, ImageDraw
+from PIL import Image
+
+from tests import helpers
 
 KEYS = {
     "file", "ok", "code", "reason", "format", "width", "height", "taken_at", "camera", "gps",
@@ -27,34 +25,11 @@ KEYS = {
 
 
 def photo(seed: int, size: tuple[int, int] = (480, 360)) -> Image.Image:
-    """A photo-like picture: a smooth gradient, a dozen random shapes, light noise."""
-    rng = random.Random(seed)
-    width, height = size
-    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
-    base = np.empty((height, width, 3), np.float32)
-    for channel in range(3):
-        slope_x, slope_y = rng.uniform(-1, 1), rng.uniform(-1, 1)
-        ramp = slope_x * x / width + slope_y * y / height
-        base[:, :, channel] = rng.uniform(40, 200) + 60 * ramp
-    image = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8))
-    draw = ImageDraw.Draw(image)
-    short = min(width, height)
-    for _ in range(12):
-        x0, y0 = rng.uniform(-0.1, 1) * width, rng.uniform(-0.1, 1) * height
-        x1, y1 = x0 + rng.uniform(0.1, 0.5) * short, y0 + rng.uniform(0.1, 0.5) * short
-        colour = tuple(rng.randrange(256) for _ in range(3))
-        if rng.random() < 0.5:
-            draw.ellipse([x0, y0, x1, y1], fill=colour)
-        else:
-            draw.rectangle([x0, y0, x1, y1], fill=colour)
-    noise = np.random.default_rng(seed).normal(0, 4, (height, width, 3))
-    return Image.fromarray(np.clip(np.asarray(image, np.float32) + noise, 0, 255).astype(np.uint8))
+    return helpers.photo(seed, size)
 
 
 def jpeg(image: Image.Image, **options) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=options.pop("quality", 90), **options)
-    return buffer.getvalue()
+    return helpers.jpeg(image, **options)
 
 
 def with_exif(image: Image.Image) -> bytes:
@@ -188,23 +163,7 @@ def test_the_command_writes_nothing(album):
 
 
 def run_laurel(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("LAUREL_", "DJANGO_"))}
-    env = {
-        **clean,
-        "LAUREL_DEBUG": "true",
-        "DJANGO_SETTINGS_MODULE": "laurel.settings",
-        "LAUREL_VAR_DIR": str(cwd),  # the photos' own folder: any file written would show
-    }
-    return subprocess.run(  # noqa: S603 - our own command, fixed arguments
-        [sys.executable, "-m", "laurel", "media", "check", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
+    return helpers.run_laurel(cwd, "media", "check", *args)
 
 
 @pytest.mark.parametrize(
