@@ -532,7 +532,7 @@ def _render(check: PhotoCheck, data: bytes, kind: str, renditions: bool) -> None
         display = _shrunk(judge, RENDITIONS["display"])
         thumbnail = display.thumbnail_image(
             RENDITIONS["thumbnail"], height=RENDITIONS["thumbnail"], size="down"
-        )
+        ).copy_memory()  # used twice (hash and file): computed once
         check.phash = perceptual_hash(thumbnail)
         if renditions:
             check.renditions = {
