@@ -160,9 +160,7 @@ def row_problems(problems: list[Problem], headers: dict[str, str], columns) -> l
         RowProblem(
             column=headers.get(p.column) or usual.get(p.column, p.column),
             code=p.code,
-            reason=str(PROBLEM_MESSAGES[p.code]) % p.params
-            if p.params
-            else str(PROBLEM_MESSAGES[p.code]),
+            reason=str(PROBLEM_MESSAGES[p.code]) % p.params,
         )
         for p in problems
     ]

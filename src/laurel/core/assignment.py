@@ -490,7 +490,7 @@ class _Solver:
         if not len(chosen):
             return 0
         per_group = np.bincount(self.entry_group[chosen], minlength=len(self.group_masks))
-        eligible_for = per_group @ self.group_matrix.astype(np.int64)
+        eligible_for = per_group @ self.group_matrix  # bool rows count as 0/1
         in_chosen = np.isin(self.exception_keys // self.m, chosen)
         eligible_for -= np.bincount(self.exception_keys[in_chosen] % self.m, minlength=self.m)
         return int(np.minimum(self.free_cap, eligible_for).sum())

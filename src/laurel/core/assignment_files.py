@@ -12,41 +12,15 @@ import math
 from pathlib import Path
 
 from laurel.core.assignment import Entry, Judge
+from laurel.core.csv_files import CsvFileError, csv_rows
 
 
-class AssignmentFileError(ValueError):
-    def __init__(self, path: Path, row: int | None, message: str):
-        where = f"{path}, row {row}" if row else str(path)
-        super().__init__(f"{where}: {message}")
+class AssignmentFileError(CsvFileError):
+    """A file of ``laurel assign`` that cannot be used."""
 
 
 def _rows(path: Path, required: tuple[str, ...], optional: tuple[str, ...]):
-    """Yield (row number, {column: text}) for each data row; the header is row 1."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as error:
-        raise AssignmentFileError(path, None, f"cannot be read ({error.strerror})") from None
-    except UnicodeDecodeError:
-        raise AssignmentFileError(path, None, "is not UTF-8 text") from None
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if header is None or not any(cell.strip() for cell in header):
-        raise AssignmentFileError(path, None, "is empty: it needs a header row")
-    columns = [cell.strip().lower() for cell in header]
-    missing = [name for name in required if name not in columns]
-    if missing:
-        raise AssignmentFileError(
-            path, 1, f"missing column {', '.join(missing)} (the header has: {', '.join(columns)})"
-        )
-    known = {name: columns.index(name) for name in (*required, *optional) if name in columns}
-    for number, row in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        values = {name: (row[i].strip() if i < len(row) else "") for name, i in known.items()}
-        for name in required:
-            if not values[name]:
-                raise AssignmentFileError(path, number, f"the {name} column is empty")
-        yield number, values
+    return csv_rows(path, required, optional, error=AssignmentFileError)
 
 
 def _unique(path: Path, number: int, seen: dict[str, int], identifier: str, what: str) -> None:

@@ -206,17 +206,15 @@ def _inspect(check: PhotoCheck, data: bytes, filename: str, limits: Limits, rend
         raise PhotoRefused("unknown_format")
     check.format = kind
     claimed = EXTENSIONS.get(_extension(filename))
-    if claimed and claimed != kind and not (claimed == "heic" and kind == "heic"):
+    if claimed and claimed != kind:
         raise PhotoRefused(
             "format_mismatch", claimed=NAMES.get(claimed, claimed.upper()), format=NAMES[kind]
         )
     image = _header(data, kind)
-    if kind not in limits.formats:
-        if _pages(image) > 1:
-            raise PhotoRefused("animated")
-        raise PhotoRefused("format_not_accepted", format=NAMES[kind])
     if _pages(image) > 1:
         raise PhotoRefused("animated")
+    if kind not in limits.formats:
+        raise PhotoRefused("format_not_accepted", format=NAMES[kind])
     width, height = image.width, image.height
     if width * height > limits.max_pixels:
         raise PhotoRefused("too_many_pixels", width=width, height=height, limit=limits.max_pixels)
@@ -231,7 +229,7 @@ def _inspect(check: PhotoCheck, data: bytes, filename: str, limits: Limits, rend
         check.notes.append("no date taken")
     if check.trailer:
         check.notes.append(f"dropped data after the image: {check.trailer}")
-    _render(check, data, kind, renditions)
+    _render(check, data, kind, max(image.width, image.height), renditions)
 
 
 # --- what the bytes are --------------------------------------------------------------------
@@ -360,7 +358,7 @@ def _structure(data: bytes, kind: str) -> str:
     trailer = data[end:]
     if not trailer.strip(b"\x00 \r\n\t\xff"):
         return ""
-    return _trailer_kind(trailer, has_mpf, data)
+    return _trailer_kind(trailer, has_mpf)
 
 
 # In entropy-coded data 0xFF is followed by 0x00 (a stuffed byte), a restart marker
@@ -411,7 +409,7 @@ def _png_end(data: bytes) -> int:
     raise PhotoRefused("truncated")
 
 
-def _trailer_kind(trailer: bytes, has_mpf: bool, data: bytes) -> str:
+def _trailer_kind(trailer: bytes, has_mpf: bool) -> str:
     """What follows the image: a phone's extra JPEGs (MPF) and motion-photo video are
     walked through by their own structure and reported; whatever is left is searched
     whole for archives, documents and scripts, which are refused."""
@@ -525,11 +523,11 @@ def _exif_date(value) -> str | None:
 # --- renditions and fingerprints ---------------------------------------------------------------
 
 
-def _render(check: PhotoCheck, data: bytes, kind: str, renditions: bool) -> None:
+def _render(check: PhotoCheck, data: bytes, kind: str, long_edge: int, renditions: bool) -> None:
     """Decode once, at the smallest size that serves the judge rendition; derive the rest."""
     try:
-        judge = _judge_rendition(data, kind)
-        display = _shrunk(judge, RENDITIONS["display"])
+        judge = _judge_rendition(data, kind, long_edge)
+        display = _fit(judge, RENDITIONS["display"]).copy_memory()
         thumbnail = display.thumbnail_image(
             RENDITIONS["thumbnail"], height=RENDITIONS["thumbnail"], size="down"
         ).copy_memory()  # used twice (hash and file): computed once
@@ -547,32 +545,27 @@ def _render(check: PhotoCheck, data: bytes, kind: str, renditions: bool) -> None
         raise PhotoRefused("damaged", detail=_first_line(error)) from None
 
 
-def _judge_rendition(data: bytes, kind: str) -> pyvips.Image:
-    """The one decode: at the smallest JPEG shrink-on-load that still gives the judge
-    rendition's long edge, streamed, resized, converted to sRGB 8-bit, then held in
-    memory — and turned upright by its EXIF orientation."""
+def _judge_rendition(data: bytes, kind: str, long_edge: int) -> pyvips.Image:
+    """The one decode (``long_edge`` is the original's, from its header): at the smallest
+    JPEG shrink-on-load that still gives the judge rendition's long edge, streamed, resized,
+    converted to sRGB 8-bit, then held in memory — and turned upright by its orientation."""
     load = getattr(pyvips.Image, LOADERS[kind])
     largest = RENDITIONS["judge"]
     options = {"access": "sequential", "fail_on": "truncated"}
     if kind == "jpeg":
-        header = load(data)
-        long_edge = max(header.width, header.height)
         shrink = next((f for f in (8, 4, 2) if long_edge / f >= largest), 1)
-        image = load(data, shrink=shrink, **options)
-    else:
-        image = load(data, **options)
-    scale = largest / max(image.width, image.height)
-    if scale < 1:  # at most 2× after shrink-on-load: linear is sharp enough, and quick
-        image = image.resize(scale, kernel="linear" if scale >= 0.5 else "cubic")
-    image = _srgb8(image).copy_memory()
-    return image.autorot()
+        options["shrink"] = shrink
+    image = _fit(load(data, **options), largest)
+    return _srgb8(image).copy_memory().autorot()
 
 
-def _shrunk(image: pyvips.Image, long_edge: int) -> pyvips.Image:
+def _fit(image: pyvips.Image, long_edge: int) -> pyvips.Image:
+    """Shrunk to ``long_edge`` (never enlarged): linear for up to 2× (sharp enough, quick),
+    cubic beyond."""
     scale = long_edge / max(image.width, image.height)
     if scale >= 1:
         return image
-    return image.resize(scale, kernel="linear" if scale >= 0.5 else "cubic").copy_memory()
+    return image.resize(scale, kernel="linear" if scale >= 0.5 else "cubic")
 
 
 def _srgb8(image: pyvips.Image) -> pyvips.Image:

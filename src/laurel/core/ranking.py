@@ -96,14 +96,17 @@ def weighted_score(criteria: dict[str, float], weights: dict[str, float]) -> flo
     return sum(criteria[name] * weight for name, weight in weights.items()) / total
 
 
-def trimmed_mean(scores: list[float], trim: int = 1) -> float:
-    """Drop ``k`` highest and ``k`` lowest, k the largest ≤ ``trim`` leaving at least one
-    score on each side of the middle (3 scores: 1 each; 5 or more with trim=2: 2 each)."""
+def trimmed_kept(scores: list[float], trim: int = 1) -> list[float]:
+    """The scores left after dropping ``k`` highest and ``k`` lowest, k the largest ≤ ``trim``
+    leaving at least one score in the middle (3 scores: 1 each; 5 or more with trim=2: 2
+    each; fewer than 3: none dropped)."""
     ordered = sorted(scores)
-    k = max((j for j in range(trim + 1) if len(ordered) >= 2 * j + 1), default=0)
-    if len(ordered) < 3:
-        k = 0
-    kept = ordered[k : len(ordered) - k]
+    k = min(trim, (len(ordered) - 1) // 2) if len(ordered) >= 3 else 0
+    return ordered[k : len(ordered) - k]
+
+
+def trimmed_mean(scores: list[float], trim: int = 1) -> float:
+    kept = trimmed_kept(scores, trim)
     return sum(kept) / len(kept)
 
 
@@ -123,6 +126,10 @@ class _Reviews:
         self.n, self.m = len(self.entry_ids), len(self.judge_ids)
         self.counts = np.bincount(self.e, minlength=self.n)
         self.raw_mean = np.bincount(self.e, self.s, minlength=self.n) / self.counts
+        self.per_judge = np.bincount(self.j, minlength=self.m)
+        self.judge_mean = np.bincount(self.j, self.s, minlength=self.m) / self.per_judge
+        square = np.bincount(self.j, self.s**2, minlength=self.m) / self.per_judge
+        self.judge_spread = np.sqrt(np.maximum(square - self.judge_mean**2, 0))
 
 
 def rank_scores(
@@ -183,24 +190,16 @@ def _trimmed(data: _Reviews, trim: int, tolerance: float | None):
     by_entry: dict[int, list[float]] = defaultdict(list)
     for e, s in zip(data.e.tolist(), data.s.tolist(), strict=True):
         by_entry[e].append(s)
-    score = np.array([trimmed_mean(by_entry[i], trim) for i in range(data.n)])
+    kept = [trimmed_kept(by_entry[i], trim) for i in range(data.n)]
+    score = np.array([sum(scores) / len(scores) for scores in kept])
     flagged = []
     if tolerance is not None:
-        for i in range(data.n):
-            ordered = sorted(by_entry[i])
-            k = (len(ordered) - 1) // 2 if len(ordered) >= 3 else 0
-            k = min(k, trim) if len(ordered) >= 3 else 0
-            kept = ordered[k : len(ordered) - k]
-            if kept[-1] - kept[0] > tolerance:
-                flagged.append(data.entry_ids[i])
+        flagged = [data.entry_ids[i] for i, s in enumerate(kept) if s[-1] - s[0] > tolerance]
     return score, flagged
 
 
 def _zscore(data: _Reviews) -> np.ndarray:
-    per_judge = np.bincount(data.j, minlength=data.m)
-    mean = np.bincount(data.j, data.s, minlength=data.m) / per_judge
-    square = np.bincount(data.j, data.s**2, minlength=data.m) / per_judge
-    spread = np.sqrt(np.maximum(square - mean**2, 0))
+    mean, spread = data.judge_mean, data.judge_spread
     informative = spread[data.j] > 1e-9
     z = np.where(informative, (data.s - mean[data.j]) / np.where(informative, spread[data.j], 1), 0)
     entry_z = np.bincount(data.e, z, minlength=data.n) / data.counts
@@ -413,14 +412,7 @@ class _Model:
 
 
 def _judge_reports(data: _Reviews, offset, scale, noise) -> list[JudgeReport]:
-    per_judge = np.bincount(data.j, minlength=data.m)
-    spread = np.sqrt(
-        np.maximum(
-            np.bincount(data.j, data.s**2, minlength=data.m) / per_judge
-            - (np.bincount(data.j, data.s, minlength=data.m) / per_judge) ** 2,
-            0,
-        )
-    )
+    per_judge, spread = data.per_judge, data.judge_spread
     reports = []
     for k, judge in enumerate(data.judge_ids):
         note = ""

@@ -9,45 +9,16 @@ import io
 import math
 from pathlib import Path
 
+from laurel.core.csv_files import CsvFileError, csv_rows
 from laurel.core.ranking import Comparison, Ranking, Review, weighted_score
 
 
-class RankingFileError(ValueError):
-    def __init__(self, path: Path, row: int | None, message: str):
-        where = f"{path}, row {row}" if row else str(path)
-        super().__init__(f"{where}: {message}")
+class RankingFileError(CsvFileError):
+    """A file of ``laurel rank`` that cannot be used."""
 
 
 def _rows(path: Path, required: tuple[str, ...]):
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as error:
-        raise RankingFileError(path, None, f"cannot be read ({error.strerror})") from None
-    except UnicodeDecodeError:
-        raise RankingFileError(path, None, "is not UTF-8 text") from None
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if header is None or not any(cell.strip() for cell in header):
-        raise RankingFileError(path, None, "is empty: it needs a header row")
-    columns = [cell.strip().lower() for cell in header]
-    missing = [name for name in required if name not in columns]
-    if missing:
-        raise RankingFileError(
-            path, 1, f"missing column {', '.join(missing)} (the header has: {', '.join(columns)})"
-        )
-    position = {name: columns.index(name) for name in required}
-    found = False
-    for number, row in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        values = {n: (row[i].strip() if i < len(row) else "") for n, i in position.items()}
-        for name in required:
-            if not values[name]:
-                raise RankingFileError(path, number, f"the {name} column is empty")
-        found = True
-        yield number, values
-    if not found:
-        raise RankingFileError(path, None, "has no rows after its header")
+    return csv_rows(path, required, error=RankingFileError, allow_no_rows=False)
 
 
 def scale_parse(text: str) -> tuple[float, float]:

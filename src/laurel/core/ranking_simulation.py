@@ -8,6 +8,7 @@ each judge's true offset and scale, and reports Kendall's tau and precision@K ag
 truth, and how often the calibrated 90% intervals hold the truth.
 """
 
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -132,8 +133,6 @@ class Evaluation:
 
 
 def evaluate(scenario: Scenario, seeds: list[int], k: int = 200) -> Evaluation:
-    import time
-
     names = [*METHODS, "oracle"]
     methods = {name: Scores() for name in names}
     seconds: dict[str, list[float]] = {name: [] for name in METHODS}

@@ -33,9 +33,6 @@ class IngestItem:
 class IngestResult:
     items: list[IngestItem] = field(default_factory=list)
 
-    def count(self, status: str) -> int:
-        return sum(1 for item in self.items if item.status == status)
-
 
 def assets_ingest(
     *,

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from laurel.core.identity import id_card_mask, mobile_mask
+from laurel.importing import ImportResult
 
 
 class Gender(models.TextChoices):
@@ -136,3 +137,7 @@ class MemberImport(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+    def result(self) -> ImportResult:
+        """The stored row outcomes (of the preview, or of the import once committed)."""
+        return ImportResult.from_json(self.outcomes, dry_run=self.status == self.Status.PREVIEWED)

@@ -43,6 +43,7 @@ def unit_update(*, acting_user, unit: Unit, changes: dict) -> Unit:
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     before = {name: getattr(unit, name) for name in ("name", "kind", "industry")}
     before["parent"] = unit.parent.code if unit.parent_id else None
+    changes = dict(changes)  # the caller's dict is left as it was
     new_parent = changes.pop("parent", unit.parent)
     for name, value in changes.items():
         setattr(unit, name, value)

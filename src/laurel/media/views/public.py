@@ -2,6 +2,7 @@
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import storages
 from django.http import FileResponse, Http404
 
 from laurel.media import policy, services
@@ -32,7 +33,7 @@ def signed(request, token: str):
         raise Http404
     if name == "original":
         response = FileResponse(
-            services.rendition_storage("judge").open(asset.original_path, "rb"),
+            storages["private"].open(asset.original_path, "rb"),
             as_attachment=True,
             filename=asset.original_name,
         )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from laurel.core.identity import InvalidIdCard, InvalidMobile, id_card_normalise, mobile_normalise
-from laurel.importing import ImportRefused, ImportResult, report_xlsx
+from laurel.importing import ImportRefused, report_xlsx
 from laurel.members import policy, services
 from laurel.members.forms import MemberImportForm, TeamCreateForm
 from laurel.members.models import MemberImport
@@ -173,7 +173,7 @@ def outcome_shares(counts: dict[str, int]) -> list[dict]:
 @allowed_if(policy.may_manage_members)
 def member_import_detail(request, pk: int):
     upload = get_object_or_404(policy.imports_visible(request.user.access), pk=pk)
-    result = ImportResult.from_json(upload.outcomes, dry_run=upload.status == "previewed")
+    result = upload.result()
     progress = cache.get(services.progress_key(upload)) or [0, sum(upload.counts.values())]
     context = {
         "upload": upload,
@@ -207,7 +207,7 @@ def member_import_commit(request, pk: int):
 @allowed_if(policy.may_manage_members)
 def member_import_report(request, pk: int):
     upload = get_object_or_404(policy.imports_visible(request.user.access), pk=pk)
-    result = ImportResult.from_json(upload.outcomes, dry_run=upload.status == "previewed")
+    result = upload.result()
     name = upload.filename.rsplit(".", 1)[0]
     return xlsx_response(report_xlsx(result, source_name=upload.filename), f"{name}-report.xlsx")
 

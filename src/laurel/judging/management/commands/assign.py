@@ -6,8 +6,6 @@ line to standard error. Bad input or an infeasible problem exits non-zero with t
 and ``--out`` is then left untouched.
 """
 
-import os
-import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -21,6 +19,7 @@ from laurel.core.assignment_files import (
     entries_read,
     judges_read,
 )
+from laurel.core.csv_files import write_atomically
 
 
 def positive_int(text: str) -> int:
@@ -81,18 +80,3 @@ class Command(BaseCommand):
             affinity_read(options["affinity"], judge_ids, entry_ids) if options["affinity"] else {}
         )
         return AssignmentProblem(entries, judges, options["per_entry"], conflicts, affinity)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path`` and rename it: never a half-written file."""
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".assign-")
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from laurel.core.csv_files import write_atomically
 from laurel.core.ranking import METHODS, rank_pairs, rank_scores
 from laurel.core.ranking_files import (
     RankingFileError,
@@ -20,7 +21,6 @@ from laurel.core.ranking_files import (
     scores_read,
     weights_parse,
 )
-from laurel.judging.management.commands.assign import write_atomically
 
 
 class Command(BaseCommand):
