@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "laurel.members",
     "laurel.judging",
     "laurel.media",
+    "laurel.contests",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("laurel.notifications.urls")),
     path("", include("laurel.members.urls")),
     path("", include("laurel.media.urls")),
+    path("", include("laurel.contests.urls")),
 ]
 
 handler403 = "laurel.web.views.public.permission_denied"

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from laurel.accounts import policy as accounts_policy
 from laurel.audit import policy as audit_policy
+from laurel.contests import policy as contests_policy
 from laurel.members import policy as members_policy
 from laurel.notifications import policy as notifications_policy
 
@@ -13,6 +14,7 @@ CONSOLE_NAVIGATION = [
     ("orgs:unit_list", _("Units"), accounts_policy.may_use_console),
     ("members:member_list", _("Members"), members_policy.may_manage_members),
     ("members:team_list", _("Teams"), members_policy.may_manage_members),
+    ("contests:console_contest_list", _("Contests"), contests_policy.may_browse_contests),
     ("accounts:user_list", _("People"), accounts_policy.may_manage_users),
     ("accounts:invitation_list", _("Invitations"), accounts_policy.may_invite),
     ("audit:entry_list", _("Audit log"), audit_policy.may_browse_audit),
