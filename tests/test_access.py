@@ -4,15 +4,26 @@
 A console URL missing from ``CONSOLE_URLS`` fails ``test_every_console_url_is_covered``.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from laurel.accounts.services import invitation_create
 from laurel.audit.models import LogEntry
+from laurel.contests.models import BulkSubmission, Entry, Flag
+from laurel.contests.services import (
+    Upload,
+    bulk_start,
+    contest_create,
+    contest_transition,
+    entry_submit,
+)
 from laurel.members.services import member_import_preview, team_create
 from tests.conftest import ROLES, make_member, valid_id_card
+from tests.helpers import jpeg, photo
 
 STAFF = {"unit_admin", "federation_admin"}
 FEDERATION = {"federation_admin"}
@@ -59,6 +70,50 @@ def _team(fx, leader):
 
 def _entry(unit):
     return LogEntry.objects.filter(unit=unit).first().pk
+
+
+def _contest(fx):
+    """One open contest for the whole table (made once per test)."""
+    if "contest" not in fx:
+        now = timezone.now()
+        organiser = fx["users"]["federation_admin"]
+        contest = contest_create(
+            acting_user=organiser,
+            slug="access",
+            title="摄影展",
+            organiser="市总工会",
+            opens_at=now - datetime.timedelta(days=1),
+            closes_at=now + datetime.timedelta(days=1),
+            categories=["自然风光"],
+        )
+        fx["contest"] = contest_transition(acting_user=organiser, contest=contest, to="open")
+    return fx["contest"]
+
+
+def _contest_entry(fx, person) -> Entry:
+    contest = _contest(fx)
+    return entry_submit(
+        acting_user=fx["users"]["federation_admin"],
+        contest=contest,
+        author=person,
+        category=contest.categories.get(),
+        title="作品",
+        uploads=[Upload("a.jpg", [jpeg(photo(person.pk))])],
+        process=False,
+    )
+
+
+def _flag(fx) -> Flag:
+    return Flag.objects.create(entry=_contest_entry(fx, fx["own_person"]), kind="date_missing")
+
+
+def _bulk(fx, uploader) -> BulkSubmission:
+    return bulk_start(
+        acting_user=uploader,
+        contest=_contest(fx),
+        content="文件名,作品名称,作者身份证号,类别\na.jpg,作品,,自然风光\n".encode(),
+        filename="entries.csv",
+    )
 
 
 CONSOLE_URLS = [
@@ -161,6 +216,58 @@ CONSOLE_URLS = [
         STAFF,
         own=lambda fx: {"pk": _team(fx, fx["own_person"]).pk},
         foreign=lambda fx: {"pk": _team(fx, fx["foreign_person"]).pk},
+    ),
+    ConsoleUrl("contests:console_contest_list", STAFF),
+    ConsoleUrl("contests:console_contest_create", FEDERATION),
+    ConsoleUrl("contests:console_contest", STAFF, own=lambda fx: {"slug": _contest(fx).slug}),
+    ConsoleUrl(
+        "contests:console_contest_edit", FEDERATION, own=lambda fx: {"slug": _contest(fx).slug}
+    ),
+    ConsoleUrl(
+        "contests:console_contest_transition",
+        FEDERATION,
+        method="post",
+        own=lambda fx: {"slug": _contest(fx).slug},
+        data={"to": "closed"},
+    ),
+    ConsoleUrl("contests:console_entry_list", STAFF, own=lambda fx: {"slug": _contest(fx).slug}),
+    ConsoleUrl(
+        "contests:console_entry",
+        STAFF,
+        own=lambda fx: {
+            "slug": _contest(fx).slug,
+            "number": _contest_entry(fx, fx["own_person"]).number,
+        },
+        foreign=lambda fx: {
+            "slug": _contest(fx).slug,
+            "number": _contest_entry(fx, fx["foreign_person"]).number,
+        },
+    ),
+    ConsoleUrl(
+        "contests:console_screening", FEDERATION, own=lambda fx: {"slug": _contest(fx).slug}
+    ),
+    ConsoleUrl(
+        "contests:console_flag_resolve",
+        FEDERATION,
+        method="post",
+        own=lambda fx: {"pk": _flag(fx).pk},
+        data={"decision": "kept", "reason": "拍摄日期已补充"},
+    ),
+    ConsoleUrl("contests:console_entry_submit", STAFF, own=lambda fx: {"slug": _contest(fx).slug}),
+    ConsoleUrl("contests:console_bulk", STAFF, own=lambda fx: {"slug": _contest(fx).slug}),
+    ConsoleUrl(
+        "contests:console_bulk_detail",
+        STAFF,
+        own=lambda fx: {"slug": _contest(fx).slug, "pk": _bulk(fx, fx["users"]["unit_admin"]).pk},
+        foreign=lambda fx: {"slug": _contest(fx).slug, "pk": _bulk(fx, fx["other_admin"]).pk},
+    ),
+    ConsoleUrl(
+        "contests:console_bulk_file",
+        STAFF,
+        method="post",
+        allowed_status=400,  # no file sent: the answer says so
+        own=lambda fx: {"slug": _contest(fx).slug, "pk": _bulk(fx, fx["users"]["unit_admin"]).pk},
+        foreign=lambda fx: {"slug": _contest(fx).slug, "pk": _bulk(fx, fx["other_admin"]).pk},
     ),
 ]
 

@@ -1,9 +1,446 @@
 """Forms for contests: the organiser's set-up, and entries as members and unit admins
 submit them. Forms only clean input; services decide and write."""
 
+import re
+import unicodedata
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from laurel.contests.models import Contest, Declaration, Entry, Flag
+from laurel.contests.services import CONTEST_FIELDS, FORMATS
+from laurel.orgs.models import Unit
 
 # --- contest set-up (organisers) -----------------------------------------------------------
 
+# a prize tier or a quota line: a name, whitespace (the full-width space too), a count
+COUNTED_LINE = re.compile(r"^(?P<name>.+?)\s+(?P<count>\S+)$")
+# what may still change once judging has started (services.contest_update decides)
+EDITABLE_WHILE_JUDGING = (
+    "title",
+    "description",
+    "exhibition_opens_on",
+    "exhibition_closes_on",
+    "exhibition_venue",
+    "prize_tiers",
+)
+CONTEST_FIELDSETS = (
+    (
+        _("The contest"),
+        ("slug", "title", "description", "organiser", "co_organisers", "opens_at", "closes_at"),
+    ),
+    (_("Categories and prizes"), ("categories", "prize_tiers")),
+    (
+        _("Entries"),
+        (
+            "max_entries_per_member",
+            "allow_single",
+            "allow_series",
+            "series_min",
+            "series_max",
+            "min_long_edge",
+            "taken_from",
+            "taken_until",
+            "formats",
+        ),
+    ),
+    (_("Who submits"), ("members_submit", "units_submit", "quotas")),
+    (_("Exhibition"), ("exhibition_opens_on", "exhibition_closes_on", "exhibition_venue")),
+)
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """The browser's date-and-time picker; the value is in the display time zone."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def _lines(text: str):
+    """The non-blank lines of a textarea, numbered as the person sees them."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            yield number, line.strip()
+
+
+def _counted_lines(text: str, example: str) -> list[tuple[int, str, str, int]]:
+    """Lines of "name count" as (line number, line, name, count); an error names the line."""
+    parsed = []
+    for number, line in _lines(text):
+        match = COUNTED_LINE.match(line)
+        count = unicodedata.normalize("NFKC", match["count"]) if match else ""
+        if not match or not count.isdecimal() or int(count) < 1:
+            raise forms.ValidationError(
+                _(
+                    "Line %(number)d, “%(line)s”: write a name, a space and a number, "
+                    "like “%(example)s”."
+                ),
+                code="bad_line",
+                params={"number": number, "line": line, "example": example},
+            )
+        parsed.append((number, line, match["name"].strip(), int(count)))
+    return parsed
+
+
+class ContestForm(forms.ModelForm):
+    """Every setting of a contest a person chooses, with its categories, prize tiers and unit
+    quotas as lines of text. Once judging has started only what may still change is enabled.
+    """
+
+    formats = forms.MultipleChoiceField(
+        label=_("Formats"),
+        choices=[(name, name.upper()) for name in FORMATS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    categories = forms.CharField(
+        label=_("Categories"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One per line."),
+    )
+    prize_tiers = forms.CharField(
+        label=_("Prize tiers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One per line: the prize and how many, like “一等奖 5”."),
+    )
+    quotas = forms.CharField(
+        label=_("Unit quotas"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One per line: a unit's code and the most entries from its whole subtree, "
+            "like “cq/yc 20”. Empty: no quotas."
+        ),
+    )
+
+    class Meta:
+        model = Contest
+        fields = ("slug", *CONTEST_FIELDS)
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "co_organisers": forms.Textarea(attrs={"rows": 3}),
+            "opens_at": DateTimeLocalInput(),
+            "closes_at": DateTimeLocalInput(),
+            "taken_from": DateInput(),
+            "taken_until": DateInput(),
+            "exhibition_opens_on": DateInput(),
+            "exhibition_closes_on": DateInput(),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zone = _("Time in %(zone)s.") % {"zone": timezone.get_current_timezone_name()}
+        self.fields["opens_at"].help_text = self.fields["closes_at"].help_text = zone
+        contest = self.instance
+        if contest.pk is None:
+            return
+        del self.fields["slug"]  # the contest's address never changes
+        self.initial.update(
+            categories="\n".join(contest.categories.values_list("name", flat=True)),
+            prize_tiers="\n".join(f"{t.name} {t.count}" for t in contest.prize_tiers.all()),
+            quotas="\n".join(
+                f"{q.unit.code} {q.limit}"
+                for q in contest.quotas.select_related("unit").order_by("unit__path")
+            ),
+        )
+        if contest.state in (
+            Contest.State.JUDGING,
+            Contest.State.RESULTS,
+            Contest.State.PUBLISHED,
+        ):
+            for name, field in self.fields.items():
+                field.disabled = name not in EDITABLE_WHILE_JUDGING
+
+    def fieldsets(self):
+        """(legend, bound fields) in the order the page shows them."""
+        for legend, names in CONTEST_FIELDSETS:
+            yield legend, [self[name] for name in names if name in self.fields]
+
+    def _minute_kept(self, name: str):
+        """The input shows minutes: a time left as it was keeps its stored seconds."""
+        value, stored = self.cleaned_data[name], self.initial.get(name)
+        if value and stored:
+            to_the_minute = {moment.replace(second=0, microsecond=0) for moment in (value, stored)}
+            if len(to_the_minute) == 1:
+                return stored
+        return value
+
+    def clean_opens_at(self):
+        return self._minute_kept("opens_at")
+
+    def clean_closes_at(self):
+        return self._minute_kept("closes_at")
+
+    def clean_formats(self) -> list[str]:
+        chosen = set(self.cleaned_data["formats"])
+        return [name for name in FORMATS if name in chosen]
+
+    def clean_categories(self) -> list[str]:
+        names = [line for _number, line in _lines(self.cleaned_data["categories"])]
+        if not names:
+            raise forms.ValidationError(_("A contest needs at least one category."))
+        return names
+
+    def clean_prize_tiers(self) -> list[tuple[str, int]]:
+        lines = _counted_lines(self.cleaned_data["prize_tiers"], "一等奖 5")
+        max_length = 50  # PrizeTier.name
+        for number, line, name, _count in lines:
+            if len(name) > max_length:
+                raise forms.ValidationError(
+                    _("Line %(number)d, “%(line)s”: a prize's name has at most %(n)d characters."),
+                    code="too_long",
+                    params={"number": number, "line": line, "n": max_length},
+                )
+        return [(name, count) for _number, _line, name, count in lines]
+
+    def clean_quotas(self) -> list[tuple[Unit, int]]:
+        lines = _counted_lines(self.cleaned_data["quotas"], "cq/yc 20")
+        units = Unit.objects.in_bulk([name for _n, _l, name, _c in lines], field_name="code")
+        quotas, seen = [], set()
+        for number, line, code, limit in lines:
+            unit = units.get(code)
+            if unit is None:
+                raise forms.ValidationError(
+                    _("Line %(number)d, “%(line)s”: no unit has the code “%(code)s”."),
+                    code="unknown_unit",
+                    params={"number": number, "line": line, "code": code},
+                )
+            if unit.pk in seen:
+                raise forms.ValidationError(
+                    _("Line %(number)d, “%(line)s”: this unit already has a quota above."),
+                    code="repeated_unit",
+                    params={"number": number, "line": line},
+                )
+            seen.add(unit.pk)
+            quotas.append((unit, limit))
+        return quotas
+
+
+class FlagResolveForm(forms.Form):
+    """The organiser's decision on a screening flag, and why (the entrant is told)."""
+
+    DECISIONS = (
+        (Flag.State.KEPT, _("Keep the entry")),
+        (Flag.State.DISQUALIFIED, _("Disqualify the entry")),
+        (Flag.State.ASKED, _("Ask the entrant")),
+    )
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The entrant is told."),
+    )
+
+
 # --- entries (members and unit admins) ----------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one ``<input type=file multiple>``: a list, possibly empty."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if self.required and not files:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+class CategoryField(forms.ModelChoiceField):
+    def label_from_instance(self, category):
+        return category.name
+
+
+def _declaration_field_name(code: str) -> str:
+    return f"declare_{code}"
+
+
+class EntryForm(forms.Form):
+    """An entry as its author (or a unit admin for them) fills it in. ``declarations`` is
+    ``"each"`` (the four declarations, each a required box), ``"signed"`` (one optional box:
+    the entrant signed them on paper) or ``None`` (not asked: editing). Photos are required
+    unless ``photos_required`` is false (editing: new photos replace the old ones)."""
+
+    category = CategoryField(label=_("Category"), queryset=None, empty_label=None)
+    title = forms.CharField(label=_("Title"), max_length=100)
+    description = forms.CharField(
+        label=_("About the work"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    place = forms.CharField(label=_("Place taken"), max_length=100, required=False)
+    taken_on = forms.DateField(
+        label=_("Date taken"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Leave empty to take it from the photo's EXIF data."),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), widget=forms.RadioSelect, choices=())
+    photos = MultipleFileField(
+        label=_("Photos"),
+        widget=MultipleFileInput(attrs={"accept": "image/*"}),
+    )
+
+    def __init__(self, *args, contest, declarations="each", photos_required=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contest = contest
+        self.fields["category"].queryset = contest.categories.all()
+        kinds = [
+            (value, label)
+            for value, label in Entry.Kind.choices
+            if (value == Entry.Kind.SINGLE and contest.allow_single)
+            or (value == Entry.Kind.SERIES and contest.allow_series)
+        ]
+        self.fields["kind"].choices = kinds
+        if len(kinds) == 1:
+            self.fields["kind"].initial = kinds[0][0]
+        photos = self.fields["photos"]
+        photos.required = photos_required
+        photos.help_text = self._photos_help(photos_required)
+        if declarations == "each":
+            for value, label in Declaration.choices:
+                self.fields[_declaration_field_name(value)] = forms.BooleanField(
+                    label=label, required=True
+                )
+        elif declarations == "signed":
+            self.fields["declared"] = forms.BooleanField(
+                label=_("The entrant has signed the declarations"),
+                required=False,
+                help_text=_(
+                    "All four: %(declarations)s Without this, screening flags the entry "
+                    "until the entrant declares them."
+                )
+                % {"declarations": " ".join(str(label) for label in Declaration.labels)},
+            )
+
+    def _photos_help(self, required: bool) -> str:
+        contest = self.contest
+        parts = []
+        if contest.allow_single:
+            parts.append(str(_("a single photo: exactly one file")))
+        if contest.allow_series:
+            parts.append(
+                str(_("a series: %(min)d to %(max)d files, in their order"))
+                % {"min": contest.series_min, "max": contest.series_max}
+            )
+        text = "; ".join(parts) + "."
+        if not required:
+            text += " " + str(_("Leave empty to keep the photos; new photos replace them all."))
+        return text
+
+    def declaration_fields(self):
+        return [self[name] for name in self.fields if name.startswith("declare_")]
+
+    def signed_field(self):
+        return self["declared"] if "declared" in self.fields else None
+
+    def detail_fields(self):
+        return [self[name] for name in ("category", "title", "description", "place", "taken_on")]
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, files = cleaned.get("kind"), cleaned.get("photos") or []
+        contest = self.contest
+        if not kind or not files:
+            return cleaned
+        if kind == Entry.Kind.SINGLE and len(files) != 1:
+            self.add_error(
+                "photos",
+                forms.ValidationError(
+                    _("A single photo entry takes exactly one file; you chose %(count)d."),
+                    code="single_count",
+                    params={"count": len(files)},
+                ),
+            )
+        elif kind == Entry.Kind.SERIES and not (
+            contest.series_min <= len(files) <= contest.series_max
+        ):
+            self.add_error(
+                "photos",
+                forms.ValidationError(
+                    _("A series has %(min)d to %(max)d photos; you chose %(count)d."),
+                    code="series_count",
+                    params={
+                        "min": contest.series_min,
+                        "max": contest.series_max,
+                        "count": len(files),
+                    },
+                ),
+            )
+        return cleaned
+
+    def declarations(self) -> list[str]:
+        """The declaration codes this form records."""
+        if self.cleaned_data.get("declared"):
+            return list(Declaration.values)
+        return [
+            value
+            for value in Declaration.values
+            if self.cleaned_data.get(_declaration_field_name(value))
+        ]
+
+
+class EntryDeclareForm(forms.Form):
+    """The entrant's own declarations for an entry submitted without them."""
+
+    def __init__(self, *args, missing, **kwargs):
+        super().__init__(*args, **kwargs)
+        for value, label in Declaration.choices:
+            if value in missing:
+                self.fields[_declaration_field_name(value)] = forms.BooleanField(
+                    label=label, required=True
+                )
+
+    def declarations(self) -> list[str]:
+        return [
+            value
+            for value in Declaration.values
+            if self.cleaned_data.get(_declaration_field_name(value))
+        ]
+
+
+class FlagAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class EntryWithdrawForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Yes, withdraw this entry. It no longer takes part; this cannot be undone."),
+        required=True,
+    )
+
+
+MAX_SHEET_BYTES = 10 * 1024 * 1024
+
+
+class BulkStartForm(forms.Form):
+    sheet = forms.FileField(
+        label=_("Spreadsheet of entries"),
+        help_text=_(".xlsx, .xls or .csv with a header row; the columns are listed above."),
+    )
+
+    def clean_sheet(self):
+        upload = self.cleaned_data["sheet"]
+        if upload.size > MAX_SHEET_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB; split it into several."),
+                code="too_large",
+                params={"mb": MAX_SHEET_BYTES // (1024 * 1024)},
+            )
+        return upload

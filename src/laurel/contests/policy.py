@@ -6,7 +6,7 @@ change their own entries. Views and commands ask these rules; they never look at
 from django.db.models import QuerySet
 
 from laurel.accounts.policy import Access
-from laurel.contests.models import Contest, Entry, Flag
+from laurel.contests.models import BulkSubmission, Contest, Entry, Flag
 from laurel.members.models import Member
 
 
@@ -60,6 +60,15 @@ def may_change_entry(access: Access, entry: Entry) -> bool:
     return may_submit_for(access, entry.contest, entry.author) or (
         entry.author.user_id is not None and entry.author.user_id == access.user_id
     )
+
+
+def bulk_submissions_visible(access: Access) -> QuerySet[BulkSubmission]:
+    """A bulk submission is seen by the one who uploaded it (and the federation)."""
+    if access.is_federation_admin:
+        return BulkSubmission.objects.all()
+    if not access.is_staff:
+        return BulkSubmission.objects.none()
+    return BulkSubmission.objects.filter(uploaded_by_id=access.user_id)
 
 
 def flags_visible(access: Access) -> QuerySet[Flag]:

@@ -132,12 +132,22 @@ def _contest_parts_set(
             )
         dropped.delete()
     if prize_tiers is not None:
+        if any(len(name) > 50 or count < 1 for name, count in prize_tiers):
+            raise ValidationError(
+                {
+                    "prize_tiers": _(
+                        "A prize's name has at most 50 characters and its count is at least 1."
+                    )
+                }
+            )
         contest.prize_tiers.all().delete()
         PrizeTier.objects.bulk_create(
             PrizeTier(contest=contest, name=name, count=count, position=position)
             for position, (name, count) in enumerate(prize_tiers)
         )
     if quotas is not None:
+        if len({unit.pk for unit, _limit in quotas}) != len(quotas):
+            raise ValidationError({"quotas": _("Each unit's quota once, please.")})
         contest.quotas.all().delete()
         UnitQuota.objects.bulk_create(
             UnitQuota(contest=contest, unit=unit, limit=limit) for unit, limit in quotas
@@ -225,6 +235,8 @@ def contest_update(
 @transaction.atomic
 def contest_transition(*, acting_user, contest: Contest, to: str) -> Contest:
     contest = Contest.objects.select_for_update().get(pk=contest.pk)
+    if to not in Contest.State.values:
+        raise ValidationError(_("There is no such state."))
     if to not in TRANSITIONS[contest.state]:
         raise ValidationError(
             _("A contest that is “%(state)s” cannot become “%(to)s”.")
@@ -300,6 +312,11 @@ def _places_check(contest: Contest, author: Member, *, replacing: Entry | None =
             )
 
 
+def _contest_lock(contest_id: int) -> Contest:
+    """The contest's row, locked until the transaction ends: places are counted under it."""
+    return Contest.objects.select_for_update().get(pk=contest_id)
+
+
 def _path_prefixes(path: str) -> list[str]:
     parts = [part for part in path.split("/") if part]
     return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
@@ -352,7 +369,7 @@ def entry_submit(
     _places_check(contest, author)  # an early answer, before storing anything
     assets = _uploads_store(acting_user, uploads)
     with transaction.atomic():
-        locked = Contest.objects.select_for_update().get(pk=contest.pk)
+        locked = _contest_lock(contest.pk)
         _window_check(locked)
         _places_check(locked, author)
         number = (locked.entries.aggregate(last=Max("number"))["last"] or 0) + 1
@@ -414,14 +431,15 @@ def _uploads_store(acting_user, uploads: Sequence[Upload]) -> list[MediaAsset]:
     return assets
 
 
-def _changeable(acting_user, entry: Entry) -> Entry:
+def _changeable(acting_user, entry: Entry, *, window: bool = True) -> Entry:
     """The entry locked for a change, or ``SubmissionRefused`` saying why not."""
     entry = (
         Entry.objects.select_for_update().select_related("contest", "author__unit").get(pk=entry.pk)
     )
     if not policy.may_change_entry(access_for(acting_user), entry):
         _refuse(_("You may not change this entry."))
-    _window_check(entry.contest)
+    if window:
+        _window_check(entry.contest)
     if entry.state in (Entry.State.WITHDRAWN, Entry.State.DISQUALIFIED):
         _refuse(_("This entry was %(state)s.") % {"state": entry.get_state_display()})
     return entry
@@ -444,7 +462,7 @@ def entry_update(
         _kind_of(entry.contest, len(uploads))
     assets = _uploads_store(acting_user, uploads) if uploads else []
     with transaction.atomic():
-        Contest.objects.select_for_update().get(pk=entry.contest_id)
+        _contest_lock(entry.contest_id)
         entry = _changeable(acting_user, entry)
         _entry_fields_check(entry.contest, category, title)
         if entry.state == Entry.State.REFUSED and not assets:
@@ -455,6 +473,8 @@ def entry_update(
         entry.title, entry.category = title.strip(), category
         entry.description, entry.place = description.strip(), place.strip()
         entry.taken_on = taken_on
+        if taken_on is None and not assets:  # as at submission: no date given, the photos'
+            entry.taken_on = _taken_on(list(entry.photos.select_related("asset")))
         if assets:
             entry.kind = _kind_of(entry.contest, len(assets))
             entry.photos.all().delete()
@@ -463,7 +483,8 @@ def entry_update(
                 for position, asset in enumerate(assets)
             )
             entry.state, entry.refusal_reason = Entry.State.RECEIVED, ""
-            entry.flags.filter(state__in=[Flag.State.OPEN, Flag.State.ASKED]).delete()
+            # decisions were on the old photos: the new ones are screened afresh
+            entry.flags.exclude(state=Flag.State.DISQUALIFIED).delete()
         entry.full_clean()
         entry.save()
         audit_log(
@@ -502,8 +523,9 @@ def entry_withdraw(*, acting_user, entry: Entry) -> Entry:
 
 @transaction.atomic
 def entry_declare(*, acting_user, entry: Entry, declarations: Iterable[str]) -> Entry:
-    """The entrant's own declarations (for an entry a unit admin submitted without them)."""
-    entry = _changeable(acting_user, entry)
+    """The entrant's own declarations (for an entry a unit admin submitted without them);
+    also after entries close, since screening waits for them."""
+    entry = _changeable(acting_user, entry, window=False)
     added = _declarations(declarations, acting_user)
     entry.declarations = {**entry.declarations, **added}
     entry.save(update_fields=["declarations", "updated_at"])
@@ -546,7 +568,7 @@ def entry_settle(entry_id: int) -> str:
     """Accept or refuse an entry whose photos are all processed, and screen it. Safe to call
     again: an entry already settled, or with photos still in the works, is left as it is."""
     entry = (
-        Entry.objects.select_for_update()
+        Entry.objects.select_for_update(of=("self",))  # PostgreSQL: no lock on outer joins
         .select_related("contest", "author__user", "submitted_by")
         .get(pk=entry_id)
     )
@@ -611,7 +633,7 @@ def _taken_on(photos: list[EntryPhoto]) -> datetime.date | None:
 
 
 def _screen(entry: Entry) -> list[Flag]:
-    """Raise the flags an accepted entry earns; drop open ones it no longer earns."""
+    """Raise the flags an accepted entry earns; drop undecided ones it no longer earns."""
     contest = entry.contest
     photos = list(entry.photos.select_related("asset"))
     found: dict[str, dict] = {}
@@ -652,13 +674,14 @@ def _screen(entry: Entry) -> list[Flag]:
     if missing:
         found[Flag.Kind.DECLARATIONS_MISSING] = {"missing": missing}
 
-    entry.flags.filter(state=Flag.State.OPEN).exclude(kind__in=list(found)).delete()
+    undecided = [Flag.State.OPEN, Flag.State.ASKED]  # a question it no longer earns is moot
+    entry.flags.filter(state__in=undecided).exclude(kind__in=list(found)).delete()
     flags = []
     for kind, detail in found.items():
         flag, created = Flag.objects.get_or_create(
             entry=entry, kind=kind, defaults={"detail": detail}
         )
-        if not created and flag.state == Flag.State.OPEN and flag.detail != detail:
+        if not created and flag.state in undecided and flag.detail != detail:
             flag.detail = detail
             flag.save(update_fields=["detail"])
         flags.append(flag)
@@ -686,8 +709,14 @@ def flag_resolve(*, acting_user, flag: Flag, decision: str, reason: str) -> Flag
         raise ValidationError(_("Keep, disqualify or ask the entrant."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why; the entrant is told.")})
-    flag = Flag.objects.select_for_update().select_related("entry__author__user").get(pk=flag.pk)
+    flag = (
+        Flag.objects.select_for_update(of=("self",))  # PostgreSQL: no lock on outer joins
+        .select_related("entry__author__user")
+        .get(pk=flag.pk)
+    )
     entry = flag.entry
+    if flag.state == Flag.State.DISQUALIFIED:
+        raise ValidationError(_("The entry was disqualified; that decision is final."))
     flag.state, flag.reason = decision, reason.strip()
     flag.resolved_by, flag.resolved_at = acting_user, timezone.now()
     flag.save()
@@ -804,7 +833,11 @@ class BulkFileOutcome:
 
 
 def bulk_file_submit(*, acting_user, submission: BulkSubmission, upload: Upload) -> BulkFileOutcome:
-    """Submit one file of a bulk submission as the entry its sheet row describes."""
+    """Submit one file of a bulk submission as the entry its sheet row describes.
+
+    The submission's row stays locked until the entry is written, so the same file sent
+    twice at once makes one entry; processing starts after the commit."""
+    entry = None
     with transaction.atomic():
         submission = BulkSubmission.objects.select_for_update().get(pk=submission.pk)
         row = bulk.FileIndex(submission.rows, lambda r: r["file"]).find(upload.name)
@@ -819,31 +852,26 @@ def bulk_file_submit(*, acting_user, submission: BulkSubmission, upload: Upload)
             return BulkFileOutcome(
                 upload.name, "refused", _("This row's file was already submitted."), row["row"]
             )
-    contest = submission.contest
-    try:
-        entry = entry_submit(
-            acting_user=acting_user,
-            contest=contest,
-            author=Member.objects.select_related("unit").get(pk=row["author"]),
-            category=Category.objects.get(pk=row["category"], contest=contest),
-            title=row["title"],
-            uploads=[upload],
-            description=row["description"],
-            place=row["place"],
-            taken_on=datetime.date.fromisoformat(row["taken_on"]) if row["taken_on"] else None,
-            declarations=Declaration.values if row["declared"] else (),
-        )
-    except SubmissionRefused as error:
-        outcome = BulkFileOutcome(upload.name, "refused", " ".join(error.messages), row["row"])
-    else:
-        entry.refresh_from_db()  # processed inline when there is no worker
-        outcome = BulkFileOutcome(upload.name, "submitted", entry.refusal_reason, row["row"], entry)
-    with transaction.atomic():
-        submission = BulkSubmission.objects.select_for_update().get(pk=submission.pk)
-        for stored in submission.rows:
-            if stored["row"] == row["row"]:
-                stored["status"] = outcome.status
-                stored["reason"] = outcome.reason
-                stored["entry"] = outcome.entry.pk if outcome.entry else None
+        contest = submission.contest
+        try:
+            entry = entry_submit(
+                acting_user=acting_user,
+                contest=contest,
+                author=Member.objects.select_related("unit").get(pk=row["author"]),
+                category=Category.objects.get(pk=row["category"], contest=contest),
+                title=row["title"],
+                uploads=[upload],
+                description=row["description"],
+                place=row["place"],
+                taken_on=datetime.date.fromisoformat(row["taken_on"]) if row["taken_on"] else None,
+                declarations=Declaration.values if row["declared"] else (),
+            )
+        except SubmissionRefused as error:
+            row["status"], row["reason"] = "refused", " ".join(error.messages)
+        else:
+            row["status"], row["reason"], row["entry"] = "submitted", "", entry.pk
         submission.save(update_fields=["rows"])
-    return outcome
+    if entry is None:
+        return BulkFileOutcome(upload.name, "refused", row["reason"], row["row"])
+    entry.refresh_from_db()  # processed inline when there is no worker
+    return BulkFileOutcome(upload.name, "submitted", entry.refusal_reason, row["row"], entry)

@@ -1,18 +1,280 @@
-"""(being written)"""
+"""Unit admins submitting for the members of their subtree: one entry at a time (the author
+picked by name, ID number or mobile), or many from a spreadsheet whose files then arrive one
+request each, so that every file has its own progress and its own outcome."""
+
+import contextlib
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from laurel.accounts.policy import may_use_console
+from laurel.contests import bulk, policy, services
+from laurel.contests.forms import BulkStartForm, EntryForm
+from laurel.contests.models import Contest, Entry
+from laurel.contests.views.member import entry_fields, refusal_show, uploads_of
+from laurel.core.identity import InvalidIdCard, InvalidMobile, id_card_normalise, mobile_normalise
+from laurel.importing import ImportRefused
+from laurel.media import services as media_services
+from laurel.media.uploads import SizeLimitedUpload
+from laurel.members import policy as members_policy
+from laurel.web.access import allowed_if
+
+SEARCH_RESULTS = 20
+UNSETTLED = (Entry.State.RECEIVED, Entry.State.PROCESSING)
 
 
-def entry_submit_for(request, **kwargs):
-    raise NotImplementedError
+def _contest_for_members(request, slug: str) -> Contest:
+    """The contest, if this user may submit for members in it: else 404 (unseen) or 403."""
+    access = request.user.access
+    contest = get_object_or_404(policy.contests_visible(access), slug=slug)
+    if not policy.may_submit_for_members(access, contest):
+        raise PermissionDenied
+    return contest
 
 
-def bulk_start(request, **kwargs):
-    raise NotImplementedError
+# --- one entry for one member -------------------------------------------------------------
 
 
-def bulk_detail(request, **kwargs):
-    raise NotImplementedError
+def _members_found(members, query: str):
+    condition = Q(name__icontains=query)
+    with contextlib.suppress(InvalidIdCard):
+        condition |= Q(id_card=id_card_normalise(query))
+    with contextlib.suppress(InvalidMobile):
+        condition |= Q(mobile=mobile_normalise(query))
+    return members.filter(condition).order_by("unit__path", "name", "pk")[:SEARCH_RESULTS]
 
 
-def bulk_file(request, **kwargs):
-    raise NotImplementedError
+@allowed_if(may_use_console)
+def entry_submit_for(request, slug: str):
+    access = request.user.access
+    contest = _contest_for_members(request, slug)
+    members = members_policy.members_visible(access).select_related("unit")
+    recent = (
+        policy.entries_visible(access)
+        .filter(contest=contest, submitted_by=request.user)
+        .select_related("author", "category")
+        .order_by("-created_at", "-pk")[:20]
+    )
+    context = {"contest": contest, "recent": recent, "accepts_entries": contest.accepts_entries()}
+    author_pk = (request.POST.get("author") or request.GET.get("author") or "").strip()
+    if not author_pk:
+        query = request.GET.get("q", "").strip()
+        found = _members_found(members, query) if query else []
+        context |= {
+            "query": query,
+            "found": [
+                {
+                    "member": member,
+                    "id_card": members_policy.id_card_shown_to(access, member),
+                    "mobile": members_policy.mobile_shown_to(access, member),
+                }
+                for member in found
+            ],
+        }
+        if request.htmx:
+            return render(request, "contests/_member_search.html", context)
+        return render(request, "contests/submit_for_member.html", context)
+    if not author_pk.isdigit():
+        raise Http404
+    author = get_object_or_404(members, pk=author_pk)
+    if not policy.may_submit_for(access, contest, author):
+        raise PermissionDenied
+    context |= {
+        "author": author,
+        "author_id_card": members_policy.id_card_shown_to(access, author),
+    }
+    form = EntryForm(
+        request.POST or None, request.FILES or None, contest=contest, declarations="signed"
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.entry_submit(
+                acting_user=request.user,
+                contest=contest,
+                author=author,
+                uploads=uploads_of(form.cleaned_data["photos"]),
+                declarations=form.declarations(),
+                **entry_fields(form),
+            )
+        except ValidationError as error:  # SubmissionRefused is one
+            refusal_show(form, error)
+        else:
+            messages.success(
+                request,
+                _("Entry %(code)s “%(title)s” was submitted for %(name)s.")
+                % {"code": entry.code, "title": entry.title, "name": author.name},
+            )
+            return redirect("contests:console_entry_submit", slug=contest.slug)
+    return render(request, "contests/submit_for_member.html", context | {"form": form})
 
+
+# --- many entries from a spreadsheet -----------------------------------------------------
+
+COLUMN_HELP = {
+    "file": gettext_lazy(
+        "The photo's file name, as you will send it (the extension may be left out)."
+    ),
+    "title": gettext_lazy("The entry's title (at most 100 characters)."),
+    "id_card": gettext_lazy("The author's ID number: the surest way to find them."),
+    "mobile": gettext_lazy("The author's mobile, when the ID number is not given."),
+    "name": gettext_lazy("The author's name, checked against the roster."),
+    "category": gettext_lazy("One of the contest's categories, by name."),
+    "description": gettext_lazy("About the work."),
+    "place": gettext_lazy("Where it was taken."),
+    "taken_on": gettext_lazy("When it was taken, e.g. 2026-03-08."),
+    "declared": gettext_lazy("是 when the entrant has signed the declarations."),
+}
+
+
+@allowed_if(may_use_console)
+def bulk_start(request, slug: str):
+    access = request.user.access
+    contest = _contest_for_members(request, slug)
+    form = BulkStartForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        sheet = form.cleaned_data["sheet"]
+        try:
+            submission = services.bulk_start(
+                acting_user=request.user, contest=contest, content=sheet.read(), filename=sheet.name
+            )
+        except ImportRefused as error:
+            form.add_error("sheet", str(error))
+        except ValidationError as error:
+            form.add_error(None, " ".join(error.messages))
+        else:
+            return redirect("contests:console_bulk_detail", slug=contest.slug, pk=submission.pk)
+    columns = [
+        {
+            "header": column.aliases[0],
+            "also": [alias for alias in column.aliases[1:] if not alias.isascii()],
+            "required": column.required,
+            "help": COLUMN_HELP.get(column.key, ""),
+        }
+        for column in bulk.BULK_COLUMNS
+    ]
+    context = {
+        "contest": contest,
+        "form": form,
+        "columns": columns,
+        "categories": contest.categories.all(),
+        "recent": policy.bulk_submissions_visible(access).filter(contest=contest)[:20],
+    }
+    return render(request, "contests/bulk_start.html", context)
+
+
+ROW_LABELS = {
+    "waiting": gettext_lazy("Waiting for its file"),
+    "invalid": gettext_lazy("Row not usable"),
+    "submitted": gettext_lazy("Submitted"),
+    "refused": gettext_lazy("Refused"),
+    "unmatched": gettext_lazy("Matches no row"),
+    "error": gettext_lazy("Not sent"),
+}
+
+
+def _bulk_submission_get(request, slug: str, pk: int):
+    access = request.user.access
+    contest = get_object_or_404(policy.contests_visible(access), slug=slug)
+    submission = get_object_or_404(
+        policy.bulk_submissions_visible(access).filter(contest=contest), pk=pk
+    )
+    return contest, submission
+
+
+def _bulk_rows(access, submission) -> list[dict]:
+    """The sheet's rows with what became of them; a submitted entry refused since (its photo
+    failed the pipeline) shows as refused, with the reason."""
+    entry_ids = [row["entry"] for row in submission.rows if row.get("entry")]
+    entries = policy.entries_visible(access).filter(pk__in=entry_ids).in_bulk()
+    categories = dict(submission.contest.categories.values_list("pk", "name"))
+    rows = []
+    for row in submission.rows:
+        entry = entries.get(row.get("entry"))
+        status, reason = row["status"], row["reason"]
+        if entry is not None and entry.state == Entry.State.REFUSED:
+            status, reason = "refused", entry.refusal_reason
+        rows.append(
+            {
+                **row,
+                "category_name": categories.get(row["category"], ""),
+                "outcome": status,
+                "label": ROW_LABELS[status],
+                "reason": reason,
+                "obj": entry,
+            }
+        )
+    return rows
+
+
+def _bulk_context(request, contest, submission) -> dict:
+    rows = _bulk_rows(request.user.access, submission)
+    counts = {status: 0 for status in ("waiting", "invalid", "submitted", "refused")}
+    for row in rows:
+        counts[row["outcome"]] += 1
+    return {
+        "contest": contest,
+        "submission": submission,
+        "rows": rows,
+        "counts": counts,
+        "unmatched": submission.files,
+        "unsettled": any(row["obj"] and row["obj"].state in UNSETTLED for row in rows),
+    }
+
+
+@allowed_if(may_use_console)
+def bulk_detail(request, slug: str, pk: int):
+    contest, submission = _bulk_submission_get(request, slug, pk)
+    context = _bulk_context(request, contest, submission)
+    if request.htmx:
+        return render(request, "contests/_bulk_rows.html", context)
+    context["labels"] = {
+        "rows": {key: str(label) for key, label in ROW_LABELS.items()},
+        "states": {value: str(label) for value, label in Entry.State.choices},
+        "sending": _("Sending…"),
+        "checking": _("Submitted; the photo is being checked."),
+        "none": _("Choose the files first."),
+        "summary": _("%(done)s of %(total)s files sent."),
+    }
+    return render(request, "contests/bulk_detail.html", context)
+
+
+@csrf_exempt  # only so that the size limit is in place before the body is read ...
+@allowed_if(may_use_console)
+@require_POST
+def bulk_file(request, slug: str, pk: int):
+    limit = media_services.photo_limits().max_bytes
+    request.upload_handlers.insert(0, SizeLimitedUpload(request, limit))
+    return _bulk_file(request, slug, pk, limit)
+
+
+@csrf_protect  # ... and the CSRF check runs right after, as media.views.member.upload does
+def _bulk_file(request, slug: str, pk: int, limit: int):
+    _contest, submission = _bulk_submission_get(request, slug, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        if getattr(request, "upload_too_large", False):
+            return JsonResponse({"error": media_services.too_large_message(limit)}, status=413)
+        return JsonResponse({"error": _("No file was sent.")}, status=400)
+    outcome = services.bulk_file_submit(
+        acting_user=request.user,
+        submission=submission,
+        upload=services.Upload(upload.name, upload.chunks()),
+    )
+    entry = outcome.entry
+    return JsonResponse(
+        {
+            "file": outcome.file,
+            "status": outcome.status,
+            "reason": outcome.reason,
+            "row": outcome.row,
+            "entry": entry.code if entry else None,
+            "state": entry.state if entry else "",
+        }
+    )

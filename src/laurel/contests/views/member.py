@@ -1,30 +1,238 @@
-"""(being written)"""
+"""A member's own entries: submitting, following them through processing and screening,
+answering the organiser, editing and withdrawing while the contest takes entries. Unit
+admins reach the entries of their subtree here too (``policy.entries_visible``)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from laurel.contests import policy, services
+from laurel.contests.forms import EntryDeclareForm, EntryForm, EntryWithdrawForm, FlagAnswerForm
+from laurel.contests.models import Declaration, Entry, Flag
+from laurel.members.models import Member
+from laurel.web.access import allowed_if, signed_in
+
+UNSETTLED = (Entry.State.RECEIVED, Entry.State.PROCESSING)
 
 
-def entry_submit(request, **kwargs):
-    raise NotImplementedError
+def uploads_of(files) -> list[services.Upload]:
+    return [services.Upload(f.name, f.chunks()) for f in files]
 
 
-def my_entries(request, **kwargs):
-    raise NotImplementedError
+def entry_fields(form: EntryForm) -> dict:
+    """The entry's own fields as the services take them."""
+    data = form.cleaned_data
+    return {
+        "category": data["category"],
+        "title": data["title"],
+        "description": data["description"],
+        "place": data["place"],
+        "taken_on": data["taken_on"],
+    }
 
 
-def my_entry(request, **kwargs):
-    raise NotImplementedError
+def refusal_show(form, error: ValidationError) -> None:
+    """A service's refusal, on the form: its messages, the typed fields kept."""
+    form.add_error(None, " ".join(error.messages))
 
 
-def entry_edit(request, **kwargs):
-    raise NotImplementedError
+@allowed_if(signed_in)
+def entry_submit(request, slug: str):
+    access = request.user.access
+    contest = get_object_or_404(policy.contests_visible(access), slug=slug)
+    author = Member.objects.select_related("unit").filter(user=request.user).first()
+    context = {"contest": contest, "author": author}
+    if author is None:
+        return render(request, "contests/submit_entry.html", context)
+    if not policy.may_submit_for(access, contest, author):
+        raise PermissionDenied
+    if not contest.accepts_entries():
+        return render(request, "contests/submit_entry.html", context | {"closed": True})
+    form = EntryForm(request.POST or None, request.FILES or None, contest=contest)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.entry_submit(
+                acting_user=request.user,
+                contest=contest,
+                author=author,
+                uploads=uploads_of(form.cleaned_data["photos"]),
+                declarations=form.declarations(),
+                **entry_fields(form),
+            )
+        except ValidationError as error:  # SubmissionRefused is one
+            refusal_show(form, error)
+        else:
+            messages.success(
+                request,
+                _("Entry %(code)s received; its photos are being checked.") % {"code": entry.code},
+            )
+            return redirect("contests:my_entry", pk=entry.pk)
+    return render(request, "contests/submit_entry.html", context | {"form": form})
 
 
-def entry_withdraw(request, **kwargs):
-    raise NotImplementedError
+def _entries_context(request) -> dict:
+    entries = list(
+        policy.entries_of(request.user.access)
+        .select_related("contest", "category")
+        .prefetch_related("photos__asset")
+        .order_by("-created_at", "-pk")
+    )
+    return {"entries": entries, "unsettled": any(e.state in UNSETTLED for e in entries)}
 
 
-def entry_declare(request, **kwargs):
-    raise NotImplementedError
+@allowed_if(signed_in)
+def my_entries(request):
+    context = _entries_context(request)
+    context["has_member"] = Member.objects.filter(user=request.user).exists()
+    if request.htmx:
+        return render(request, "contests/_member_entries.html", context)
+    return render(request, "contests/member_entries.html", context)
 
 
-def flag_answer(request, **kwargs):
-    raise NotImplementedError
+def _entry_get(request, pk: int) -> Entry:
+    entries = policy.entries_visible(request.user.access).select_related(
+        "contest", "category", "author__unit", "unit", "submitted_by"
+    )
+    return get_object_or_404(entries, pk=pk)
 
+
+def _entry_context(request, entry: Entry, **forms) -> dict:
+    access = request.user.access
+    is_author = entry.author.user_id == request.user.pk
+    changeable = (
+        entry.contest.accepts_entries()
+        and entry.state not in (Entry.State.WITHDRAWN, Entry.State.DISQUALIFIED)
+        and policy.may_change_entry(access, entry)
+    )
+    missing = entry.missing_declarations()
+    asked = list(entry.flags.filter(state=Flag.State.ASKED))
+    return {
+        "entry": entry,
+        "photos": list(entry.photos.select_related("asset")),
+        "is_author": is_author,
+        "changeable": changeable,
+        "missing_declarations": [label for value, label in Declaration.choices if value in missing],
+        "declare_form": forms.get("declare_form")
+        or (EntryDeclareForm(missing=missing) if missing and is_author and changeable else None),
+        "asked": [
+            {"flag": flag, "form": forms.get("answer_forms", {}).get(flag.pk) or FlagAnswerForm()}
+            for flag in asked
+        ],
+        "withdraw_form": forms.get("withdraw_form") or EntryWithdrawForm(),
+        "unsettled": entry.state in UNSETTLED,
+    }
+
+
+@allowed_if(signed_in)
+def my_entry(request, pk: int):
+    entry = _entry_get(request, pk)
+    context = _entry_context(request, entry)
+    response = render(request, "contests/member_entry.html", context)
+    if request.htmx and not context["unsettled"]:
+        response["HX-Refresh"] = "true"  # settled while polled: show the photos and flags
+    return response
+
+
+@allowed_if(signed_in)
+def entry_edit(request, pk: int):
+    entry = _entry_get(request, pk)
+    if not policy.may_change_entry(request.user.access, entry):
+        raise PermissionDenied
+    contest = entry.contest
+    if not contest.accepts_entries():
+        messages.error(request, _("This contest is not taking entries now."))
+        return redirect("contests:my_entry", pk=entry.pk)
+    initial = {
+        "category": entry.category,
+        "title": entry.title,
+        "description": entry.description,
+        "place": entry.place,
+        "taken_on": entry.taken_on,
+        "kind": entry.kind,
+    }
+    form = EntryForm(
+        request.POST or None,
+        request.FILES or None,
+        contest=contest,
+        declarations=None,
+        photos_required=False,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        files = form.cleaned_data["photos"]
+        if not files and form.cleaned_data["kind"] != entry.kind:
+            form.add_error("photos", _("To change the kind, choose the new photos."))
+        else:
+            try:
+                services.entry_update(
+                    acting_user=request.user,
+                    entry=entry,
+                    uploads=uploads_of(files),
+                    **entry_fields(form),
+                )
+            except ValidationError as error:
+                refusal_show(form, error)
+            else:
+                messages.success(request, _("The entry was changed."))
+                return redirect("contests:my_entry", pk=entry.pk)
+    context = {"contest": contest, "entry": entry, "form": form}
+    return render(request, "contests/submit_edit.html", context)
+
+
+@allowed_if(signed_in)
+@require_POST
+def entry_withdraw(request, pk: int):
+    entry = _entry_get(request, pk)
+    form = EntryWithdrawForm(request.POST)
+    if not form.is_valid():
+        context = _entry_context(request, entry, withdraw_form=form)
+        return render(request, "contests/member_entry.html", context, status=400)
+    try:
+        services.entry_withdraw(acting_user=request.user, entry=entry)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The entry was withdrawn."))
+    return redirect("contests:my_entry", pk=entry.pk)
+
+
+@allowed_if(signed_in)
+@require_POST
+def entry_declare(request, pk: int):
+    entry = _entry_get(request, pk)
+    form = EntryDeclareForm(request.POST, missing=entry.missing_declarations())
+    if not form.is_valid():
+        context = _entry_context(request, entry, declare_form=form)
+        return render(request, "contests/member_entry.html", context, status=400)
+    try:
+        services.entry_declare(
+            acting_user=request.user, entry=entry, declarations=form.declarations()
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Thank you: your declarations are recorded."))
+    return redirect("contests:my_entry", pk=entry.pk)
+
+
+@allowed_if(signed_in)
+@require_POST
+def flag_answer(request, pk: int):
+    entries = policy.entries_visible(request.user.access)
+    flag = get_object_or_404(Flag.objects.filter(entry__in=entries).select_related("entry"), pk=pk)
+    form = FlagAnswerForm(request.POST)
+    if not form.is_valid():
+        entry = _entry_get(request, flag.entry_id)
+        context = _entry_context(request, entry, answer_forms={flag.pk: form})
+        return render(request, "contests/member_entry.html", context, status=400)
+    try:
+        services.flag_answer(
+            acting_user=request.user, flag=flag, answer=form.cleaned_data["answer"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your answer was sent to the organisers."))
+    return redirect("contests:my_entry", pk=flag.entry_id)

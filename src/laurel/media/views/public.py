@@ -3,7 +3,7 @@
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import storages
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 
 from laurel.media import policy, services
 from laurel.media.models import MediaAsset
@@ -16,8 +16,9 @@ def rendition(request, pk: int, name: str):
     asset = MediaAsset.objects.filter(pk=pk, status=MediaAsset.Status.READY).first()
     if asset is None or name not in asset.renditions:
         raise Http404
-    storage = services.rendition_storage(name)
-    response = FileResponse(storage.open(asset.renditions[name], "rb"), content_type="image/jpeg")
+    with services.rendition_storage(name).open(asset.renditions[name], "rb") as handle:
+        content = handle.read()  # small (≤ 1600 px): no file left open if the client leaves
+    response = HttpResponse(content, content_type="image/jpeg")
     response["Cache-Control"] = "public, max-age=86400"
     return response
 

@@ -3,16 +3,34 @@
 The city federation, its 38 district/county unions, the city's industry unions, a few hundred
 grassroots unions and a few thousand members (``web/demo_world.py`` makes them). Members go
 in through the roster import itself, so a second run finds them all unchanged.
+
+Then the bulletin's photo contest, ``photo-2024`` (“中国梦·劳动美——魅力新重庆” 全市职工摄影展),
+closed with ``--photos`` photos entered by members of many units (``web/demo_photos.py``
+draws them; a few duplicates, undated and undersized photos and series among them for
+screening to find), and ``photo-2026-autumn``, open now, for a visitor to submit to. Each is
+made once: a second run leaves them as they are.
 """
+
+import datetime
+import os
+import random
+import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
+from tqdm import tqdm
 
 from laurel.accounts.models import Role, User
 from laurel.accounts.services import role_grant, user_create
+from laurel.contests.ingest import EntryPlan, entries_submit_batch
+from laurel.contests.models import Contest, Declaration, Entry
+from laurel.contests.services import contest_create, contest_transition, contest_update
 from laurel.core.identity import id_card_check_character
 from laurel.core.roster import MEMBER_COLUMNS
 from laurel.core.tables import Record, Table
+from laurel.media.ingest import SourceFile
 from laurel.members.imports import member_import_plan
 from laurel.members.models import Member
 from laurel.members.services import (
@@ -24,7 +42,7 @@ from laurel.members.services import (
 )
 from laurel.orgs.models import Unit
 from laurel.orgs.services import unit_create
-from laurel.web import demo_world
+from laurel.web import demo_photos, demo_world
 
 PASSWORD = "Laurel@2026"
 # username, name, mobile, role, unit code
@@ -37,19 +55,50 @@ LOGINS = [
 # The member login's own record (the bulletin's 万承尧); a valid number made for the demo.
 MEMBER_LOGIN_ID_CARD = "50011819880512003" + id_card_check_character("50011819880512003")
 
+CONTEST_2024 = "photo-2024"
+CONTEST_OPEN = "photo-2026-autumn"
+PRIZE_TIERS = [("一等奖", 5), ("二等奖", 15), ("三等奖", 30), ("优秀奖", 150)]
+BULLETIN = (  # the bulletin's own words
+    "为隆重庆祝“五一”国际劳动节，大力弘扬劳动最光荣、劳动最伟大的时代精神，展现新时期重庆"
+    "城市建设风貌，讴歌劳动者在各行业各领域的奋斗姿态，丰富广大职工群众节日生活，由市总工会"
+    "主办、市劳动人民文化宫承办的“中国梦·劳动美——魅力新重庆”全市职工摄影展面向全市职工征稿，"
+    "作品涵盖自然风光、人文风情、生活场景、都市建设等多类题材，经第三方专家评审，精选出200幅"
+    "作品获奖参展，五一期间在文化宫中心广场展出。"
+)
+
+
+def aware(moment: datetime.datetime) -> datetime.datetime:
+    """A local time of the plan, in the time zone of the settings."""
+    return timezone.make_aware(moment)
+
 
 class Command(BaseCommand):
     help = "Load the May-Day demo world (safe to run again) and print the logins."
 
     def add_arguments(self, parser):
         parser.add_argument("--members", type=int, default=3000, help="How many members.")
+        parser.add_argument(
+            "--photos",
+            type=int,
+            default=240,
+            help="Photos entered in the 2024 contest (the real one had 3000).",
+        )
 
-    @transaction.atomic
     def handle(self, *args, **options):
-        units = self.load_units()
-        self.load_members(units, options["members"])
-        self.load_logins(units)
-        self.load_teams(units)
+        with transaction.atomic():
+            units = self.load_units()
+            self.load_members(units, options["members"])
+            self.load_logins(units)
+            self.load_teams(units)
+        admin = User.objects.get(username="admin")
+        self.load_open_contest(admin)
+        if not Contest.objects.filter(slug=CONTEST_2024).exists():
+            self.load_contest_2024(admin, options["photos"])
+        for contest in Contest.objects.filter(slug__in=[CONTEST_2024, CONTEST_OPEN]):
+            self.stdout.write(
+                f"Contest {contest.slug}: {contest.get_state_display()}, "
+                f"{contest.entries.count()} entries · {contest.title}"
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo world: {Unit.objects.count()} units, {Member.objects.count()} members. "
@@ -135,3 +184,143 @@ class Command(BaseCommand):
                 continue
             people = list(Member.objects.filter(unit=unit).order_by("pk")[:5])
             team_create(acting_user=None, unit=unit, name=name, leader=people[0], members=people)
+
+    def load_open_contest(self, admin: User) -> None:
+        """A contest open now, so that a visitor can try submitting."""
+        if Contest.objects.filter(slug=CONTEST_OPEN).exists():
+            return
+        now = timezone.now()
+        contest = contest_create(
+            acting_user=admin,
+            slug=CONTEST_OPEN,
+            title="2026年秋季“劳动者之歌”全市职工摄影展",
+            description="面向全市职工征集反映劳动者风采的摄影作品，单幅、组照均可。",
+            organiser="重庆市总工会",
+            co_organisers="重庆市劳动人民文化宫",
+            opens_at=now - datetime.timedelta(days=1),
+            closes_at=now + datetime.timedelta(days=30),
+            min_long_edge=demo_photos.MIN_LONG_EDGE,
+            categories=demo_photos.CATEGORIES,
+            prize_tiers=PRIZE_TIERS,
+        )
+        contest_transition(acting_user=admin, contest=contest, to=Contest.State.OPEN)
+
+    def load_contest_2024(self, admin: User, photo_count: int) -> None:
+        """The bulletin's contest, entered through the services as if it were spring 2024:
+        opened around now, entries submitted, closed, then its dates set to 2024's."""
+        now = timezone.now()
+        contest = contest_create(
+            acting_user=admin,
+            slug=CONTEST_2024,
+            title="“中国梦·劳动美——魅力新重庆”全市职工摄影展",
+            description=BULLETIN,
+            organiser="重庆市总工会",
+            co_organisers="重庆市劳动人民文化宫（承办）",
+            opens_at=now - datetime.timedelta(minutes=1),
+            closes_at=now + datetime.timedelta(days=1),
+            min_long_edge=demo_photos.MIN_LONG_EDGE,
+            taken_from=datetime.date(2023, 5, 1),
+            taken_until=datetime.date(2024, 4, 25),
+            members_submit=True,
+            units_submit=True,
+            exhibition_opens_on=datetime.date(2024, 5, 1),
+            exhibition_closes_on=datetime.date(2024, 5, 20),
+            exhibition_venue="市劳动人民文化宫中心广场",
+            categories=demo_photos.CATEGORIES,
+            prize_tiers=PRIZE_TIERS,
+        )
+        contest = contest_transition(acting_user=admin, contest=contest, to=Contest.State.OPEN)
+        sent = self.enter_photos(admin, contest, photo_count) if photo_count > 0 else []
+        contest = contest_transition(acting_user=admin, contest=contest, to=Contest.State.CLOSED)
+        opens, closes = demo_photos.OPENS, demo_photos.CLOSES
+        contest_update(
+            acting_user=admin, contest=contest, opens_at=aware(opens), closes_at=aware(closes)
+        )
+        # The one write behind the services: an entry's "submitted" time is set when it is
+        # made (auto_now_add), and no service back-dates it. Without this the 2024 entries
+        # would read as submitted today, after their contest closed; the audit log keeps
+        # the true times. Entries were submitted in the plan's order, so numbers and times
+        # agree.
+        entries = list(contest.entries.order_by("number"))
+        for entry, planned in zip(entries, sent, strict=False):
+            entry.created_at = aware(planned)
+        Entry.objects.bulk_update(entries, ["created_at"], batch_size=500)
+
+    def enter_photos(self, admin: User, contest: Contest, photo_count: int) -> list:
+        """The entries, submitted, processed on every core and screened by
+        ``contests.ingest`` (the unit admins' batch upload, here as the federation); the
+        planned times of those that were submitted, in order."""
+        wan = Member.objects.get(id_card=MEMBER_LOGIN_ID_CARD)
+        others = list(Member.objects.exclude(pk=wan.pk).order_by("id_card"))
+        random.Random(2024).shuffle(others)  # noqa: S311 - demo data, not security
+        authors = [wan, *others]  # 万承尧 has the bulletin's photo, 《人勤春早》
+        categories = {category.name: category for category in contest.categories.all()}
+
+        planned = demo_photos.contest_entries(photo_count)
+        photos = [photo for entry in planned for photo in entry.photos]
+        baker = PhotoBaker(photos)
+        files = iter(
+            [
+                SourceFile(photo.name, baker.reader(index), None)
+                for index, photo in enumerate(photos)
+            ]
+        )
+        plans = [
+            EntryPlan(
+                files=[next(files) for _photo in entry.photos],
+                author=authors[entry.author % len(authors)],
+                category=categories[entry.category],
+                title=entry.title,
+                description=entry.description,
+                place=entry.place,
+                declarations=Declaration.values,
+            )
+            for entry in planned
+        ]
+        with tqdm(
+            total=0, unit="steps", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False
+        ) as bar:
+
+            def progress(done: int, total: int) -> None:
+                bar.total = total
+                bar.update(done - bar.n)
+
+            with baker:
+                outcomes = entries_submit_batch(
+                    acting_user=admin, contest=contest, plans=plans, progress=progress
+                )
+        for outcome in outcomes:
+            if outcome.status == "refused" and outcome.entry_id is None:
+                self.stderr.write(f"{outcome.file}: {outcome.reason}")
+        return [
+            entry.submitted_at
+            for entry, outcome in zip(planned, outcomes, strict=True)
+            if outcome.entry_id is not None
+        ]
+
+
+class PhotoBaker:
+    """The demo's JPEGs, made on other threads a few ahead of when they are read (in the
+    plans' order), so that drawing them overlaps storing the ones before."""
+
+    def __init__(self, photos: list[demo_photos.DemoPhoto], ahead: int = 8):
+        self.photos, self.ahead = photos, ahead
+        self.pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2)
+        self.baking: dict[int, Future] = {}
+        self.next = 0
+
+    def reader(self, index: int):
+        return lambda: iter([self.bake(index)])
+
+    def bake(self, index: int) -> bytes:
+        while self.next < len(self.photos) and self.next <= index + self.ahead:
+            photo = self.photos[self.next]
+            self.baking[self.next] = self.pool.submit(demo_photos.photo_jpeg, photo)
+            self.next += 1
+        return self.baking.pop(index).result()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.pool.shutdown(cancel_futures=True)
