@@ -6,6 +6,7 @@ import io
 
 import openpyxl
 import pytest
+from django.utils import translation
 
 from laurel.accounts.policy import access_for
 from laurel.contests import bulk
@@ -156,19 +157,18 @@ def test_each_row_says_what_is_wrong(contest, people, users):
 
 def test_a_file_named_twice_is_refused_on_its_second_row(contest, people, users):
     wang = people["wang"]
-    rows = plan(
-        users["unit_admin"],
-        contest,
-        [
-            ["春色.jpg", "一", wang.id_card, "", "", "自然风光", "", ""],
-            ["夕阳.jpg", "二", wang.id_card, "", "", "自然风光", "", ""],
-            ["照片/春色.JPG", "三", wang.id_card, "", "", "自然风光", "", ""],
-        ],
-    )
+    sheet = [
+        ["春色.jpg", "一", wang.id_card, "", "", "自然风光", "", ""],
+        ["夕阳.jpg", "二", wang.id_card, "", "", "自然风光", "", ""],
+        ["照片/春色.JPG", "三", wang.id_card, "", "", "自然风光", "", ""],
+    ]
+    rows = plan(users["unit_admin"], contest, sheet)
     assert [r.ok for r in rows] == [True, True, False]
     [problem] = rows[2].problems
     assert "照片/春色.JPG" in problem
-    assert "2" in problem  # the row it is already on, as Excel numbers it
+    with translation.override("en"):
+        again = plan(users["unit_admin"], contest, sheet)
+    assert again[2].problems == ["The file 照片/春色.JPG is already on row 2."]
 
 
 def test_full_width_characters_are_folded(contest, people, users):

@@ -16,6 +16,7 @@ from laurel.contests.services import (
     entry_declare,
     entry_submit,
     entry_update,
+    entry_withdraw,
     flag_answer,
     flag_resolve,
 )
@@ -101,8 +102,6 @@ def test_a_resized_recompressed_copy_is_a_duplicate(contest, member_self, other,
 def test_a_withdrawn_entry_is_no_longer_a_duplicate_source(
     contest, member_self, other, users, submit
 ):
-    from laurel.contests.services import entry_withdraw
-
     first = submit(users["member"], contest, member_self, uploads=[photo_upload(8)])
     entry_withdraw(acting_user=users["member"], entry=first)
     later = submit(users["unit_admin"], contest, other, uploads=[photo_upload(8)])
@@ -296,7 +295,7 @@ def test_a_decision_is_keep_disqualify_or_ask(flagged, users):
     assert flagged.state == Flag.State.OPEN
 
 
-def test_only_organisers_resolve(flagged, users, world, make_user):
+def test_only_organisers_resolve(flagged, users):
     for user in (users["unit_admin"], users["member"], users["judge"]):
         with pytest.raises(ValidationError):
             flag_resolve(acting_user=user, flag=flagged, decision=Flag.State.KEPT, reason="好")

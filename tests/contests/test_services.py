@@ -499,9 +499,7 @@ def test_a_unit_admin_submits_for_their_subtree_only(
     assert submit(users["unit_admin"], contest, member_self).submitted_by == users["unit_admin"]
 
 
-def test_a_member_cannot_submit_for_another_member(
-    contest, member_self, world, users, make_user, submit
-):
+def test_a_member_cannot_submit_for_another_member(contest, member_self, world, users, submit):
     other = make_member(world.grassroots, 2)
     with pytest.raises(SubmissionRefused):
         submit(users["member"], contest, other)

@@ -147,12 +147,13 @@ def _sheet_plans(
         plans.append(plan)
         row = index.find(source_file.name)
         if row is None:
-            plan.problems.append(_("No row of the spreadsheet names this file."))
+            if source_file.refusal is None:  # else its refusal says enough
+                plan.problems.append(_("No row of the spreadsheet names this file."))
             continue
         plan.row = row.row_number
         if row.row_number in taken:
             plan.problems.append(
-                _("Row %(row)d's file is %(name)s, already given.")
+                _("Row %(row)d already has a file: %(name)s.")
                 % {"row": row.row_number, "name": taken[row.row_number]}
             )
             continue
@@ -177,6 +178,8 @@ def _layout_plans(access, contest: Contest, files: list[SourceFile]) -> list[Ent
     for number, source_file in enumerate(files, start=1):
         plan = EntryPlan([source_file])
         plans.append(plan)
+        if source_file.refusal:  # refused unread: its name does not matter
+            continue
         path = PurePosixPath(source_file.name.replace("\\", "/"))
         stem = unicodedata.normalize("NFKC", path.stem)
         ident, _sep, title = stem.partition("_")
@@ -268,11 +271,9 @@ def entries_submit_batch(
 
 def _submit(acting_user, contest: Contest, plan: EntryPlan, outcome: FileOutcome) -> str:
     """Submit one plan (no processing yet); the reason it is refused, or ""."""
-    if plan.problems:
-        return " ".join(plan.problems)
-    refusals = [f"{f.name}: {f.refusal[1]}" for f in plan.files if f.refusal]
-    if refusals:
-        return " ".join(refusals)
+    refusals = [f.refusal[1] for f in plan.files if f.refusal]
+    if refusals or plan.problems:
+        return " ".join([*refusals, *plan.problems])
     try:
         entry = services.entry_submit(
             acting_user=acting_user,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -640,7 +640,9 @@ def _screen(entry: Entry) -> list[Flag]:
 
     duplicates = EntryPhoto.objects.filter(
         asset__in=MediaAsset.duplicates.through.objects.filter(
-            from_mediaasset__in=[p.asset_id for p in photos]
+            from_mediaasset__in=[p.asset_id for p in photos],
+            # the copy uploaded later is the one flagged
+            to_mediaasset__created_at__lt=F("from_mediaasset__created_at"),
         ).values("to_mediaasset"),
         entry__state__in=Entry.LIVE_STATES,
     ).exclude(entry=entry)

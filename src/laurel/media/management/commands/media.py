@@ -47,8 +47,11 @@ def whole_number(text: str) -> int:
 
 
 class Command(BaseCommand):
-    help = "Check photos by their content: verdict, EXIF, fingerprints, duplicates."
-    requires_system_checks = []  # touches no database
+    help = (
+        "Check photos by their content: verdict, EXIF, fingerprints, duplicates (check); "
+        "make contest entries of a folder or zip of them (ingest)."
+    )
+    requires_system_checks = []  # `check` touches no database; `ingest` needs no checks either
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True)

@@ -290,7 +290,7 @@ class Command(BaseCommand):
                     acting_user=admin, contest=contest, plans=plans, progress=progress
                 )
         for outcome in outcomes:
-            if outcome.status == "refused" and outcome.entry_id is None:
+            if outcome.status == "refused":
                 self.stderr.write(f"{outcome.file}: {outcome.reason}")
         return [
             entry.submitted_at
