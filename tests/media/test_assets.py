@@ -76,7 +76,9 @@ def files_under(folder: Path) -> list[str]:
 
 def body(response) -> bytes:
     try:
-        return b"".join(response.streaming_content)
+        if response.streaming:
+            return b"".join(response.streaming_content)
+        return response.content
     finally:
         response.close()
 

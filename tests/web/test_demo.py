@@ -10,9 +10,9 @@ from laurel.orgs.models import Unit
 
 
 def test_demo_loads_idempotently_and_its_logins_work(db, capsys):
-    call_command("demo")
+    call_command("demo", "--photos", "12")  # the contest's part: tests/contests/test_demo_contest
     members_after_first_run = list(Member.objects.order_by("pk").values())
-    call_command("demo")
+    call_command("demo", "--photos", "12")
     printed = capsys.readouterr().out
     assert list(Member.objects.order_by("pk").values()) == members_after_first_run
     assert Unit.objects.filter(code="cq").count() == 1
@@ -29,7 +29,7 @@ def test_demo_loads_idempotently_and_its_logins_work(db, capsys):
 
 
 def test_demo_is_the_bulletins_world(db):
-    call_command("demo", "--members", "600")
+    call_command("demo", "--members", "600", "--photos", "0")
     federation = Unit.objects.get(code="cq", parent=None)
     districts = Unit.objects.filter(parent=federation, kind__in=["district", "zone"])
     assert districts.count() == 38

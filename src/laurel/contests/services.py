@@ -458,6 +458,8 @@ def entry_update(
 ) -> Entry:
     """Edit an entry until the window closes. New photos replace all the old ones, and the
     entry is processed and screened again."""
+    if not policy.may_change_entry(access_for(acting_user), entry):
+        _refuse(_("You may not change this entry."))  # before storing anything
     if uploads:
         _kind_of(entry.contest, len(uploads))
     assets = _uploads_store(acting_user, uploads) if uploads else []
