@@ -162,9 +162,7 @@ def test_contest_is_set_up_entries_arrive_and_a_duplicate_is_disqualified(
             organiser.check(f"#{flag_id}-disqualified")
             organiser.fill(f"#{flag_id}-reason", "与本人已投稿作品重复")
             organiser.click(f"#{flag_id}-submit")
-            expect(organiser.locator(f"#{flag_id}")).to_have_attribute(
-                "data-state", "disqualified"
-            )
+            expect(organiser.locator(f"#{flag_id}")).to_have_attribute("data-state", "disqualified")
 
             # --- the member reads the outcome in their inbox -------------------------------
             assert status_of(member, f"{base_url}/inbox/") == 200

@@ -6,209 +6,524 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('media', '0001_initial'),
-        ('members', '0001_initial'),
-        ('orgs', '0001_initial'),
+        ("media", "0001_initial"),
+        ("members", "0001_initial"),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Contest',
+            name="Contest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='short name')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('content', models.CharField(choices=[('photo', 'Photos')], default='photo', max_length=20, verbose_name='entries are')),
-                ('organiser', models.CharField(max_length=200, verbose_name='organiser')),
-                ('co_organisers', models.TextField(blank=True, help_text='One per line.', verbose_name='co-organisers')),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('open', 'Open for entries'), ('closed', 'Closed'), ('judging', 'Judging'), ('results', 'Results'), ('published', 'Published')], default='draft', max_length=20, verbose_name='state')),
-                ('opens_at', models.DateTimeField(verbose_name='entries open')),
-                ('closes_at', models.DateTimeField(verbose_name='entries close')),
-                ('max_entries_per_member', models.PositiveSmallIntegerField(default=5, verbose_name='entries per member (at most)')),
-                ('allow_single', models.BooleanField(default=True, verbose_name='single photos')),
-                ('allow_series', models.BooleanField(default=True, verbose_name='series (组照)')),
-                ('series_min', models.PositiveSmallIntegerField(default=2, verbose_name='photos in a series (at least)')),
-                ('series_max', models.PositiveSmallIntegerField(default=6, verbose_name='photos in a series (at most)')),
-                ('min_long_edge', models.PositiveIntegerField(default=2400, verbose_name='minimum long edge (px)')),
-                ('taken_from', models.DateField(blank=True, null=True, verbose_name='taken on or after')),
-                ('taken_until', models.DateField(blank=True, null=True, verbose_name='taken on or before')),
-                ('formats', models.JSONField(default=list, verbose_name='formats')),
-                ('members_submit', models.BooleanField(default=True, verbose_name='members submit their own entries')),
-                ('units_submit', models.BooleanField(default=True, verbose_name='unit admins submit for their members')),
-                ('exhibition_opens_on', models.DateField(blank=True, null=True, verbose_name='exhibition opens')),
-                ('exhibition_closes_on', models.DateField(blank=True, null=True, verbose_name='exhibition closes')),
-                ('exhibition_venue', models.CharField(blank=True, max_length=200, verbose_name='exhibition venue')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="short name")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "content",
+                    models.CharField(
+                        choices=[("photo", "Photos")],
+                        default="photo",
+                        max_length=20,
+                        verbose_name="entries are",
+                    ),
+                ),
+                ("organiser", models.CharField(max_length=200, verbose_name="organiser")),
+                (
+                    "co_organisers",
+                    models.TextField(
+                        blank=True, help_text="One per line.", verbose_name="co-organisers"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("open", "Open for entries"),
+                            ("closed", "Closed"),
+                            ("judging", "Judging"),
+                            ("results", "Results"),
+                            ("published", "Published"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                ("opens_at", models.DateTimeField(verbose_name="entries open")),
+                ("closes_at", models.DateTimeField(verbose_name="entries close")),
+                (
+                    "max_entries_per_member",
+                    models.PositiveSmallIntegerField(
+                        default=5, verbose_name="entries per member (at most)"
+                    ),
+                ),
+                ("allow_single", models.BooleanField(default=True, verbose_name="single photos")),
+                ("allow_series", models.BooleanField(default=True, verbose_name="series (组照)")),
+                (
+                    "series_min",
+                    models.PositiveSmallIntegerField(
+                        default=2, verbose_name="photos in a series (at least)"
+                    ),
+                ),
+                (
+                    "series_max",
+                    models.PositiveSmallIntegerField(
+                        default=6, verbose_name="photos in a series (at most)"
+                    ),
+                ),
+                (
+                    "min_long_edge",
+                    models.PositiveIntegerField(
+                        default=2400, verbose_name="minimum long edge (px)"
+                    ),
+                ),
+                (
+                    "taken_from",
+                    models.DateField(blank=True, null=True, verbose_name="taken on or after"),
+                ),
+                (
+                    "taken_until",
+                    models.DateField(blank=True, null=True, verbose_name="taken on or before"),
+                ),
+                ("formats", models.JSONField(default=list, verbose_name="formats")),
+                (
+                    "members_submit",
+                    models.BooleanField(
+                        default=True, verbose_name="members submit their own entries"
+                    ),
+                ),
+                (
+                    "units_submit",
+                    models.BooleanField(
+                        default=True, verbose_name="unit admins submit for their members"
+                    ),
+                ),
+                (
+                    "exhibition_opens_on",
+                    models.DateField(blank=True, null=True, verbose_name="exhibition opens"),
+                ),
+                (
+                    "exhibition_closes_on",
+                    models.DateField(blank=True, null=True, verbose_name="exhibition closes"),
+                ),
+                (
+                    "exhibition_venue",
+                    models.CharField(blank=True, max_length=200, verbose_name="exhibition venue"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contest',
-                'verbose_name_plural': 'contests',
-                'ordering': ['-opens_at', '-pk'],
+                "verbose_name": "contest",
+                "verbose_name_plural": "contests",
+                "ordering": ["-opens_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('contest', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='categories', to='contests.contest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "contest",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="categories",
+                        to="contests.contest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'category',
-                'verbose_name_plural': 'categories',
-                'ordering': ['contest', 'position', 'pk'],
+                "verbose_name": "category",
+                "verbose_name_plural": "categories",
+                "ordering": ["contest", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='BulkSubmission',
+            name="BulkSubmission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sheet_name', models.CharField(max_length=255, verbose_name='spreadsheet')),
-                ('rows', models.JSONField(default=list)),
-                ('files', models.JSONField(default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('contest', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contests.contest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sheet_name", models.CharField(max_length=255, verbose_name="spreadsheet")),
+                ("rows", models.JSONField(default=list)),
+                ("files", models.JSONField(default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "contest",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="contests.contest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bulk submission',
-                'verbose_name_plural': 'bulk submissions',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "bulk submission",
+                "verbose_name_plural": "bulk submissions",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Entry',
+            name="Entry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='number')),
-                ('kind', models.CharField(choices=[('single', 'Single photo'), ('series', 'Series')], max_length=20, verbose_name='kind')),
-                ('title', models.CharField(max_length=100, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('place', models.CharField(blank=True, max_length=100, verbose_name='place taken')),
-                ('taken_on', models.DateField(blank=True, null=True, verbose_name='date taken')),
-                ('declarations', models.JSONField(blank=True, default=dict)),
-                ('state', models.CharField(choices=[('received', 'Received'), ('processing', 'Processing'), ('accepted', 'Accepted'), ('refused', 'Refused'), ('withdrawn', 'Withdrawn'), ('disqualified', 'Disqualified'), ('qualified', 'Qualified'), ('awarded', 'Awarded')], default='received', max_length=20, verbose_name='state')),
-                ('refusal_reason', models.TextField(blank=True, verbose_name='reason')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='submitted')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='members.member', verbose_name='author')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='contests.category', verbose_name='category')),
-                ('contest', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='contests.contest')),
-                ('submitted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="number")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("single", "Single photo"), ("series", "Series")],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=100, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("place", models.CharField(blank=True, max_length=100, verbose_name="place taken")),
+                ("taken_on", models.DateField(blank=True, null=True, verbose_name="date taken")),
+                ("declarations", models.JSONField(blank=True, default=dict)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("processing", "Processing"),
+                            ("accepted", "Accepted"),
+                            ("refused", "Refused"),
+                            ("withdrawn", "Withdrawn"),
+                            ("disqualified", "Disqualified"),
+                            ("qualified", "Qualified"),
+                            ("awarded", "Awarded"),
+                        ],
+                        default="received",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                ("refusal_reason", models.TextField(blank=True, verbose_name="reason")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="submitted")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="members.member",
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="contests.category",
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "contest",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="contests.contest",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'entry',
-                'verbose_name_plural': 'entries',
-                'ordering': ['contest', 'number'],
+                "verbose_name": "entry",
+                "verbose_name_plural": "entries",
+                "ordering": ["contest", "number"],
             },
         ),
         migrations.CreateModel(
-            name='EntryPhoto',
+            name="EntryPhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('asset', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='media.mediaasset')),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='contests.entry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "asset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="media.mediaasset",
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photos",
+                        to="contests.entry",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['entry', 'position', 'pk'],
+                "ordering": ["entry", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Flag',
+            name="Flag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('duplicate', 'Duplicate in this contest'), ('duplicate_past', "Duplicate of an earlier contest's entry"), ('below_size', 'Below the minimum size'), ('date_missing', 'Date taken missing'), ('date_outside', 'Taken outside the date window'), ('declarations_missing', 'Declarations missing')], max_length=30, verbose_name='flag')),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('state', models.CharField(choices=[('open', 'To decide'), ('asked', 'Entrant asked'), ('kept', 'Kept'), ('disqualified', 'Disqualified')], default='open', max_length=20, verbose_name='state')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('answer', models.TextField(blank=True, verbose_name="entrant's answer")),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='flags', to='contests.entry')),
-                ('resolved_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("duplicate", "Duplicate in this contest"),
+                            ("duplicate_past", "Duplicate of an earlier contest's entry"),
+                            ("below_size", "Below the minimum size"),
+                            ("date_missing", "Date taken missing"),
+                            ("date_outside", "Taken outside the date window"),
+                            ("declarations_missing", "Declarations missing"),
+                        ],
+                        max_length=30,
+                        verbose_name="flag",
+                    ),
+                ),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("open", "To decide"),
+                            ("asked", "Entrant asked"),
+                            ("kept", "Kept"),
+                            ("disqualified", "Disqualified"),
+                        ],
+                        default="open",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("answer", models.TextField(blank=True, verbose_name="entrant's answer")),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="flags",
+                        to="contests.entry",
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'flag',
-                'verbose_name_plural': 'flags',
-                'ordering': ['entry', 'kind'],
+                "verbose_name": "flag",
+                "verbose_name_plural": "flags",
+                "ordering": ["entry", "kind"],
             },
         ),
         migrations.CreateModel(
-            name='PrizeTier',
+            name="PrizeTier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='prize')),
-                ('count', models.PositiveIntegerField(verbose_name='how many')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('contest', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='prize_tiers', to='contests.contest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="prize")),
+                ("count", models.PositiveIntegerField(verbose_name="how many")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "contest",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="prize_tiers",
+                        to="contests.contest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'prize tier',
-                'verbose_name_plural': 'prize tiers',
-                'ordering': ['contest', 'position', 'pk'],
+                "verbose_name": "prize tier",
+                "verbose_name_plural": "prize tiers",
+                "ordering": ["contest", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Round',
+            name="Round",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('mode', models.CharField(choices=[('qualify', 'Qualifying (pass / fail)'), ('score', 'Scoring by criteria')], max_length=20, verbose_name='mode')),
-                ('state', models.CharField(choices=[('planned', 'Planned'), ('open', 'Open'), ('closed', 'Closed')], default='planned', max_length=20, verbose_name='state')),
-                ('contest', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rounds', to='contests.contest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("qualify", "Qualifying (pass / fail)"),
+                            ("score", "Scoring by criteria"),
+                        ],
+                        max_length=20,
+                        verbose_name="mode",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("planned", "Planned"), ("open", "Open"), ("closed", "Closed")],
+                        default="planned",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "contest",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rounds",
+                        to="contests.contest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'round',
-                'verbose_name_plural': 'rounds',
-                'ordering': ['contest', 'position', 'pk'],
+                "verbose_name": "round",
+                "verbose_name_plural": "rounds",
+                "ordering": ["contest", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='UnitQuota',
+            name="UnitQuota",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('limit', models.PositiveIntegerField(verbose_name='entries (at most)')),
-                ('contest', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quotas', to='contests.contest')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='orgs.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("limit", models.PositiveIntegerField(verbose_name="entries (at most)")),
+                (
+                    "contest",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="quotas",
+                        to="contests.contest",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="orgs.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unit quota',
-                'verbose_name_plural': 'unit quotas',
+                "verbose_name": "unit quota",
+                "verbose_name_plural": "unit quotas",
             },
         ),
         migrations.AddConstraint(
-            model_name='category',
-            constraint=models.UniqueConstraint(fields=('contest', 'name'), name='category_name_once'),
+            model_name="category",
+            constraint=models.UniqueConstraint(
+                fields=("contest", "name"), name="category_name_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='entry',
-            index=models.Index(fields=['contest', 'state'], name='contests_en_contest_4da3ee_idx'),
+            model_name="entry",
+            index=models.Index(fields=["contest", "state"], name="contests_en_contest_4da3ee_idx"),
         ),
         migrations.AddIndex(
-            model_name='entry',
-            index=models.Index(fields=['contest', 'author'], name='contests_en_contest_b5c59d_idx'),
+            model_name="entry",
+            index=models.Index(fields=["contest", "author"], name="contests_en_contest_b5c59d_idx"),
         ),
         migrations.AddConstraint(
-            model_name='entry',
-            constraint=models.UniqueConstraint(fields=('contest', 'number'), name='entry_number_once'),
+            model_name="entry",
+            constraint=models.UniqueConstraint(
+                fields=("contest", "number"), name="entry_number_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='flag',
-            constraint=models.UniqueConstraint(fields=('entry', 'kind'), name='flag_once'),
+            model_name="flag",
+            constraint=models.UniqueConstraint(fields=("entry", "kind"), name="flag_once"),
         ),
         migrations.AddConstraint(
-            model_name='unitquota',
-            constraint=models.UniqueConstraint(fields=('contest', 'unit'), name='quota_once'),
+            model_name="unitquota",
+            constraint=models.UniqueConstraint(fields=("contest", "unit"), name="quota_once"),
         ),
     ]

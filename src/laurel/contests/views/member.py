@@ -107,6 +107,7 @@ def _entry_context(request, entry: Entry, **forms) -> dict:
         and policy.may_change_entry(access, entry)
     )
     missing = entry.missing_declarations()
+    live = entry.state not in (Entry.State.WITHDRAWN, Entry.State.DISQUALIFIED)  # declarable
     asked = list(entry.flags.filter(state=Flag.State.ASKED))
     return {
         "entry": entry,
@@ -115,7 +116,7 @@ def _entry_context(request, entry: Entry, **forms) -> dict:
         "changeable": changeable,
         "missing_declarations": [label for value, label in Declaration.choices if value in missing],
         "declare_form": forms.get("declare_form")
-        or (EntryDeclareForm(missing=missing) if missing and is_author and changeable else None),
+        or (EntryDeclareForm(missing=missing) if missing and is_author and live else None),
         "asked": [
             {"flag": flag, "form": forms.get("answer_forms", {}).get(flag.pk) or FlagAnswerForm()}
             for flag in asked
