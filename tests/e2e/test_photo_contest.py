@@ -168,7 +168,9 @@ def test_contest_is_set_up_entries_arrive_and_a_duplicate_is_disqualified(
             assert status_of(member, f"{base_url}/inbox/") == 200
             notice = member.locator("li.card").filter(has_text="与本人已投稿作品重复")
             expect(notice).to_have_count(1)
-            expect(notice).to_contain_text("disqualified")
+            expect(notice).to_contain_text("作品9")
+            notice.locator("a").click()  # the notice leads to the entry, now disqualified
+            expect(member.locator("#entry-state")).to_have_attribute("data-state", "disqualified")
             member.goto(f"{base_url}/me/entries/")
             expect(member.locator("#my-entries [data-state=disqualified]")).to_have_count(1)
         finally:
