@@ -18,7 +18,7 @@ from laurel.accounts.policy import may_use_console
 from laurel.contests import bulk, policy, services
 from laurel.contests.forms import BulkStartForm, EntryForm
 from laurel.contests.models import Contest, Entry
-from laurel.contests.views.member import entry_fields, refusal_show, uploads_of
+from laurel.contests.views.member import entry_from_form
 from laurel.core.identity import InvalidIdCard, InvalidMobile, id_card_normalise, mobile_normalise
 from laurel.importing import ImportRefused
 from laurel.media import services as media_services
@@ -94,18 +94,8 @@ def entry_submit_for(request, slug: str):
         request.POST or None, request.FILES or None, contest=contest, declarations="signed"
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            entry = services.entry_submit(
-                acting_user=request.user,
-                contest=contest,
-                author=author,
-                uploads=uploads_of(form.cleaned_data["photos"]),
-                declarations=form.declarations(),
-                **entry_fields(form),
-            )
-        except ValidationError as error:  # SubmissionRefused is one
-            refusal_show(form, error)
-        else:
+        entry = entry_from_form(request, form, contest, author)
+        if entry is not None:
             messages.success(
                 request,
                 _("Entry %(code)s “%(title)s” was submitted for %(name)s.")

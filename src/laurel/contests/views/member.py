@@ -38,6 +38,23 @@ def refusal_show(form, error: ValidationError) -> None:
     form.add_error(None, " ".join(error.messages))
 
 
+def entry_from_form(request, form: EntryForm, contest, author) -> Entry | None:
+    """Submit the valid ``form`` as an entry of ``author``; None (the refusal shown on the
+    form, the typed fields kept) when the rules refuse it."""
+    try:
+        return services.entry_submit(
+            acting_user=request.user,
+            contest=contest,
+            author=author,
+            uploads=uploads_of(form.cleaned_data["photos"]),
+            declarations=form.declarations(),
+            **entry_fields(form),
+        )
+    except ValidationError as error:  # SubmissionRefused is one
+        refusal_show(form, error)
+        return None
+
+
 @allowed_if(signed_in)
 def entry_submit(request, slug: str):
     access = request.user.access
@@ -52,18 +69,8 @@ def entry_submit(request, slug: str):
         return render(request, "contests/submit_entry.html", context | {"closed": True})
     form = EntryForm(request.POST or None, request.FILES or None, contest=contest)
     if request.method == "POST" and form.is_valid():
-        try:
-            entry = services.entry_submit(
-                acting_user=request.user,
-                contest=contest,
-                author=author,
-                uploads=uploads_of(form.cleaned_data["photos"]),
-                declarations=form.declarations(),
-                **entry_fields(form),
-            )
-        except ValidationError as error:  # SubmissionRefused is one
-            refusal_show(form, error)
-        else:
+        entry = entry_from_form(request, form, contest, author)
+        if entry is not None:
             messages.success(
                 request,
                 _("Entry %(code)s received; its photos are being checked.") % {"code": entry.code},
