@@ -302,7 +302,7 @@ def _places_check(contest: Contest, author: Member, *, replacing: Entry | None =
             _("%(name)s already has %(count)d entries in this contest, the most allowed.")
             % {"name": author.name, "count": contest.max_entries_per_member}
         )
-    ancestors = [prefix for prefix in _path_prefixes(author.unit.path)]
+    ancestors = _path_prefixes(author.unit.path)
     for quota in contest.quotas.filter(unit__path__in=ancestors).select_related("unit"):
         used = live.filter(unit__path__startswith=quota.unit.path).count()
         if used >= quota.limit:
