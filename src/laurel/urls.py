@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("laurel.members.urls")),
     path("", include("laurel.media.urls")),
     path("", include("laurel.contests.urls")),
+    path("", include("laurel.judging.urls")),
 ]
 
 handler403 = "laurel.web.views.public.permission_denied"

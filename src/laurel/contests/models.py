@@ -260,35 +260,6 @@ class Flag(models.Model):
         return f"{self.entry}: {self.get_kind_display()}"
 
 
-class Round(models.Model):
-    """A stage of judging (Photo contest II fills in panels, assignments and scores)."""
-
-    class Mode(models.TextChoices):
-        QUALIFY = "qualify", _("Qualifying (pass / fail)")
-        SCORE = "score", _("Scoring by criteria")
-
-    class State(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
-
-    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="rounds")
-    position = models.PositiveSmallIntegerField(default=0)
-    name = models.CharField(_("name"), max_length=100)
-    mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices)
-    state = models.CharField(
-        _("state"), max_length=20, choices=State.choices, default=State.PLANNED
-    )
-
-    class Meta:
-        verbose_name = _("round")
-        verbose_name_plural = _("rounds")
-        ordering = ["contest", "position", "pk"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
 class BulkSubmission(models.Model):
     """A unit admin's spreadsheet of entries, waiting for its files (sent one per request).
 
