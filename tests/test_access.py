@@ -21,6 +21,8 @@ from laurel.contests.services import (
     contest_transition,
     entry_submit,
 )
+from laurel.judging.models import Assignment, Round
+from laurel.judging.services import round_create, seat_add
 from laurel.members.services import member_import_preview, team_create
 from tests.conftest import ROLES, make_member, valid_id_card
 from tests.helpers import jpeg, photo
@@ -100,6 +102,32 @@ def _contest_entry(fx, person) -> Entry:
         title="作品",
         uploads=[Upload("a.jpg", [jpeg(photo(person.pk))])],
         process=False,
+    )
+
+
+def _round(fx) -> Round:
+    """A planned scoring round of the contest, with one judge on its panel."""
+    if "round" not in fx:
+        fx["round_entry"] = _contest_entry(fx, fx["own_person"])
+        contest = contest_transition(
+            acting_user=fx["users"]["federation_admin"], contest=_contest(fx), to="closed"
+        )
+        fx["round"] = round_create(
+            acting_user=fx["users"]["federation_admin"],
+            contest=contest,
+            name="复评",
+            mode="score",
+            deadline=timezone.now() + datetime.timedelta(days=3),
+            criteria=[("主题", 100, 1, 10)],
+        )
+        seat_add(acting_user=None, round=fx["round"], judge=fx["users"]["judge"])
+    return fx["round"]
+
+
+def _assignment(fx) -> Assignment:
+    round_ = _round(fx)
+    return Assignment.objects.create(
+        round=round_, entry=fx["round_entry"], judge=fx["users"]["judge"]
     )
 
 
@@ -268,6 +296,41 @@ CONSOLE_URLS = [
         allowed_status=400,  # no file sent: the answer says so
         own=lambda fx: {"slug": _contest(fx).slug, "pk": _bulk(fx, fx["users"]["unit_admin"]).pk},
         foreign=lambda fx: {"slug": _contest(fx).slug, "pk": _bulk(fx, fx["other_admin"]).pk},
+    ),
+    ConsoleUrl("judging:round_list", FEDERATION, own=lambda fx: {"slug": _contest(fx).slug}),
+    ConsoleUrl("judging:round_create", FEDERATION, own=lambda fx: {"slug": _contest(fx).slug}),
+    ConsoleUrl("judging:round_detail", FEDERATION, own=lambda fx: {"pk": _round(fx).pk}),
+    ConsoleUrl("judging:round_progress", FEDERATION, own=lambda fx: {"pk": _round(fx).pk}),
+    ConsoleUrl(
+        "judging:seat_add",
+        FEDERATION,
+        method="post",
+        own=lambda fx: {"pk": _round(fx).pk},
+        allowed_status=200,  # nobody named: the page shows the form's errors
+    ),
+    ConsoleUrl(
+        "judging:judge_drop",
+        FEDERATION,
+        method="post",
+        own=lambda fx: {"pk": _round(fx).seats.get().pk},
+    ),
+    ConsoleUrl(
+        "judging:assignment_solve", FEDERATION, method="post", own=lambda fx: {"pk": _round(fx).pk}
+    ),
+    ConsoleUrl(
+        "judging:assignment_move",
+        FEDERATION,
+        method="post",
+        own=lambda fx: {"pk": _assignment(fx).pk},  # to nobody: back to the form, which says so
+    ),
+    ConsoleUrl(
+        "judging:round_open", FEDERATION, method="post", own=lambda fx: {"pk": _round(fx).pk}
+    ),
+    ConsoleUrl(
+        "judging:reminders_send", FEDERATION, method="post", own=lambda fx: {"pk": _round(fx).pk}
+    ),
+    ConsoleUrl(
+        "judging:round_close", FEDERATION, method="post", own=lambda fx: {"pk": _round(fx).pk}
     ),
 ]
 

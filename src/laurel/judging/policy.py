@@ -3,9 +3,10 @@ watch them; a judge sees only their own assignments of open or closed rounds —
 made an entry — and nothing of planned rounds.
 """
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 
+from laurel.accounts.models import Role, RoleGrant, User
 from laurel.accounts.policy import Access
 from laurel.judging.models import Assignment, Round
 
@@ -18,6 +19,20 @@ def rounds_visible(access: Access) -> QuerySet[Round]:
     if access.is_federation_admin:
         return Round.objects.all()
     return Round.objects.none()
+
+
+def judges_available(access: Access) -> QuerySet[User]:
+    """Who an organiser may seat on a panel: active holders of the judge role, each with
+    ``judge_unit_code``, the unit of their judge role (where they work), if any."""
+    if not may_organise_rounds(access):
+        return User.objects.none()
+    grants = RoleGrant.objects.filter(role=Role.JUDGE)
+    unit_code = grants.filter(user=OuterRef("pk"), unit__isnull=False).values("unit__code")
+    return (
+        User.objects.filter(is_active=True, pk__in=grants.values("user_id"))
+        .annotate(judge_unit_code=Subquery(unit_code[:1]))
+        .order_by("display_name", "username")
+    )
 
 
 def may_judge(access: Access) -> bool:

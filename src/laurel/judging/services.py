@@ -175,10 +175,17 @@ def _problem(round: Round, per_entry: int | None = None) -> core_assignment.Assi
     """The round as the judging core sees it: ids as strings, units as paths."""
     entries = list(round_entries(round).select_related("unit").order_by("number"))
     seats = list(
-        Seat.objects.filter(round=round, active=True)
+        Seat.objects.filter(round=round)
         .select_related("unit")
         .prefetch_related("categories", "conflict_units")
     )
+    # Judges who left keep their finished reviews: those count towards K, nothing is added.
+    kept = Counter(
+        Assignment.objects.filter(round=round, judge_id__in=[s.judge_id for s in seats])
+        .exclude(state=Assignment.State.WITHDRAWN)
+        .values_list("judge_id", flat=True)
+    )
+    seats = [seat for seat in seats if seat.active or kept[seat.judge_id]]
     conflicts = set()
     for seat in seats:
         paths = [u.path for u in seat.conflict_units.all()]
@@ -197,7 +204,7 @@ def _problem(round: Round, per_entry: int | None = None) -> core_assignment.Assi
                 str(seat.judge_id),
                 categories=frozenset(str(c.pk) for c in seat.categories.all()),
                 unit=seat.unit.path if seat.unit else "",
-                max_load=seat.cap,
+                max_load=seat.cap if seat.active else kept[seat.judge_id],
             )
             for seat in seats
         ],
@@ -379,13 +386,22 @@ def _reassign(round: Round, *, drop_judges=(), new_conflicts=()) -> tuple[list[A
     assignments and the entries left short (when no judge can take them)."""
     problem = _problem(round)
     kept = _live_pairs(round)
-    try:
-        _changed, solved = core_assignment.reassign(
-            problem, kept, drop_judges=drop_judges, new_conflicts=new_conflicts
-        )
-    except core_assignment.InfeasibleAssignment as error:
-        return [], [s.message for s in error.shortfalls]
-    return _assignments_write(round, solved.pairs), []
+    short = []
+    while True:
+        try:
+            _changed, solved = core_assignment.reassign(
+                problem, kept, drop_judges=drop_judges, new_conflicts=new_conflicts
+            )
+        except core_assignment.InfeasibleAssignment as error:
+            short += [s.message for s in error.shortfalls]
+            # entries no judge can take stay short; the rest still find judges
+            stuck = {entry for s in error.shortfalls for entry in s.entries}
+            rest = [e for e in problem.entries if e.id not in stuck]
+            if len(rest) == len(problem.entries):
+                return [], short
+            problem.entries = rest
+            continue
+        return _assignments_write(round, solved.pairs), short
 
 
 @transaction.atomic
@@ -424,6 +440,8 @@ def judge_drop(*, acting_user, seat: Seat) -> list[str]:
     """A judge leaves the panel: their open reviews go to others; done ones stay."""
     _organiser_check(acting_user)
     round = _round_lock(seat.round_id)
+    if round.state == Round.State.CLOSED:
+        _refuse(_("This round is closed."))
     seat = Seat.objects.select_for_update().get(pk=seat.pk)
     seat.active = False
     seat.save(update_fields=["active"])
@@ -431,7 +449,7 @@ def judge_drop(*, acting_user, seat: Seat) -> list[str]:
         round=round, judge_id=seat.judge_id, state=Assignment.State.OPEN
     )
     count = open_work.update(state=Assignment.State.WITHDRAWN, withdrawn_reason="dropped")
-    created, short = _reassign(round, drop_judges=[str(seat.judge_id)]) if count else ([], [])
+    created, short = _reassign(round) if count else ([], [])  # their done reviews still count
     audit_log(
         actor=acting_user,
         action="judging.seat.dropped",
@@ -496,6 +514,7 @@ def review_save(
 ) -> Assignment:
     """Save (part of) a judge's review as they go; it is done once complete. Changes are
     possible until the round closes, and each is audited."""
+    _round_lock(assignment.round_id)  # the round first, as every write here: no interleaving
     assignment = (
         Assignment.objects.select_for_update(of=("self",))
         .select_related("round")
@@ -519,7 +538,7 @@ def review_save(
             if value is None:
                 merged.pop(str(key), None)
                 continue
-            if not criterion.low <= value <= criterion.high:
+            if type(value) is not int or not criterion.low <= value <= criterion.high:
                 _refuse(
                     _("%(name)s is scored from %(low)d to %(high)d.")
                     % {"name": criterion.name, "low": criterion.low, "high": criterion.high}

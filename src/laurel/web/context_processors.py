@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from laurel.accounts import policy as accounts_policy
 from laurel.audit import policy as audit_policy
 from laurel.contests import policy as contests_policy
+from laurel.judging import policy as judging_policy
 from laurel.members import policy as members_policy
 from laurel.notifications import policy as notifications_policy
 
@@ -25,7 +26,7 @@ CONSOLE_NAVIGATION = [
 def shell(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"console_navigation": [], "unread_count": 0}
+        return {"console_navigation": [], "unread_count": 0, "judging_link": False}
     access = user.access
     current = request.resolver_match.view_name if request.resolver_match else ""
     navigation = [
@@ -36,4 +37,5 @@ def shell(request) -> dict:
     return {
         "console_navigation": navigation,
         "unread_count": notifications_policy.inbox_of(user).filter(read_at__isnull=True).count(),
+        "judging_link": judging_policy.may_judge(access),
     }

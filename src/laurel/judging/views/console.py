@@ -1,46 +1,499 @@
-"""(being written)"""
+"""The organiser's round console: a contest's rounds, a new round, and one page for a round's
+whole life — its panel, the automatic assignment checked before it goes live, live progress
+while judges work, and the results once it closes. Thin: forms in, services write, the
+judging policy decides who sees what (organisers; anything else is 403, another's 404).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
+
+from laurel.contests.policy import contests_visible
+from laurel.judging import policy, services
+from laurel.judging.forms import METHOD_LABELS, MoveForm, RoundForm, SeatForm
+from laurel.judging.models import Assignment, Result, Round, Seat
+from laurel.web.access import allowed_if
+
+SHORT_LISTED = 60  # entry codes listed before "and N more"
 
 
-def round_list(request, **kwargs):
-    raise NotImplementedError
+def _contest(request, slug: str):
+    return get_object_or_404(contests_visible(request.user.access), slug=slug)
 
 
-def round_create(request, **kwargs):
-    raise NotImplementedError
+def _rounds(request):
+    access = request.user.access
+    return policy.rounds_visible(access).filter(contest__in=contests_visible(access))
 
 
-def round_detail(request, **kwargs):
-    raise NotImplementedError
+def _round(request, pk: int) -> Round:
+    return get_object_or_404(_rounds(request).select_related("contest", "previous"), pk=pk)
 
 
-def seat_add(request, **kwargs):
-    raise NotImplementedError
+def _to_round(request, round_: Round, anchor: str = ""):
+    url = reverse("judging:round_detail", args=[round_.pk]) + (f"#{anchor}" if anchor else "")
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
 
 
-def judge_drop(request, **kwargs):
-    raise NotImplementedError
+def _errors_onto(form, error: ValidationError) -> None:
+    """A service's refusal shown on the form: on its field where it names one."""
+    if hasattr(error, "error_dict"):
+        for name, field_errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error.messages)
 
 
-def assignment_solve(request, **kwargs):
-    raise NotImplementedError
+def _percent(part: float, whole: float) -> str:
+    return f"{100 * part / whole:.1f}" if whole else "0"
 
 
-def assignment_move(request, **kwargs):
-    raise NotImplementedError
+def _work_counts(rounds) -> dict:
+    """Live reviews per round: assigned and done (one query)."""
+    rows = (
+        Assignment.objects.filter(round__in=rounds)
+        .exclude(state=Assignment.State.WITHDRAWN)
+        .order_by()
+        .values("round_id")
+        .annotate(assigned=Count("pk"), done=Count("pk", filter=Q(state=Assignment.State.DONE)))
+    )
+    return {row["round_id"]: row for row in rows}
 
 
-def round_open(request, **kwargs):
-    raise NotImplementedError
+# --- the contest's rounds -------------------------------------------------------------------
 
 
-def round_progress(request, **kwargs):
-    raise NotImplementedError
+@allowed_if(policy.may_organise_rounds)
+def round_list(request, slug: str):
+    contest = _contest(request, slug)
+    rounds = list(_rounds(request).filter(contest=contest))
+    judges = dict(
+        Seat.objects.filter(round__in=rounds, active=True)
+        .order_by()
+        .values("round_id")
+        .annotate(n=Count("pk"))
+        .values_list("round_id", "n")
+    )
+    work = _work_counts(rounds)
+    rows = []
+    for round_ in rounds:
+        counts = work.get(round_.pk, {"assigned": 0, "done": 0})
+        rows.append(
+            {
+                "round": round_,
+                "entries": services.round_entries(round_).count(),
+                "judges": judges.get(round_.pk, 0),
+                "assigned": counts["assigned"],
+                "done": counts["done"],
+                "percent": _percent(counts["done"], counts["assigned"]),
+            }
+        )
+    context = {"contest": contest, "rows": rows, "may_organise": True}
+    return render(request, "judging/round_list.html", context)
 
 
-def reminders_send(request, **kwargs):
-    raise NotImplementedError
+@allowed_if(policy.may_organise_rounds)
+def round_create(request, slug: str):
+    contest = _contest(request, slug)
+    form = RoundForm(request.POST or None, contest=contest)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            round_ = services.round_create(
+                acting_user=request.user,
+                contest=contest,
+                name=data["name"],
+                mode=data["mode"],
+                deadline=data["deadline"],
+                per_entry=data["per_entry"],
+                entrants=data["entrants"],
+                top=data["top"],
+                previous=data["previous"],
+                method=data["method"],
+                advance=data["advance"],
+                criteria=data["criteria"],
+            )
+        except ValidationError as error:
+            _errors_onto(form, error)
+        else:
+            messages.success(request, _("The round was created. Now choose its panel."))
+            return redirect("judging:round_detail", pk=round_.pk)
+    context = {"contest": contest, "form": form, "may_organise": True}
+    return render(request, "judging/round_form.html", context)
 
 
-def round_close(request, **kwargs):
-    raise NotImplementedError
+# --- one round ------------------------------------------------------------------------------
 
+
+def _panel(round_: Round) -> list[dict]:
+    """The round's seats, each with its judge's live and done reviews (three queries)."""
+    seats = list(
+        Seat.objects.filter(round=round_)
+        .select_related("judge", "unit")
+        .prefetch_related("categories", "conflict_units")
+    )
+    work = {
+        row["judge_id"]: row
+        for row in Assignment.objects.filter(round=round_)
+        .exclude(state=Assignment.State.WITHDRAWN)
+        .order_by()
+        .values("judge_id")
+        .annotate(assigned=Count("pk"), done=Count("pk", filter=Q(state=Assignment.State.DONE)))
+    }
+    return [
+        {
+            "seat": seat,
+            "categories": [category.name for category in seat.categories.all()],
+            "conflicts": [unit.code for unit in seat.conflict_units.all()],
+            "assigned": work.get(seat.judge_id, {}).get("assigned", 0),
+            "done": work.get(seat.judge_id, {}).get("done", 0),
+        }
+        for seat in seats
+    ]
+
+
+def _assignment_charts(round_: Round, panel: list[dict]) -> dict:
+    """The assignment summary as the organiser checks it: each judge's load as a bar, each
+    category's coverage (reviews made against reviews needed), and the entries left short."""
+    summary = services.assignment_summary(round_)
+    active = [row["seat"] for row in panel if row["seat"].active]
+    largest = max(summary.loads.values(), default=0) or 1
+    loads = [
+        {
+            "judge": seat.judge,
+            "load": summary.loads.get(seat.judge.username, 0),
+            "cap": seat.cap,
+            "width": _percent(summary.loads.get(seat.judge.username, 0), largest),
+        }
+        for seat in active
+    ]
+    categories = [
+        {
+            "name": name,
+            "entries": entries,
+            "reviews": reviews,
+            "needed": entries * round_.per_entry,
+            "judges": judges,
+            "width": _percent(min(reviews, entries * round_.per_entry), entries * round_.per_entry),
+            "complete": reviews >= entries * round_.per_entry,
+        }
+        for name, entries, reviews, judges in summary.categories
+    ]
+    assigned = sum(summary.loads.values())
+    return {
+        "entries": summary.entries,
+        "needed": summary.needed,
+        "assigned": assigned,
+        "even_load": f"{assigned / len(active):.1f}" if active else "0",
+        "loads": loads,
+        "categories": categories,
+        "short": [entry.code for entry in summary.short[:SHORT_LISTED]],
+        "short_count": len(summary.short),
+        "short_more": max(len(summary.short) - SHORT_LISTED, 0),
+    }
+
+
+def _progress(round_: Round) -> dict:
+    """Live progress as bars: per judge (the ones behind schedule marked), per category, the
+    whole round against the share of its time gone, and the entries still short."""
+    data = services.round_progress(round_)
+    time_gone = _percent(data["time_gone"], 1)
+    judges = sorted(
+        (
+            {
+                "judge": item.judge,
+                "done": item.done,
+                "assigned": item.assigned,
+                "behind": item.behind,
+                "width": _percent(item.done, item.assigned),
+            }
+            for item in data["judges"]
+            if item.judge is not None
+        ),
+        key=lambda row: (str(row["judge"]), row["judge"].pk),
+    )
+    categories = [
+        {
+            "name": row["entry__category__name"],
+            "done": row["done"],
+            "assigned": row["assigned"],
+            "width": _percent(row["done"], row["assigned"]),
+        }
+        for row in data["categories"]
+    ]
+    numbers = dict(services.round_entries(round_).values_list("pk", "number"))
+    short = sorted(numbers[pk] for pk in data["short"] if pk in numbers)
+    return {
+        "done": data["done"],
+        "assigned": data["assigned"],
+        "width": _percent(data["done"], data["assigned"]),
+        "time_gone": time_gone,
+        "judges": judges,
+        "behind": sum(1 for row in judges if row["behind"]),
+        "categories": categories,
+        "short": [f"{number:04d}" for number in short[:SHORT_LISTED]],
+        "short_count": len(short),
+        "short_more": max(len(short) - SHORT_LISTED, 0),
+    }
+
+
+def _results(round_: Round) -> dict:
+    """The closed round's results, each score with its interval placed on one common axis."""
+    results = list(
+        Result.objects.filter(round=round_)
+        .select_related("entry__category", "entry__author", "entry__unit")
+        .order_by(F("rank").asc(nulls_last=True), "entry__number")
+    )
+    values = [
+        value
+        for result in results
+        for value in (result.score, result.low, result.high)
+        if value is not None
+    ]
+    low, high = (min(values), max(values)) if values else (0.0, 1.0)
+    if round_.mode == Round.Mode.QUALIFY:
+        low, high = 0.0, 1.0  # the share of judges who passed the entry
+    span = (high - low) or 1.0
+
+    def at(value: float) -> str:
+        return f"{100 * min(max((value - low) / span, 0), 1):.1f}"
+
+    rows = []
+    for result in results:
+        row = {"result": result, "entry": result.entry, "bar": None, "score_text": "—"}
+        if result.score is not None and round_.mode == Round.Mode.QUALIFY:
+            row["score_text"] = f"{result.score:.0%}"  # of its judges passed it
+        elif result.score is not None:
+            row["score_text"] = f"{result.score:.2f}"
+        if result.low is not None and result.high is not None:
+            row["interval_text"] = f"{result.low:.2f} – {result.high:.2f}"
+        if result.score is not None:
+            start = result.low if result.low is not None else result.score
+            end = result.high if result.high is not None else result.score
+            row["bar"] = {
+                "left": at(start),
+                "width": f"{float(at(end)) - float(at(start)):.1f}",
+                "dot": at(result.score),
+            }
+        rows.append(row)
+    passed = sum(1 for result in results if result.passed)
+    return {
+        "rows": rows,
+        "low": low,
+        "high": high,
+        "ranked": sum(1 for result in results if result.rank is not None),
+        "advanced": sum(1 for result in results if result.advanced),
+        "passed": passed,
+        "failed": sum(1 for result in results if result.passed is False),
+    }
+
+
+def _detail(request, round_: Round, *, seat_form: SeatForm | None = None):
+    access = request.user.access
+    panel = _panel(round_)
+    context = {
+        "round": round_,
+        "contest": round_.contest,
+        "criteria": list(round_.criteria.all()),
+        "method_label": METHOD_LABELS.get(round_.method, round_.method),
+        "panel": panel,
+        "may_organise": True,
+    }
+    if round_.state != Round.State.CLOSED:
+        seated = [row["seat"].judge_id for row in panel]
+        context["seat_form"] = seat_form or SeatForm(
+            round=round_, judges=policy.judges_available(access).exclude(pk__in=seated)
+        )
+        anchor = (
+            Assignment.objects.filter(round=round_, state=Assignment.State.OPEN)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if anchor is not None:
+            context["move_form"] = MoveForm(round=round_)
+            context["move_url"] = reverse("judging:assignment_move", args=[anchor])
+    if round_.state == Round.State.PLANNED:
+        context["charts"] = _assignment_charts(round_, panel)
+    elif round_.state == Round.State.OPEN:
+        context["progress"] = _progress(round_)
+    else:
+        context["results"] = _results(round_)
+    return render(request, "judging/round_detail.html", context)
+
+
+@allowed_if(policy.may_organise_rounds)
+def round_detail(request, pk: int):
+    return _detail(request, _round(request, pk))
+
+
+@allowed_if(policy.may_organise_rounds)
+@require_POST
+def seat_add(request, pk: int):
+    round_ = _round(request, pk)
+    form = SeatForm(request.POST, round=round_, judges=policy.judges_available(request.user.access))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            seat = services.seat_add(
+                acting_user=request.user,
+                round=round_,
+                judge=data["judge"],
+                unit=data["unit"],
+                categories=list(data["categories"]),
+                cap=data["cap"],
+                conflict_units=data["conflict_units"],
+            )
+        except ValidationError as error:
+            _errors_onto(form, error)
+        else:
+            messages.success(request, _("%(judge)s is on the panel.") % {"judge": seat.judge})
+            return _to_round(request, round_, "panel")
+    return _detail(request, round_, seat_form=form)
+
+
+@allowed_if(policy.may_organise_rounds)
+@require_POST
+def judge_drop(request, pk: int):
+    seat = get_object_or_404(
+        Seat.objects.filter(round__in=_rounds(request)).select_related("round", "judge"), pk=pk
+    )
+    try:
+        short = services.judge_drop(acting_user=request.user, seat=seat)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if short:
+            messages.warning(
+                request,
+                _("%(judge)s left the panel, but not all of their work found a judge: %(short)s")
+                % {"judge": seat.judge, "short": " ".join(short)},
+            )
+        else:
+            messages.success(
+                request,
+                _("%(judge)s left the panel; their open reviews went to other judges.")
+                % {"judge": seat.judge},
+            )
+    return _to_round(request, seat.round, "panel")
+
+
+@allowed_if(policy.may_organise_rounds)
+@require_POST
+def assignment_solve(request, pk: int):
+    round_ = _round(request, pk)
+    try:
+        made = services.assignment_solve(acting_user=request.user, round=round_)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d review was assigned. Check the loads below before opening the round.",
+                "%(count)d reviews were assigned. Check the loads below before opening the round.",
+                made,
+            )
+            % {"count": made},
+        )
+    return _to_round(request, round_, "assignment")
+
+
+@allowed_if(policy.may_organise_rounds)
+@require_POST
+def assignment_move(request, pk: int):
+    """Move one open review. The URL names a review of the round; the form may name another
+    of the same round by its entry's number and its judge (what the organiser knows)."""
+    assignment = get_object_or_404(
+        Assignment.objects.filter(round__in=_rounds(request)).select_related("round"), pk=pk
+    )
+    round_ = assignment.round
+    form = MoveForm(request.POST, round=round_, assignment=assignment)
+    if form.is_valid():
+        try:
+            moved = services.assignment_move(
+                acting_user=request.user,
+                assignment=form.assignment,
+                judge=form.cleaned_data["judge"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Entry %(code)s is now reviewed by %(judge)s.")
+                % {"code": f"{form.assignment.entry.number:04d}", "judge": moved.judge},
+            )
+    else:
+        messages.error(
+            request, " ".join(str(error) for errors in form.errors.values() for error in errors)
+        )
+    return _to_round(request, round_, "move")
+
+
+@allowed_if(policy.may_organise_rounds)
+@require_POST
+def round_open(request, pk: int):
+    round_ = _round(request, pk)
+    try:
+        services.round_open(acting_user=request.user, round=round_)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The round is open: every judge was told what to review."))
+    return _to_round(request, round_)
+
+
+@allowed_if(policy.may_organise_rounds)
+@require_GET
+def round_progress(request, pk: int):
+    round_ = _round(request, pk)
+    if request.htmx and round_.state != Round.State.OPEN:
+        return HttpResponseClientRefresh()  # closed meanwhile: the page shows the results
+    context = {"round": round_, "progress": _progress(round_)}
+    return render(request, "judging/_round_progress.html", context)
+
+
+@allowed_if(policy.may_organise_rounds)
+@require_POST
+def reminders_send(request, pk: int):
+    round_ = _round(request, pk)
+    try:
+        count = services.reminders_send(acting_user=request.user, round=round_)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if count:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d judge behind schedule was reminded.",
+                    "%(count)d judges behind schedule were reminded.",
+                    count,
+                )
+                % {"count": count},
+            )
+        else:
+            messages.info(request, _("No judge is behind schedule: nobody was reminded."))
+    return _to_round(request, round_, "round-progress")
+
+
+@allowed_if(policy.may_organise_rounds)
+@require_POST
+def round_close(request, pk: int):
+    round_ = _round(request, pk)
+    try:
+        services.round_close(acting_user=request.user, round=round_)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The round is closed: scores are locked and ranked."))
+    return _to_round(request, round_)

@@ -1,22 +1,297 @@
-"""(being written)"""
+"""The judge's workspace: their rounds, one review at a time, saved as they go.
+
+Blind by construction. The pages get plain values (a ``Sheet``), never the entry itself, so no
+template can reach an author, a unit, a description, a place, a file's name or its metadata;
+the photos are the judge renditions (metadata-free JPEGs) behind signed URLs issued for this
+review's entry only; an entry is called by the judge's own number ("No. 37"), never by the
+contest's entry number. Reviews are fetched through ``policy.assignments_of``: another judge's
+review, an entry not given to this judge, a withdrawn review or a planned round is 404.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from laurel.contests.models import EntryPhoto
+from laurel.judging import policy, services
+from laurel.judging.models import Assignment, Round
+from laurel.media import services as media_services
+from laurel.media.models import MediaAsset
+from laurel.web.access import allowed_if
+
+KEYPAD_MOST = 11  # scales with more steps than this get the slider only
+VERDICTS = {"pass": True, "fail": False}
 
 
-def home(request, **kwargs):
-    raise NotImplementedError
+@dataclass
+class Work:
+    """One review in the judge's own list (what navigation and progress need)."""
+
+    pk: int
+    state: str
+    number: int  # the judge's own number for it: position + 1
 
 
-def round_resume(request, **kwargs):
-    raise NotImplementedError
+@dataclass
+class Progress:
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
 
 
-def review(request, **kwargs):
-    raise NotImplementedError
+@dataclass
+class Photo:
+    url: str | None  # None: the judge rendition is not ready
+    number: int
 
 
-def review_save(request, **kwargs):
-    raise NotImplementedError
+@dataclass
+class CriterionRow:
+    pk: int
+    name: str
+    weight: int
+    low: int
+    high: int
+    value: int | None
+    keypad: list[int] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        """Where the slider sits: the score, or the middle of the scale before one is given."""
+        return self.value if self.value is not None else (self.low + self.high) // 2
 
 
-def conflict(request, **kwargs):
-    raise NotImplementedError
+@dataclass
+class Sheet:
+    """Everything the workspace shows of one review — and nothing else."""
 
+    pk: int
+    number: int
+    title: str
+    category: str
+    state: str
+    verdict: bool | None
+    comment: str
+    photos: list[Photo]
+    criteria: list[CriterionRow]
+
+
+def work_of(access, round_id: int) -> list[Work]:
+    """The judge's live reviews in a round, in their own order."""
+    rows = (
+        policy.assignments_of(access)
+        .filter(round_id=round_id)
+        .order_by("position", "pk")
+        .values_list("pk", "state", "position")
+    )
+    return [Work(pk, state, position + 1) for pk, state, position in rows]
+
+
+def progress_of(work: list[Work]) -> Progress:
+    return Progress(sum(1 for w in work if w.state == Assignment.State.DONE), len(work))
+
+
+def resume_target(work: list[Work], after: int | None = None) -> Work | None:
+    """Where the judge picks up: the first open review (after ``after`` if there is one,
+    else from the start); when all are done, the last."""
+    open_work = [w for w in work if w.state == Assignment.State.OPEN]
+    if after is not None:
+        later = [w for w in open_work if w.number > after]
+        if later:
+            return later[0]
+    if open_work:
+        return open_work[0]
+    return work[-1] if work else None
+
+
+@allowed_if(policy.may_judge)
+def home(request):
+    access = request.user.access
+    counts = {
+        row["round_id"]: row
+        for row in policy.assignments_of(access)
+        .order_by()
+        .values("round_id")
+        .annotate(assigned=Count("pk"), done=Count("pk", filter=Q(state=Assignment.State.DONE)))
+    }
+    rounds = []
+    for round_ in policy.judge_rounds(access).select_related("contest"):
+        row = counts.get(round_.pk, {"assigned": 0, "done": 0})
+        rounds.append({"round": round_, "progress": Progress(row["done"], row["assigned"])})
+    rounds.sort(key=lambda item: (item["round"].state != Round.State.OPEN, item["round"].deadline))
+    return render(request, "judging/judge_home.html", {"rounds": rounds})
+
+
+@allowed_if(policy.may_judge)
+def round_resume(request, pk: int):
+    target = resume_target(work_of(request.user.access, pk))
+    if target is None:
+        raise Http404
+    return redirect("judging:judge_review", pk=target.pk)
+
+
+def _assignment_get(request, pk: int) -> Assignment:
+    return get_object_or_404(
+        policy.assignments_of(request.user.access).select_related("round", "entry__category"),
+        pk=pk,
+    )
+
+
+def _photos(request, entry_id: int) -> list[Photo]:
+    """The entry's photos in order, each as a signed URL of its judge rendition."""
+    photos = []
+    rows = EntryPhoto.objects.filter(entry_id=entry_id).select_related("asset")
+    for number, photo in enumerate(rows.order_by("position", "pk"), start=1):
+        asset = photo.asset
+        url = None
+        if asset.status == MediaAsset.Status.READY and "judge" in asset.renditions:
+            url = media_services.signed_url(request.user, asset, "judge")
+        photos.append(Photo(url, number))
+    return photos
+
+
+def _criteria(assignment: Assignment) -> list[CriterionRow]:
+    if assignment.round.mode != Round.Mode.SCORE:
+        return []
+    rows = []
+    for criterion in assignment.round.criteria.all():
+        steps = criterion.high - criterion.low + 1
+        rows.append(
+            CriterionRow(
+                pk=criterion.pk,
+                name=criterion.name,
+                weight=criterion.weight,
+                low=criterion.low,
+                high=criterion.high,
+                value=assignment.scores.get(str(criterion.pk)),
+                keypad=list(range(criterion.low, criterion.high + 1))
+                if steps <= KEYPAD_MOST
+                else [],
+            )
+        )
+    return rows
+
+
+def _sheet(request, assignment: Assignment, number: int) -> Sheet:
+    entry = assignment.entry  # read here for its title and category only
+    return Sheet(
+        pk=assignment.pk,
+        number=number,
+        title=entry.title,
+        category=entry.category.name,
+        state=assignment.state,
+        verdict=assignment.verdict,
+        comment=assignment.comment,
+        photos=_photos(request, assignment.entry_id),
+        criteria=_criteria(assignment),
+    )
+
+
+@allowed_if(policy.may_judge)
+def review(request, pk: int):
+    assignment = _assignment_get(request, pk)
+    round_ = assignment.round
+    work = work_of(request.user.access, round_.pk)
+    index = next(i for i, w in enumerate(work) if w.pk == assignment.pk)
+    current = work[index]
+    next_open = resume_target([w for w in work if w.pk != assignment.pk], after=current.number)
+    context = {
+        "round": round_,
+        "sheet": _sheet(request, assignment, current.number),
+        "work": work,
+        "progress": progress_of(work),
+        "previous": work[index - 1] if index > 0 else None,
+        "next": work[index + 1] if index + 1 < len(work) else None,
+        "next_open": next_open if next_open and next_open.state == "open" else None,
+        "editable": round_.state == Round.State.OPEN,
+    }
+    return render(request, "judging/judge_review.html", context)
+
+
+class FieldsRefused(Exception):
+    """The POSTed fields are not a review (not whole numbers, an unknown verdict)."""
+
+
+def review_fields(post) -> dict:
+    """``review_save``'s keyword arguments from the POSTed fields: ``criterion_<pk>`` (a
+    whole number, or empty to clear it), ``verdict`` (pass | fail), ``comment``."""
+    scores = {}
+    for key, value in post.items():
+        if not key.startswith("criterion_"):
+            continue
+        value = value.strip()
+        try:
+            scores[key.removeprefix("criterion_")] = int(value) if value else None
+        except ValueError:
+            raise FieldsRefused(_("Scores are whole numbers.")) from None
+    fields = {}
+    if scores:
+        fields["scores"] = scores
+    if "verdict" in post:
+        if post["verdict"] not in VERDICTS:
+            raise FieldsRefused(_("A verdict is pass or fail."))
+        fields["verdict"] = VERDICTS[post["verdict"]]
+    if "comment" in post:
+        fields["comment"] = post["comment"]
+    if not fields:
+        raise FieldsRefused(_("Nothing to save."))
+    return fields
+
+
+def _save_status(request, assignment: Assignment, *, error: str = "", status: int = 200):
+    work = work_of(request.user.access, assignment.round_id)
+    context = {
+        "error": error,
+        "saved_at": timezone.now(),
+        "progress": progress_of(work),
+        "assignment_state": next((w.state for w in work if w.pk == assignment.pk), ""),
+        "oob": True,
+    }
+    return render(request, "judging/_judge_save_status.html", context, status=status)
+
+
+@allowed_if(policy.may_judge)
+@require_POST
+def review_save(request, pk: int):
+    assignment = _assignment_get(request, pk)
+    try:
+        fields = review_fields(request.POST)
+        services.review_save(acting_user=request.user, assignment=assignment, **fields)
+    except FieldsRefused as error:
+        return _save_status(request, assignment, error=str(error), status=400)
+    except services.JudgingRefused as error:
+        return _save_status(request, assignment, error=" ".join(error.messages), status=400)
+    return _save_status(request, assignment)
+
+
+@allowed_if(policy.may_judge)
+@require_POST
+def conflict(request, pk: int):
+    assignment = _assignment_get(request, pk)
+    number = assignment.position + 1
+    try:
+        services.conflict_declare(
+            acting_user=request.user,
+            assignment=assignment,
+            reason=request.POST.get("reason", "").strip()[:200],
+        )
+    except services.JudgingRefused as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("judging:judge_review", pk=assignment.pk)
+    messages.success(
+        request,
+        _("No. %(number)d: conflict declared. It goes to another judge.") % {"number": number},
+    )
+    target = resume_target(work_of(request.user.access, assignment.round_id), after=number)
+    if target is None:
+        return redirect("judging:judge_home")
+    return redirect("judging:judge_review", pk=target.pk)

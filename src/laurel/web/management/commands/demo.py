@@ -9,13 +9,21 @@ closed with ``--photos`` photos entered by members of many units (``web/demo_pho
 draws them; a few duplicates, undated and undersized photos and series among them for
 screening to find), and ``photo-2026-autumn``, open now, for a visitor to submit to. Each is
 made once: a second run leaves them as they are.
+
+``photo-2024`` is then judged as in late April 2024 (``web/demo_judging.py`` simulates the
+judges): 24 judges (judge01–judge24), some from district unions, the rest outside experts;
+a qualifying round (初评, two judges an entry, a third where they disagree) and a scoring
+round (复评, three judges an entry on four weighted criteria, each judge with their own
+severity), both closed; the contest stays in judging until its results are published.
 """
 
 import datetime
 import os
 import random
 import sys
+from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import groupby
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -30,6 +38,8 @@ from laurel.contests.services import contest_create, contest_transition, contest
 from laurel.core.identity import id_card_check_character
 from laurel.core.roster import MEMBER_COLUMNS
 from laurel.core.tables import Record, Table
+from laurel.judging import services as judging
+from laurel.judging.models import Assignment, Round
 from laurel.media.ingest import SourceFile
 from laurel.members.imports import member_import_plan
 from laurel.members.models import Member
@@ -42,7 +52,7 @@ from laurel.members.services import (
 )
 from laurel.orgs.models import Unit
 from laurel.orgs.services import unit_create
-from laurel.web import demo_photos, demo_world
+from laurel.web import demo_judging, demo_photos, demo_world
 
 PASSWORD = "Laurel@2026"
 # username, name, mobile, role, unit code
@@ -94,11 +104,23 @@ class Command(BaseCommand):
         self.load_open_contest(admin)
         if not Contest.objects.filter(slug=CONTEST_2024).exists():
             self.load_contest_2024(admin, options["photos"])
+        contest_2024 = Contest.objects.get(slug=CONTEST_2024)
+        judged = contest_2024.entries.filter(state__in=judging.JUDGED_STATES)
+        if not contest_2024.rounds.exists() and judged.exists():
+            self.load_judging(admin, contest_2024)
         for contest in Contest.objects.filter(slug__in=[CONTEST_2024, CONTEST_OPEN]):
             self.stdout.write(
                 f"Contest {contest.slug}: {contest.get_state_display()}, "
                 f"{contest.entries.count()} entries · {contest.title}"
             )
+            for round_ in contest.rounds.all():
+                results = round_.results.all()
+                self.stdout.write(
+                    f"Round {round_.name} ({round_.get_mode_display()}): "
+                    f"{round_.get_state_display()}, {results.count()} entries, "
+                    f"{results.filter(advanced=True).count()} go on, "
+                    f"{round_.seats.count()} judges"
+                )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo world: {Unit.objects.count()} units, {Member.objects.count()} members. "
@@ -107,6 +129,12 @@ class Command(BaseCommand):
         )
         for username, name, _mobile, role, _unit in LOGINS:
             self.stdout.write(f"  {username:<10} {PASSWORD:<12} {role.label} · {name}")
+        panel = [judge.username for judge in demo_judging.judges()]
+        if User.objects.filter(username__in=panel).count() == len(panel):
+            self.stdout.write(
+                f"The {len(panel)} judges of {CONTEST_2024}, {panel[0]} to {panel[-1]}, "
+                f"share the password {PASSWORD}."
+            )
 
     def load_units(self) -> dict[str, Unit]:
         units = {unit.code: unit for unit in Unit.objects.all()}
@@ -297,6 +325,176 @@ class Command(BaseCommand):
             for entry, outcome in zip(planned, outcomes, strict=True)
             if outcome.entry_id is not None
         ]
+
+    def load_judging(self, admin: User, contest: Contest) -> None:
+        """The 2024 contest judged through the judging services, as its judges would have:
+        初评 (pass / fail, two judges an entry and a third where they disagree), then 复评
+        (four criteria, three judges an entry), both closed. All or nothing: a run stopped
+        half-way leaves no round, and the next run judges again."""
+        people = demo_judging.judges()
+        units = {
+            unit.code: unit
+            for unit in Unit.objects.filter(code__in=demo_judging.JUDGE_UNITS.values())
+        }
+        with transaction.atomic():
+            users = {person.username: self.load_judge(person, units) for person in people}
+            entries = contest.entries.filter(state__in=judging.JUDGED_STATES)
+            quality = {
+                pk: demo_judging.entry_quality(number, title)
+                for pk, number, title in entries.values_list("pk", "number", "title")
+            }
+            numbers = dict(entries.values_list("pk", "number"))
+            habits = {users[person.username].pk: person for person in people}
+
+            first = judging.round_create(
+                acting_user=admin,
+                contest=contest,
+                name=demo_judging.QUALIFY_ROUND,
+                mode=Round.Mode.QUALIFY,
+                deadline=aware(demo_judging.QUALIFY_DEADLINE),
+                per_entry=2,
+            )
+            self.panel_seat(admin, first, people, users, units)
+
+            def verdict(assignment: Assignment) -> dict:
+                entry = assignment.entry_id
+                judge = habits[assignment.judge_id]
+                return {"verdict": demo_judging.verdict(judge, numbers[entry], quality[entry])}
+
+            self.round_judge(admin, first, verdict)
+
+            second = None
+            if first.results.filter(advanced=True).exists():
+                second = judging.round_create(
+                    acting_user=admin,
+                    contest=contest,
+                    name=demo_judging.SCORE_ROUND,
+                    mode=Round.Mode.SCORE,
+                    deadline=aware(demo_judging.SCORE_DEADLINE),
+                    per_entry=3,
+                    entrants=Round.Entrants.PASSED,
+                    previous=first,
+                    advance=sum(count for _name, count in PRIZE_TIERS),  # 200 are shown
+                    criteria=demo_judging.CRITERIA,
+                )
+                scoring = [person for person in people if person.scores]
+                self.panel_seat(admin, second, scoring, users, units)
+                criteria = {c.name: str(c.pk) for c in second.criteria.all()}
+
+                def scores(assignment: Assignment) -> dict:
+                    entry = assignment.entry_id
+                    judge = habits[assignment.judge_id]
+                    given = demo_judging.criteria_scores(judge, numbers[entry], quality[entry])
+                    return {"scores": {criteria[name]: score for name, score in given.items()}}
+
+                self.round_judge(admin, second, scores)
+            self.judging_backdate(first, second, habits)
+
+    def load_judge(self, person: demo_judging.DemoJudge, units: dict[str, Unit]) -> User:
+        user = User.objects.filter(username=person.username).first()
+        if user is None:
+            user = user_create(
+                acting_user=None,
+                username=person.username,
+                password=PASSWORD,
+                display_name=person.name,
+            )
+        role_grant(
+            acting_user=None,
+            user=user,
+            role=Role.JUDGE,
+            unit=units[person.unit] if person.unit else None,
+        )
+        return user
+
+    def panel_seat(self, admin: User, round_: Round, people, users, units) -> None:
+        for person in people:
+            judging.seat_add(
+                acting_user=admin,
+                round=round_,
+                judge=users[person.username],
+                unit=units[person.unit] if person.unit else None,
+            )
+
+    def round_judge(self, admin: User, round_: Round, review) -> None:
+        """Assign, open, have every judge review their work (tie-breaks made on the way
+        included), close. Each judge's sitting is one transaction: review_save writes and
+        audits one review a call."""
+        judging.assignment_solve(acting_user=admin, round=round_)
+        judging.round_open(acting_user=admin, round=round_)
+        with tqdm(
+            total=0,
+            desc=round_.name,
+            unit="reviews",
+            file=sys.stderr,
+            disable=not sys.stderr.isatty(),
+            leave=False,
+        ) as bar:
+            while True:  # a disagreement in 初评 sends the entry to one more judge
+                work = list(
+                    Assignment.objects.filter(round=round_, state=Assignment.State.OPEN)
+                    .select_related("judge")
+                    .order_by("judge_id", "position")
+                )
+                if not work:
+                    break
+                bar.total += len(work)
+                bar.refresh()
+                for _judge, sitting in groupby(work, key=lambda a: a.judge_id):
+                    with transaction.atomic():
+                        for assignment in sitting:
+                            judging.review_save(
+                                acting_user=assignment.judge,
+                                assignment=assignment,
+                                **review(assignment),
+                            )
+                            bar.update()
+        judging.round_close(acting_user=admin, round=round_)
+
+    def judging_backdate(self, first: Round, second: Round | None, habits: dict) -> None:
+        """The one write behind the services for judging: rounds open and close, and
+        reviews are made and saved, at the time the service runs (``timezone.now()`` and
+        auto_now_add), and no service back-dates them. Without this the 2024 rounds would
+        read as judged today, years after their contest; the audit log keeps the true
+        times. Each judge's reviews are spread over the round's working hours in their own
+        order; a third judge's review comes after the two it settles."""
+        dates = {
+            first.pk: (demo_judging.QUALIFY_OPENS, demo_judging.QUALIFY_DEADLINE,
+                       demo_judging.QUALIFY_CLOSED),
+            **({second.pk: (demo_judging.SCORE_OPENS, demo_judging.SCORE_DEADLINE,
+                            demo_judging.SCORE_CLOSED)} if second else {}),
+        }  # fmt: skip
+        rounds = list(Round.objects.filter(pk__in=dates))
+        names = {round_.pk: round_.name for round_ in rounds}
+        for round_ in rounds:
+            round_.opened_at, _deadline, round_.closed_at = map(aware, dates[round_.pk])
+        Round.objects.bulk_update(rounds, ["opened_at", "closed_at"])
+        done = list(
+            Assignment.objects.filter(round_id__in=dates, state=Assignment.State.DONE).order_by(
+                "round_id", "judge_id", "position"
+            )
+        )
+        for (round_id, judge_id), sitting in groupby(done, key=lambda a: (a.round_id, a.judge_id)):
+            sitting = list(sitting)
+            opens, deadline, _closed = dates[round_id]
+            key = f"{names[round_id]}:{habits[judge_id].username}"
+            for assignment, moment in zip(
+                sitting, demo_judging.review_times(opens, deadline, len(sitting), key), strict=True
+            ):
+                assignment.created_at, assignment.reviewed_at = aware(opens), aware(moment)
+        by_entry = defaultdict(list)
+        for assignment in done:
+            by_entry[(assignment.round_id, assignment.entry_id)].append(assignment)
+        for (round_id, _entry), reviews in by_entry.items():
+            if len(reviews) > first.per_entry and round_id == first.pk:
+                *settled, third = sorted(reviews, key=lambda a: a.pk)
+                asked = max(a.reviewed_at for a in settled)
+                third.created_at = asked
+                later = min(
+                    asked + datetime.timedelta(hours=1), aware(demo_judging.QUALIFY_DEADLINE)
+                )
+                third.reviewed_at = max(third.reviewed_at, later)
+        Assignment.objects.bulk_update(done, ["created_at", "reviewed_at"], batch_size=500)
 
 
 class PhotoBaker:
