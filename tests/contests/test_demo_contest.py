@@ -14,13 +14,13 @@ from laurel.web.demo_photos import CATEGORIES
 from tests.contests.conftest import ALL_DECLARATIONS, photo_upload
 
 
-def test_the_demo_has_the_2024_contest_closed_with_screened_entries_and_one_open_now(
+def test_the_demo_has_the_2024_contest_judged_with_screened_entries_and_one_open_now(
     db, django_capture_on_commit_callbacks
 ):
     call_command("demo", "--members", "300", "--photos", "24")
 
     contest = Contest.objects.get(slug="photo-2024")
-    assert contest.state == Contest.State.CLOSED
+    assert contest.state == Contest.State.JUDGING  # its rounds: tests/judging/test_demo_rounds
     opens, closes = timezone.localtime(contest.opens_at), timezone.localtime(contest.closes_at)
     assert (opens.year, closes.year) == (2024, 2024)
     assert opens.month in (3, 4, 5)
@@ -41,7 +41,10 @@ def test_the_demo_has_the_2024_contest_closed_with_screened_entries_and_one_open
 
     entries = Entry.objects.filter(contest=contest)
     assert entries.count() >= 15
-    assert set(entries.values_list("state", flat=True)) == {Entry.State.ACCEPTED}
+    assert set(entries.values_list("state", flat=True)) == {
+        Entry.State.ACCEPTED,
+        Entry.State.QUALIFIED,  # passed the qualifying round
+    }
     assert set(entries.values_list("category__name", flat=True)) == set(CATEGORIES)
     assert entries.filter(kind=Entry.Kind.SERIES).exists()
     assert entries.values("unit").distinct().count() >= 10  # members of many units

@@ -157,7 +157,9 @@ def test_a_move_to_a_judge_of_another_category_is_refused(
 def test_a_move_across_a_unit_conflict_is_refused(make_round, organiser, make_user, world, how):
     round_, panel = make_round()
     local = make_user("judge", world.district)
-    fields = {"unit": world.district} if how == "seat unit" else {"conflict_units": [world.grassroots]}
+    fields = (
+        {"unit": world.district} if how == "seat unit" else {"conflict_units": [world.grassroots]}
+    )
     services.seat_add(acting_user=organiser, round=round_, judge=local, **fields)
     from_district = Assignment.objects.filter(
         round=round_, judge=panel[0], entry__unit=world.grassroots
@@ -344,9 +346,11 @@ def test_a_judge_is_never_given_an_entry_they_declared_a_conflict_with(make_roun
             acting_user=organiser, seat=Seat.objects.get(round=round_, judge=other.judge)
         )
     assert not live(round_).filter(entry_id=entry_id, judge=judge).exists()
-    assert not Assignment.objects.filter(round=round_, entry_id=entry_id, judge=judge).exclude(
-        withdrawn_reason="conflict"
-    ).exists()
+    assert (
+        not Assignment.objects.filter(round=round_, entry_id=entry_id, judge=judge)
+        .exclude(withdrawn_reason="conflict")
+        .exists()
+    )
     # that entry is short; the leavers' other work found judges all the same
     assert [e.pk for e in services.assignment_summary(round_).short] == [entry_id]
     assert live(round_).count() == 23

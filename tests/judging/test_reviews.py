@@ -95,7 +95,10 @@ def test_every_change_is_audited_with_before_and_after(scored):
     assert first.data["assignment"] == second.data["assignment"] == assignment.pk
     assert first.data["before"] == {"scores": {}, "verdict": None}
     assert first.data["scores"] == {str(theme.pk): 6, str(skill.pk): 3}
-    assert second.data["before"] == {"scores": {str(theme.pk): 6, str(skill.pk): 3}, "verdict": None}
+    assert second.data["before"] == {
+        "scores": {str(theme.pk): 6, str(skill.pk): 3},
+        "verdict": None,
+    }
     assert second.data["scores"] == {str(theme.pk): 9, str(skill.pk): 3}
 
 
@@ -135,7 +138,9 @@ def test_scores_outside_their_scale_are_refused_and_nothing_changes(scored, whic
         services.review_save(
             acting_user=panel[0],
             assignment=assignment,
-            scores={skill.pk: 2, criterion.pk: value} if which == "theme" else {criterion.pk: value},
+            scores={skill.pk: 2, criterion.pk: value}
+            if which == "theme"
+            else {criterion.pk: value},
         )
     assert f"from {criterion.low} to {criterion.high}" in " ".join(refused.value.messages)
     assert snapshot(assignment) == before
@@ -314,3 +319,24 @@ def test_a_judge_who_declared_a_conflict_never_breaks_the_tie(make_round):
     services.review_save(acting_user=second.judge, assignment=second, verdict=False)
     assert live(round_).filter(entry_id=entry_id).count() == 2  # nobody left to decide
     assert not audited("judging.assignment.tiebreak", round_)
+
+
+@pytest.mark.parametrize("how", ["conflict", "drop"])
+def test_a_tiebreaker_who_withdraws_is_replaced(make_round, organiser, how):
+    from laurel.judging.models import Seat
+
+    round_, panel = make_round(mode="qualify", judges=5)
+    entry_id = Assignment.objects.filter(round=round_).first().entry_id
+    first, second = both_judges(round_, entry_id)
+    services.review_save(acting_user=first.judge, assignment=first, verdict=True)
+    services.review_save(acting_user=second.judge, assignment=second, verdict=False)
+    [extra] = live(round_).filter(entry_id=entry_id).exclude(pk__in=[first.pk, second.pk])
+    if how == "conflict":
+        services.conflict_declare(acting_user=extra.judge, assignment=extra)
+    else:
+        seat = Seat.objects.get(round=round_, judge=extra.judge)
+        services.judge_drop(acting_user=organiser, seat=seat)
+    [replacement] = live(round_).filter(entry_id=entry_id).exclude(pk__in=[first.pk, second.pk])
+    assert replacement.judge not in (first.judge, second.judge, extra.judge)
+    assert (replacement.state, replacement.verdict) == ("open", None)
+    assert len(audited("judging.assignment.tiebreak", round_)) == 2

@@ -113,7 +113,13 @@ def test_a_scoring_round_needs_criteria(closed_contest, organiser, deadline):
 
 @pytest.mark.parametrize(
     "criterion",
-    [("", 30, 1, 10), ("   ", 30, 1, 10), ("主题", 0, 1, 10), ("主题", 30, 5, 5), ("主题", 30, 9, 2)],
+    [
+        ("", 30, 1, 10),
+        ("   ", 30, 1, 10),
+        ("主题", 0, 1, 10),
+        ("主题", 30, 5, 5),
+        ("主题", 30, 9, 2),
+    ],
     ids=["no name", "blank name", "weight 0", "no scale", "upside down"],
 )
 def test_bad_criteria_are_refused(closed_contest, organiser, deadline, criterion):
@@ -274,7 +280,9 @@ def test_a_judge_from_the_district_never_gets_its_entries(
     round_ = score_round(closed_contest, organiser, deadline, per_entry=3)
     seated(round_, organiser, judges)
     district_judge = make_user("judge", world.district)
-    services.seat_add(acting_user=organiser, round=round_, judge=district_judge, unit=world.district)
+    services.seat_add(
+        acting_user=organiser, round=round_, judge=district_judge, unit=world.district
+    )
     services.assignment_solve(acting_user=organiser, round=round_)
     theirs = live(round_).filter(judge=district_judge).select_related("entry__unit")
     assert theirs.exists()  # the 奉节县 entries are theirs to judge
@@ -297,9 +305,7 @@ def test_a_judge_from_a_grassroots_union_conflicts_with_its_district_too(
     assert units == {world.grassroots.pk}
 
 
-def test_declared_conflict_units_are_respected(
-    closed_contest, organiser, deadline, judges, world
-):
+def test_declared_conflict_units_are_respected(closed_contest, organiser, deadline, judges, world):
     round_ = score_round(closed_contest, organiser, deadline, per_entry=2)
     seated(round_, organiser, judges[:3])
     services.seat_add(
@@ -432,8 +438,7 @@ def test_the_summary_before_and_after_solving(closed_contest, organiser, deadlin
     assert sum(summary.loads.values()) == 36
     assert set(summary.loads) == {j.username for j in judges}
     assert summary.loads == {
-        judge.username: count
-        for judge, count in ((j, loads(round_)[j.pk]) for j in judges)
+        judge.username: count for judge, count in ((j, loads(round_)[j.pk]) for j in judges)
     }
     categories = {name: rest for name, *rest in summary.categories}
     assert categories == {first.name: [6, 18, 4], second.name: [6, 18, 3]}

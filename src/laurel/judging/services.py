@@ -420,6 +420,8 @@ def conflict_declare(*, acting_user, assignment: Assignment, reason: str = "") -
     created, short = _reassign(
         round, new_conflicts=[(str(assignment.judge_id), str(assignment.entry_id))]
     )
+    if round.mode == Round.Mode.QUALIFY:  # a tie-breaker who withdraws: another decides
+        created += filter(None, [_disagreement_settle(round, assignment.entry_id)])
     audit_log(
         actor=acting_user,
         action="judging.assignment.conflict",
@@ -448,8 +450,11 @@ def judge_drop(*, acting_user, seat: Seat) -> list[str]:
     open_work = Assignment.objects.filter(
         round=round, judge_id=seat.judge_id, state=Assignment.State.OPEN
     )
+    freed = list(open_work.values_list("entry_id", flat=True))
     count = open_work.update(state=Assignment.State.WITHDRAWN, withdrawn_reason="dropped")
     created, short = _reassign(round) if count else ([], [])  # their done reviews still count
+    if round.mode == Round.Mode.QUALIFY:  # tie-breaks they left open go to another judge
+        created += filter(None, [_disagreement_settle(round, e) for e in freed])
     audit_log(
         actor=acting_user,
         action="judging.seat.dropped",
@@ -591,17 +596,16 @@ def _disagreement_settle(round: Round, entry_id: int) -> Assignment | None:
         .exclude(state=Assignment.State.WITHDRAWN)
         .values_list("judge_id", flat=True)
     )
-    candidates = []
-    for seat in (
+    seats = sorted(
         Seat.objects.filter(round=round, active=True)
         .select_related("unit")
-        .prefetch_related("categories", "conflict_units")
-    ):
-        if not _may_take(round, seat, entry):
-            candidates.append((loads[seat.judge_id], seat.judge_id))
-    if not candidates:
+        .prefetch_related("categories", "conflict_units"),
+        key=lambda seat: (loads[seat.judge_id], seat.judge_id),
+    )
+    # the least loaded first, so the first who may take it is the one (each check queries)
+    judge_id = next((seat.judge_id for seat in seats if not _may_take(round, seat, entry)), None)
+    if judge_id is None:
         return None
-    _load, judge_id = min(candidates)
     (extra,) = _assignments_write(round, [(str(entry_id), str(judge_id))])
     audit_log(
         actor=None,

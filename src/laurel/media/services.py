@@ -281,7 +281,7 @@ def assets_requeue_orphaned() -> int:
 def signed_url(user, asset: MediaAsset, rendition: str) -> str | None:
     """A URL for a judge rendition or the original, valid for an hour, or None when
     this user may not have one."""
-    access = access_for(user)
+    access = user.access if getattr(user, "is_authenticated", False) else access_for(user)
     if rendition == "original":
         allowed = policy.may_view_original(access, asset)
     elif rendition in PRIVATE_RENDITIONS:
