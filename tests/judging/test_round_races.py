@@ -2,8 +2,9 @@
 
 Each judge runs in their own thread on their own database connection. A barrier sends both
 into the service together, and a second one holds both at the round lock's door, so they
-reach it at the same moment every time. Run with the lock switched off, the same race goes
-wrong — which is how we know these tests can see it.
+reach it at the same moment every time. Run with the lock switched off — and a third barrier
+holding both where the lock would have kept them apart, so the race shows every time — the
+same race goes wrong, which is how we know these tests can see it.
 """
 
 import threading
@@ -17,7 +18,6 @@ from laurel.judging.models import Assignment, Round
 from laurel.judging.services import JudgingRefused
 
 REAL_LOCK = services._round_lock
-ATTEMPTS_WITHOUT_LOCK = 5
 CRITERIA = [("主题", 30, 1, 10), ("构图", 30, 1, 10), ("技术", 20, 1, 10), ("创意", 20, 1, 10)]
 
 
@@ -50,11 +50,25 @@ def open_round(closed_contest, users, make_user, deadline):
     return make
 
 
-def race(calls, *, locked: bool, monkeypatch) -> tuple[list[str], int]:
+def race(calls, *, locked: bool, monkeypatch, hold=None) -> tuple[list[str], int]:
     """Run ``calls`` (functions of no argument) at once; what became of each — done |
-    refused: … | error: … — and how many reached the round lock."""
+    refused: … | error: … — and how many reached the round lock. Unlocked, ``hold`` =
+    (a function of the services, "before" | "after") holds both threads there together."""
     start, at_the_lock = threading.Barrier(len(calls)), threading.Barrier(len(calls))
     reached = []
+    if not locked and hold:
+        name, when = hold
+        real, together = getattr(services, name), threading.Barrier(len(calls))
+
+        def held(*args, **kwargs):
+            if when == "before":
+                together.wait(timeout=30)
+            result = real(*args, **kwargs)
+            if when == "after":
+                together.wait(timeout=30)
+            return result
+
+        monkeypatch.setattr(services, name, held)
 
     def lock(round_id: int) -> Round:
         reached.append(round_id)
@@ -84,7 +98,7 @@ def race(calls, *, locked: bool, monkeypatch) -> tuple[list[str], int]:
     for thread in threads:
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads)
-    monkeypatch.setattr(services, "_round_lock", REAL_LOCK)
+    monkeypatch.undo()
     return outcomes, len(reached)
 
 
@@ -99,7 +113,10 @@ def conflicts_at_once(round_, *, locked: bool, monkeypatch):
         lambda a=a: services.conflict_declare(acting_user=a.judge, assignment=a, reason="认识")
         for a in declared
     ]
-    outcomes, reached = race(calls, locked=locked, monkeypatch=monkeypatch)
+    # unlocked: both have read the round (each still sees the other's review live) before
+    # either writes its new judge
+    hold = ("_assignments_write", "before")
+    outcomes, reached = race(calls, locked=locked, monkeypatch=monkeypatch, hold=hold)
     return entry_id, declared, outcomes, reached
 
 
@@ -167,8 +184,8 @@ def test_two_conflicts_on_different_entries_at_the_same_moment(
 @pytest.mark.django_db(transaction=True)
 def test_without_the_lock_two_conflicts_go_wrong(open_round, closed_contest, monkeypatch):
     """The same race with the lock switched off: each judge's re-assignment still sees the
-    other's review as live, so both pick the same new judge (one dies on the unique pair)
-    or leave the round inconsistent."""
+    other's review as live, so both pick the same new judge — one dies on the unique pair,
+    its conflict lost — or they leave the round inconsistent."""
     round_, _panel = open_round("score")
     _entry_id, _declared, outcomes, _reached = conflicts_at_once(
         round_, locked=False, monkeypatch=monkeypatch
@@ -187,7 +204,9 @@ def verdicts_at_once(round_, entry_id, *, locked: bool, monkeypatch):
         lambda: services.review_save(acting_user=first.judge, assignment=first, verdict=True),
         lambda: services.review_save(acting_user=second.judge, assignment=second, verdict=False),
     ]
-    return race(calls, locked=locked, monkeypatch=monkeypatch)
+    # unlocked: both have looked for a disagreement before either has committed its verdict
+    hold = ("_disagreement_settle", "after")
+    return race(calls, locked=locked, monkeypatch=monkeypatch, hold=hold)
 
 
 @pytest.mark.postgres
@@ -209,17 +228,12 @@ def test_a_disagreement_saved_at_the_same_moment_gets_its_third_judge(open_round
 @pytest.mark.postgres
 @pytest.mark.concurrency
 @pytest.mark.django_db(transaction=True)
-def test_without_the_lock_a_disagreement_can_go_unnoticed(open_round, monkeypatch):
+def test_without_the_lock_a_disagreement_goes_unnoticed(open_round, monkeypatch):
     """Unlocked, each save reads the other's verdict before it is committed: nobody sees the
     disagreement and no third judge is added."""
     round_, _panel = open_round("qualify")
-    seen = []
-    entries = list(dict.fromkeys(live(round_).values_list("entry_id", flat=True)))
-    for entry_id in entries[:ATTEMPTS_WITHOUT_LOCK]:
-        outcomes = verdicts_at_once(round_, entry_id, locked=False, monkeypatch=monkeypatch)
-        count = live(round_).filter(entry_id=entry_id).count()
-        seen.append((outcomes, count))
-        if count == 2:
-            break
-    else:
-        pytest.fail(f"the race never showed without the lock: {seen}")
+    entry_id = live(round_).first().entry_id
+    outcomes, _reached = verdicts_at_once(round_, entry_id, locked=False, monkeypatch=monkeypatch)
+    assert outcomes == ["done", "done"], outcomes
+    verdicts = sorted(live(round_).filter(entry_id=entry_id).values_list("verdict", flat=True))
+    assert verdicts == [False, True]  # they disagree, and nobody was asked to decide
