@@ -17,9 +17,8 @@ from tests.contests.conftest import (  # noqa: F401 - fixtures used by judging t
 )
 
 
-
 @pytest.fixture
-def closed_contest(contest, world, users, django_capture_on_commit_callbacks):
+def closed_contest(contest, world, users, django_capture_on_commit_callbacks):  # noqa: F811
     """The open contest with ``n`` accepted entries (half 永川区, half 奉节县), then closed."""
     organiser = users["federation_admin"]
     categories = list(contest.categories.all())

@@ -19,7 +19,8 @@ def test_demo_loads_idempotently_and_its_logins_work(db, capsys):
     assert Unit.objects.get(code="cq/yongchuan/factory3").path.count("/") == 3
     logins = [line.split() for line in printed.splitlines() if line.startswith("  ")]
     judges = {f"judge{n:02d}" for n in range(1, 25)}  # the contest's panel: one line for all
-    assert "judge01" in printed and "judge24" in printed
+    assert "judge01" in printed
+    assert "judge24" in printed
     assert {login[0] for login in logins} == set(
         User.objects.values_list("username", flat=True)
     ) - judges
