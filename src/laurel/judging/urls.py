@@ -17,9 +17,7 @@ urlpatterns = [
     path("console/rounds/<int:pk>/seats/", console.seat_add, name="seat_add"),
     path("console/seats/<int:pk>/drop/", console.judge_drop, name="judge_drop"),
     path("console/rounds/<int:pk>/assign/", console.assignment_solve, name="assignment_solve"),
-    path(
-        "console/assignments/<int:pk>/move/", console.assignment_move, name="assignment_move"
-    ),
+    path("console/assignments/<int:pk>/move/", console.assignment_move, name="assignment_move"),
     path("console/rounds/<int:pk>/open/", console.round_open, name="round_open"),
     path("console/rounds/<int:pk>/progress/", console.round_progress, name="round_progress"),
     path("console/rounds/<int:pk>/remind/", console.reminders_send, name="reminders_send"),

@@ -4,13 +4,12 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contests', '0001_initial'),
+        ("contests", "0001_initial"),
     ]
 
     operations = [
         migrations.DeleteModel(
-            name='Round',
+            name="Round",
         ),
     ]
