@@ -2,11 +2,12 @@
 and a panel of judges."""
 
 import datetime
+import functools
 
 import pytest
 from django.utils import timezone
 
-from laurel.contests.services import contest_transition, entry_submit
+from laurel.contests.services import Upload, contest_transition, entry_submit
 from tests.conftest import make_member
 from tests.contests.conftest import (  # noqa: F401 - fixtures used by judging tests
     ALL_DECLARATIONS,
@@ -15,6 +16,13 @@ from tests.contests.conftest import (  # noqa: F401 - fixtures used by judging t
     member_self,
     photo_upload,
 )
+from tests.helpers import jpeg, photo
+
+
+@functools.cache
+def small_jpeg(seed: int) -> bytes:
+    """A small real photo (judging needs pictures, not megapixels), made once per seed."""
+    return jpeg(photo(seed, (480, 360)))
 
 
 @pytest.fixture
@@ -34,7 +42,7 @@ def closed_contest(contest, world, users, django_capture_on_commit_callbacks):  
                     author=author,
                     category=categories[n % 2],
                     title=f"作品{n}",
-                    uploads=[photo_upload(500 + n)],
+                    uploads=[Upload(f"photo-{500 + n}.jpg", [small_jpeg(500 + n)])],
                     declarations=ALL_DECLARATIONS,
                 )
             )
