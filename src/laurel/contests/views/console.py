@@ -21,6 +21,7 @@ from laurel.contests import policy, services
 from laurel.contests.forms import ContestForm, FlagResolveForm
 from laurel.contests.models import Contest, Declaration, Entry, EntryPhoto, Flag
 from laurel.web.access import allowed_if
+from laurel.web.forms import service_errors_onto
 
 ENTRIES_PER_PAGE = 50
 PENDING_FLAG_STATES = (Flag.State.OPEN, Flag.State.ASKED)
@@ -37,15 +38,6 @@ TRANSITION_LABELS = {
 
 def _contest(request, slug: str) -> Contest:
     return get_object_or_404(policy.contests_visible(request.user.access), slug=slug)
-
-
-def _errors_onto(form, error: ValidationError) -> None:
-    """A service's ValidationError shown on the form: on its field where there is one."""
-    if hasattr(error, "error_dict"):
-        for name, field_errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _photos_prefetch(lookup: str = "photos") -> Prefetch:
@@ -106,7 +98,7 @@ def contest_create(request):
                 **_contest_fields(form, only_changed=False),
             )
         except ValidationError as error:
-            _errors_onto(form, error)
+            service_errors_onto(form, error)
         else:
             messages.success(request, _("The contest was created, as a draft."))
             return redirect("contests:console_contest", slug=contest.slug)
@@ -136,7 +128,7 @@ def contest_edit(request, slug: str):
                 **_contest_fields(form, only_changed=True),
             )
         except ValidationError as error:
-            _errors_onto(form, error)
+            service_errors_onto(form, error)
         else:
             messages.success(request, _("The contest's settings were saved."))
             return redirect("contests:console_contest", slug=contest.slug)
@@ -479,7 +471,7 @@ def flag_resolve(request, pk: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _errors_onto(form, error)
+            service_errors_onto(form, error)
     resolved = form.is_valid()  # still valid: the service took it
     screening_url = reverse("contests:console_screening", args=[contest.slug])
     if request.htmx:

@@ -19,6 +19,7 @@ from laurel.judging import policy, services
 from laurel.judging.forms import METHOD_LABELS, MoveForm, RoundForm, SeatForm
 from laurel.judging.models import Assignment, Result, Round, Seat
 from laurel.web.access import allowed_if
+from laurel.web.forms import service_errors_onto
 
 SHORT_LISTED = 60  # entry codes listed before "and N more"
 
@@ -41,15 +42,6 @@ def _to_round(request, round_: Round, anchor: str = ""):
     if request.htmx:
         return HttpResponseClientRedirect(url)
     return redirect(url)
-
-
-def _errors_onto(form, error: ValidationError) -> None:
-    """A service's refusal shown on the form: on its field where it names one."""
-    if hasattr(error, "error_dict"):
-        for name, field_errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _percent(part: float, whole: float) -> str:
@@ -122,7 +114,7 @@ def round_create(request, slug: str):
                 criteria=data["criteria"],
             )
         except ValidationError as error:
-            _errors_onto(form, error)
+            service_errors_onto(form, error)
         else:
             messages.success(request, _("The round was created. Now choose its panel."))
             return redirect("judging:round_detail", pk=round_.pk)
@@ -353,7 +345,7 @@ def seat_add(request, pk: int):
                 conflict_units=data["conflict_units"],
             )
         except ValidationError as error:
-            _errors_onto(form, error)
+            service_errors_onto(form, error)
         else:
             messages.success(request, _("%(judge)s is on the panel.") % {"judge": seat.judge})
             return _to_round(request, round_, "panel")
