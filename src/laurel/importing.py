@@ -123,6 +123,12 @@ class RowOutcome:
     changes: list[str] = field(default_factory=list)
 
 
+def status_counts(outcomes, statuses: tuple[str, ...]) -> dict[str, int]:
+    """How many ``outcomes`` have each of ``statuses`` (in that order; zeros included)."""
+    counted = Counter(outcome.status for outcome in outcomes)
+    return {status: counted[status] for status in statuses}
+
+
 @dataclass
 class ImportResult:
     outcomes: list[RowOutcome]
@@ -130,8 +136,7 @@ class ImportResult:
 
     @property
     def counts(self) -> dict[str, int]:
-        counted = Counter(outcome.status for outcome in self.outcomes)
-        return {status: counted[status] for status in STATUSES}
+        return status_counts(self.outcomes, STATUSES)
 
     def summary_line(self) -> str:
         """The contract other tools read: ``imported N, updated N, unchanged N, rejected N``."""

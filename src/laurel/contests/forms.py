@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from laurel.contests.models import Contest, Declaration, Entry, Flag
 from laurel.contests.services import CONTEST_FIELDS, FORMATS
 from laurel.orgs.models import Unit
+from laurel.web.forms import textarea_lines
 
 # --- contest set-up (organisers) -----------------------------------------------------------
 
@@ -66,17 +67,10 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-def _lines(text: str):
-    """The non-blank lines of a textarea, numbered as the person sees them."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
-            yield number, line.strip()
-
-
-def _counted_lines(text: str, example: str) -> list[tuple[int, str, str, int]]:
+def _countedtextarea_lines(text: str, example: str) -> list[tuple[int, str, str, int]]:
     """Lines of "name count" as (line number, line, name, count); an error names the line."""
     parsed = []
-    for number, line in _lines(text):
+    for number, line in textarea_lines(text):
         match = COUNTED_LINE.match(line)
         count = unicodedata.normalize("NFKC", match["count"]) if match else ""
         if not match or not count.isdecimal() or int(count) < 1:
@@ -186,13 +180,13 @@ class ContestForm(forms.ModelForm):
         return [name for name in FORMATS if name in chosen]
 
     def clean_categories(self) -> list[str]:
-        names = [line for _number, line in _lines(self.cleaned_data["categories"])]
+        names = [line for _number, line in textarea_lines(self.cleaned_data["categories"])]
         if not names:
             raise forms.ValidationError(_("A contest needs at least one category."))
         return names
 
     def clean_prize_tiers(self) -> list[tuple[str, int]]:
-        lines = _counted_lines(self.cleaned_data["prize_tiers"], "一等奖 5")
+        lines = _countedtextarea_lines(self.cleaned_data["prize_tiers"], "一等奖 5")
         max_length = 50  # PrizeTier.name
         for number, line, name, _count in lines:
             if len(name) > max_length:
@@ -204,7 +198,7 @@ class ContestForm(forms.ModelForm):
         return [(name, count) for _number, _line, name, count in lines]
 
     def clean_quotas(self) -> list[tuple[Unit, int]]:
-        lines = _counted_lines(self.cleaned_data["quotas"], "cq/yc 20")
+        lines = _countedtextarea_lines(self.cleaned_data["quotas"], "cq/yc 20")
         units = Unit.objects.in_bulk([name for _n, _l, name, _c in lines], field_name="code")
         quotas, seen = [], set()
         for number, line, code, limit in lines:

@@ -17,7 +17,6 @@ each is in the result.
 import datetime
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -28,7 +27,7 @@ from laurel.accounts.policy import access_for
 from laurel.contests import bulk, policy, services
 from laurel.contests.models import Category, Contest, Declaration, Entry, EntryPhoto, Flag
 from laurel.core.tables import Record, Table
-from laurel.importing import Progress, no_progress
+from laurel.importing import Progress, no_progress, status_counts
 from laurel.media import services as media_services
 from laurel.media.ingest import SourceFile, assets_process_parallel, source_files
 from laurel.members.models import Member
@@ -85,8 +84,7 @@ class EntriesIngestResult:
 
     @property
     def counts(self) -> dict[str, int]:
-        counted = Counter(outcome.status for outcome in self.outcomes)
-        return {status: counted[status] for status in STATUSES}
+        return status_counts(self.outcomes, STATUSES)
 
     def summary_line(self) -> str:
         """The contract other tools read: ``accepted N, refused N, duplicate N``."""

@@ -580,11 +580,12 @@ def entry_settle(entry_id: int) -> str:
     statuses = {photo.asset.status for photo in photos}
     if statuses - {MediaAsset.Status.READY, MediaAsset.Status.REFUSED}:
         return entry.state
+    refusals = [(i, p.asset, _refusal(entry.contest, p.asset)) for i, p in enumerate(photos)]
     reasons = [
         _("Photo %(n)d (%(name)s): %(reason)s")
-        % {"n": i + 1, "name": p.asset.original_name, "reason": _refusal(entry.contest, p.asset)}
-        for i, p in enumerate(photos)
-        if _refusal(entry.contest, p.asset)
+        % {"n": i + 1, "name": asset.original_name, "reason": reason}
+        for i, asset, reason in refusals
+        if reason
     ]
     entry.state = Entry.State.REFUSED if reasons else Entry.State.ACCEPTED
     entry.refusal_reason = "\n".join(reasons)

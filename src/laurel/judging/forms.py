@@ -15,6 +15,7 @@ from laurel.contests.models import Contest
 from laurel.core.ranking import METHODS
 from laurel.judging.models import Assignment, Criterion, Round
 from laurel.orgs.models import Unit
+from laurel.web.forms import textarea_lines
 
 # "主题 30 1-10": a name, its weight and, optionally, its scale (1–10 when left out); the
 # line is NFKC-folded first, so full-width digits, spaces and dashes read as ASCII ones
@@ -30,18 +31,11 @@ METHOD_LABELS = {
 }
 
 
-def _lines(text: str):
-    """The non-blank lines of a textarea, numbered as the person sees them."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
-            yield number, line.strip()
-
-
 def criteria_parse(text: str) -> list[tuple[str, int, int, int]]:
     """Lines of "name weight low-high" as (name, weight, low, high); an error names the line."""
     criteria, seen = [], set()
     name_length = Criterion._meta.get_field("name").max_length
-    for number, line in _lines(text):
+    for number, line in textarea_lines(text):
         folded = unicodedata.normalize("NFKC", line)
         match = CRITERION_LINE.match(folded)
         if match is None:
@@ -76,7 +70,7 @@ def criteria_parse(text: str) -> list[tuple[str, int, int, int]]:
 
 
 def _unit_codes(text: str) -> list[str]:
-    return [unicodedata.normalize("NFKC", line).strip() for _number, line in _lines(text)]
+    return [unicodedata.normalize("NFKC", line).strip() for _number, line in textarea_lines(text)]
 
 
 class RoundForm(forms.Form):

@@ -42,6 +42,10 @@ def _organiser_check(acting_user) -> None:
         _refuse(_("Only organisers change judging rounds."))
 
 
+def _deadline_text(round: Round) -> str:
+    return timezone.localtime(round.deadline).strftime("%Y-%m-%d %H:%M")
+
+
 def _round_lock(round_id: int) -> Round:
     return Round.objects.select_for_update().select_related("contest").get(pk=round_id)
 
@@ -485,6 +489,7 @@ def round_open(*, acting_user, round: Round) -> Round:
         obj=round,
         data={"entries": summary.entries, "judges": len(summary.loads)},
     )
+    judges = {seat.judge_id: seat.judge for seat in round.seats.select_related("judge")}
     for judge_id, count in (
         Assignment.objects.filter(round=round, state=Assignment.State.OPEN)
         .values_list("judge_id")
@@ -492,13 +497,9 @@ def round_open(*, acting_user, round: Round) -> Round:
         .values_list("judge_id", "n")
     ):
         notification_send(
-            recipient=Seat.objects.get(round=round, judge_id=judge_id).judge,
+            recipient=judges[judge_id],
             title=_("%(round)s: %(count)d entries to review by %(deadline)s")
-            % {
-                "round": round.name,
-                "count": count,
-                "deadline": timezone.localtime(round.deadline).strftime("%Y-%m-%d %H:%M"),
-            },
+            % {"round": round.name, "count": count, "deadline": _deadline_text(round)},
             link=policy.workspace_link(round),
             sms=True,
         )
@@ -682,7 +683,7 @@ def reminders_send(*, acting_user, round: Round) -> int:
             % {
                 "round": round.name,
                 "left": item.assigned - item.done,
-                "deadline": timezone.localtime(round.deadline).strftime("%Y-%m-%d %H:%M"),
+                "deadline": _deadline_text(round),
             },
             link=policy.workspace_link(round),
             sms=True,
