@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "laurel.judging",
     "laurel.media",
     "laurel.contests",
+    "laurel.awards",
 ]
 
 MIDDLEWARE = [

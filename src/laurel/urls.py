@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("laurel.media.urls")),
     path("", include("laurel.contests.urls")),
     path("", include("laurel.judging.urls")),
+    path("", include("laurel.awards.urls")),
 ]
 
 handler403 = "laurel.web.views.public.permission_denied"

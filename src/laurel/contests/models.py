@@ -55,6 +55,17 @@ class Contest(models.Model):
     exhibition_closes_on = models.DateField(_("exhibition closes"), null=True, blank=True)
     exhibition_venue = models.CharField(_("exhibition venue"), max_length=200, blank=True)
 
+    # prizes and certificates
+    prizes_per_author = models.PositiveSmallIntegerField(
+        _("prizes per entrant (at most)"), null=True, blank=True
+    )
+    certificate_issuer = models.CharField(
+        _("certificates issued by"),
+        max_length=200,
+        blank=True,
+        help_text=_("Empty: the organiser."),
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

@@ -43,7 +43,7 @@ TRANSITIONS = {
     Contest.State.OPEN: (Contest.State.CLOSED,),
     Contest.State.CLOSED: (Contest.State.OPEN, Contest.State.JUDGING),
     Contest.State.JUDGING: (Contest.State.RESULTS,),
-    Contest.State.RESULTS: (Contest.State.PUBLISHED,),
+    Contest.State.RESULTS: (),  # published only by awards.services.results_publish (a snapshot)
     Contest.State.PUBLISHED: (),
 }
 FORMATS = ("jpeg", "png", "webp", "heic")

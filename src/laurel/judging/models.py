@@ -42,6 +42,7 @@ class Round(models.Model):
         related_name="+",
     )
     method = models.CharField(_("ranking method"), max_length=20, default="calibrated")
+    method_reason = models.TextField(_("why this method"), blank=True)  # when changed
     advance = models.PositiveIntegerField(  # score rounds: how many go on (None: all ranked)
         _("entries that advance"), null=True, blank=True
     )
@@ -154,3 +155,23 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round}: {self.entry_id} #{self.rank}"
+
+
+class JudgeCalibration(models.Model):
+    """How a judge scored in a closed scoring round, as the ranking fitted it: severity
+    (offset, in points), spread (scale, 1 = the average judge) and noise."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="calibrations")
+    judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviews = models.PositiveIntegerField()
+    offset = models.FloatField()
+    scale = models.FloatField()
+    noise = models.FloatField()
+    note = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["round", "offset"]
+        constraints = [models.UniqueConstraint(fields=["round", "judge"], name="calibration_once")]
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.judge_id} {self.offset:+.2f}"

@@ -23,7 +23,7 @@ from laurel.contests.models import Contest, Entry
 from laurel.core import assignment as core_assignment
 from laurel.core import ranking as core_ranking
 from laurel.judging import policy
-from laurel.judging.models import Assignment, Criterion, Result, Round, Seat
+from laurel.judging.models import Assignment, Criterion, JudgeCalibration, Result, Round, Seat
 from laurel.notifications.services import notification_send
 
 JUDGED_STATES = (Entry.State.ACCEPTED, Entry.State.QUALIFIED, Entry.State.AWARDED)
@@ -707,14 +707,7 @@ def round_close(*, acting_user, round: Round) -> Round:
     round = _round_lock(round.pk)
     if round.state != Round.State.OPEN:
         _refuse(_("Only an open round closes."))
-    entry_ids = list(round_entries(round).values_list("pk", flat=True))
-    done = Assignment.objects.filter(round=round, state=Assignment.State.DONE)
-    if round.mode == Round.Mode.SCORE:
-        results = _score_results(round, entry_ids, done)
-    else:
-        results = _qualify_results(round, entry_ids, done)
-    Result.objects.filter(round=round).delete()
-    Result.objects.bulk_create(results, batch_size=1000)
+    results, reviews = _results_write(round)
     round.state, round.closed_at = Round.State.CLOSED, timezone.now()
     round.save(update_fields=["state", "closed_at"])
     if round.mode == Round.Mode.QUALIFY:
@@ -727,8 +720,8 @@ def round_close(*, acting_user, round: Round) -> Round:
         action="judging.round.closed",
         obj=round,
         data={
-            "entries": len(entry_ids),
-            "reviews": done.count(),
+            "entries": len(results),
+            "reviews": reviews,
             "advanced": sum(r.advanced for r in results),
             "method": round.method,
         },
@@ -736,7 +729,60 @@ def round_close(*, acting_user, round: Round) -> Round:
     return round
 
 
-def _score_results(round: Round, entry_ids: list[int], done) -> list[Result]:
+@transaction.atomic
+def round_rerank(*, acting_user, round: Round, method: str, reason: str) -> Round:
+    """Rank a closed scoring round again by another method, with the reason recorded (the
+    results page names the method and shows why it was chosen)."""
+    _organiser_check(acting_user)
+    round = _round_lock(round.pk)
+    if round.mode != Round.Mode.SCORE or round.state != Round.State.CLOSED:
+        _refuse(_("Only a closed scoring round is ranked again."))
+    if method not in core_ranking.METHODS:
+        _refuse(_("There is no such ranking method."))
+    if not reason.strip():
+        raise JudgingRefused({"reason": _("Say why the method changes; it is recorded.")})
+    before = round.method
+    round.method, round.method_reason = method, reason.strip()
+    round.save(update_fields=["method", "method_reason"])
+    _results_write(round)
+    audit_log(
+        actor=acting_user,
+        action="judging.round.reranked",
+        obj=round,
+        data={"from": before, "to": method, "reason": round.method_reason},
+    )
+    return round
+
+
+def _results_write(round: Round) -> tuple[list[Result], int]:
+    """(Re)write a round's results — and, for a scoring round, its judges' calibration."""
+    entry_ids = list(round_entries(round).values_list("pk", flat=True))
+    done = Assignment.objects.filter(round=round, state=Assignment.State.DONE)
+    JudgeCalibration.objects.filter(round=round).delete()
+    if round.mode == Round.Mode.SCORE:
+        results, judges = _score_results(round, entry_ids, done)
+        JudgeCalibration.objects.bulk_create(
+            JudgeCalibration(
+                round=round,
+                judge_id=int(report.judge),
+                reviews=report.reviews,
+                offset=report.offset,
+                scale=report.scale,
+                noise=report.noise,
+                note=report.note,
+            )
+            for report in judges
+        )
+    else:
+        results = _qualify_results(round, entry_ids, done)
+    Result.objects.filter(round=round).delete()
+    Result.objects.bulk_create(results, batch_size=1000)
+    return results, done.count()
+
+
+def _score_results(
+    round: Round, entry_ids: list[int], done
+) -> tuple[list[Result], list[core_ranking.JudgeReport]]:
     criteria = list(round.criteria.all())
     weights = {str(c.pk): float(c.weight) for c in criteria}
     reviews = [
@@ -748,15 +794,17 @@ def _score_results(round: Round, entry_ids: list[int], done) -> list[Result]:
         for entry_id, judge_id, scores in done.values_list("entry_id", "judge_id", "scores")
     ]
     results = {pk: Result(round=round, entry_id=pk) for pk in entry_ids}
+    judges: list[core_ranking.JudgeReport] = []
     if reviews:
         scale = (min(c.low for c in criteria), max(c.high for c in criteria))
         ranking = core_ranking.rank_scores(reviews, round.method, scale=scale)
+        judges = ranking.judges
         for ranked in ranking.entries:
             result = results[int(ranked.entry)]
             result.rank, result.score, result.reviews = ranked.rank, ranked.score, ranked.reviews
             result.low, result.high = ranked.low, ranked.high
             result.advanced = round.advance is None or ranked.rank <= round.advance
-    return list(results.values())
+    return list(results.values()), judges
 
 
 def _qualify_results(round: Round, entry_ids: list[int], done) -> list[Result]:

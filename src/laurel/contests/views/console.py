@@ -32,7 +32,6 @@ TRANSITION_LABELS = {
     Contest.State.CLOSED: gettext_lazy("Close entries"),
     Contest.State.JUDGING: gettext_lazy("Start judging"),
     Contest.State.RESULTS: gettext_lazy("Move to results"),
-    Contest.State.PUBLISHED: gettext_lazy("Publish the results"),
 }
 
 

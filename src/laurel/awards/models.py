@@ -1,0 +1,103 @@
+"""A contest's outcome: prizes given from the final ranking, the published snapshots of the
+results (each version immutable, with its SHA-256 digest), and the certificates issued.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Award(models.Model):
+    """A prize tier given to an entry, proposed from the ranking or set by hand."""
+
+    contest = models.ForeignKey("contests.Contest", on_delete=models.CASCADE, related_name="awards")
+    entry = models.OneToOneField("contests.Entry", on_delete=models.PROTECT, related_name="award")
+    tier = models.ForeignKey(
+        "contests.PrizeTier", verbose_name=_("prize"), on_delete=models.PROTECT, related_name="+"
+    )
+    by_hand = models.BooleanField(default=False)  # False: as proposed from the ranking
+    reason = models.TextField(_("reason"), blank=True)  # for a change by hand
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        ordering = ["contest", "tier__position", "entry__number"]
+
+    def __str__(self) -> str:
+        return f"{self.entry}: {self.tier.name}"
+
+
+class AwardChange(models.Model):
+    """One change of an entry's prize by hand, with its reason (shown on the results page)."""
+
+    contest = models.ForeignKey("contests.Contest", on_delete=models.CASCADE, related_name="+")
+    entry = models.ForeignKey("contests.Entry", on_delete=models.PROTECT, related_name="+")
+    before = models.CharField(max_length=50, blank=True)  # tier names; "" : no prize
+    after = models.CharField(max_length=50, blank=True)
+    reason = models.TextField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["contest", "-changed_at", "-pk"]
+
+
+class Publication(models.Model):
+    """One published version of a contest's results: an immutable snapshot and its digest
+    (``core.snapshots`` defines the canonical form). A correction is a new version."""
+
+    contest = models.ForeignKey(
+        "contests.Contest", on_delete=models.PROTECT, related_name="publications"
+    )
+    version = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    digest = models.CharField(max_length=64)
+    reason = models.TextField(_("reason for the correction"), blank=True)
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        ordering = ["contest", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "version"], name="publication_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contest} v{self.version}"
+
+
+class Certificate(models.Model):
+    """A 荣誉证书 issued to a prize-winner when results are published. Its number is printed
+    with a QR code to the public verification page; a correction that changes or removes the
+    prize revokes it (and issues a new one for a new prize)."""
+
+    number = models.CharField(_("certificate number"), max_length=20, unique=True)
+    contest = models.ForeignKey("contests.Contest", on_delete=models.PROTECT, related_name="+")
+    entry = models.ForeignKey(
+        "contests.Entry", on_delete=models.PROTECT, related_name="certificates"
+    )
+    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="+")
+    recipient = models.CharField(_("recipient"), max_length=100)
+    unit = models.CharField(_("unit"), max_length=200)
+    title = models.CharField(_("work"), max_length=100)
+    prize = models.CharField(_("prize"), max_length=50)
+    issued_on = models.DateField(_("issued on"))
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["contest", "number"]
+
+    def __str__(self) -> str:
+        return self.number

@@ -1,0 +1,65 @@
+"""What awards tests share: a contest judged in one scoring round by three judges, closed,
+with its prize tiers set small (一等奖 × 1, 二等奖 × 2, 三等奖 × 3 over 12 entries)."""
+
+import pytest
+
+from laurel.contests.models import PrizeTier
+from laurel.judging import services as judging
+from laurel.judging.models import Assignment
+from tests.contests.conftest import (  # noqa: F401 - fixtures used by awards tests
+    ALL_DECLARATIONS,
+    contest,
+    contest_factory,
+    member_self,
+)
+from tests.judging.conftest import closed_contest, deadline, small_jpeg  # noqa: F401
+
+# entry n's quality: entry 0 is best; each judge adds its own severity
+SEVERITY = {0: -1.0, 1: 0.0, 2: 1.0}
+TIERS = [("一等奖", 1), ("二等奖", 2), ("三等奖", 3)]
+
+
+def quality(n: int) -> float:
+    return 9.0 - 0.6 * n
+
+
+@pytest.fixture
+def judged_contest(closed_contest, make_user, users, deadline):  # noqa: F811
+    """``closed_contest`` judged: one scoring round (criterion 总分, 1–10, weight 1), three
+    judges each scoring all 12 entries as quality(n) + their severity; closed (calibrated).
+    ``contest.test_round`` is the round, ``contest.test_judges`` the judges."""
+    contest = closed_contest
+    organiser = users["federation_admin"]
+    PrizeTier.objects.filter(contest=contest).delete()
+    for position, (name, count) in enumerate(TIERS):
+        PrizeTier.objects.create(contest=contest, name=name, count=count, position=position)
+    judges = [make_user("judge", display_name=f"评委{k}") for k in range(3)]
+    score_round = judging.round_create(
+        acting_user=organiser,
+        contest=contest,
+        name="复评",
+        mode="score",
+        deadline=deadline,
+        per_entry=3,
+        criteria=[("总分", 1, 1, 10)],
+    )
+    for judge in judges:
+        judging.seat_add(acting_user=organiser, round=score_round, judge=judge)
+    judging.assignment_solve(acting_user=organiser, round=score_round)
+    judging.round_open(acting_user=organiser, round=score_round)
+    criterion = str(score_round.criteria.get().pk)
+    number_of = {e.pk: n for n, e in enumerate(contest.test_entries)}
+    for assignment in Assignment.objects.filter(round=score_round).select_related("judge"):
+        k = judges.index(assignment.judge)
+        score = quality(number_of[assignment.entry_id]) + SEVERITY[k]
+        judging.review_save(
+            acting_user=assignment.judge,
+            assignment=assignment,
+            scores={criterion: max(1, min(10, round(score)))},
+        )
+    score_round = judging.round_close(acting_user=organiser, round=score_round)
+    contest.refresh_from_db()
+    contest.test_entries = closed_contest.test_entries
+    contest.test_round = score_round
+    contest.test_judges = judges
+    return contest
