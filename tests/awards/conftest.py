@@ -28,15 +28,15 @@ def judged_contest(closed_contest, make_user, users, deadline):  # noqa: F811
     """``closed_contest`` judged: one scoring round (criterion 总分, 1–10, weight 1), three
     judges each scoring all 12 entries as quality(n) + their severity; closed (calibrated).
     ``contest.test_round`` is the round, ``contest.test_judges`` the judges."""
-    contest = closed_contest
+    judged = closed_contest
     organiser = users["federation_admin"]
-    PrizeTier.objects.filter(contest=contest).delete()
+    PrizeTier.objects.filter(contest=judged).delete()
     for position, (name, count) in enumerate(TIERS):
-        PrizeTier.objects.create(contest=contest, name=name, count=count, position=position)
+        PrizeTier.objects.create(contest=judged, name=name, count=count, position=position)
     judges = [make_user("judge", display_name=f"评委{k}") for k in range(3)]
     score_round = judging.round_create(
         acting_user=organiser,
-        contest=contest,
+        contest=judged,
         name="复评",
         mode="score",
         deadline=deadline,
@@ -48,7 +48,7 @@ def judged_contest(closed_contest, make_user, users, deadline):  # noqa: F811
     judging.assignment_solve(acting_user=organiser, round=score_round)
     judging.round_open(acting_user=organiser, round=score_round)
     criterion = str(score_round.criteria.get().pk)
-    number_of = {e.pk: n for n, e in enumerate(contest.test_entries)}
+    number_of = {e.pk: n for n, e in enumerate(judged.test_entries)}
     for assignment in Assignment.objects.filter(round=score_round).select_related("judge"):
         k = judges.index(assignment.judge)
         score = quality(number_of[assignment.entry_id]) + SEVERITY[k]
@@ -58,8 +58,7 @@ def judged_contest(closed_contest, make_user, users, deadline):  # noqa: F811
             scores={criterion: max(1, min(10, round(score)))},
         )
     score_round = judging.round_close(acting_user=organiser, round=score_round)
-    contest.refresh_from_db()
-    contest.test_entries = closed_contest.test_entries
-    contest.test_round = score_round
-    contest.test_judges = judges
-    return contest
+    entries = judged.test_entries
+    judged.refresh_from_db()
+    judged.test_entries, judged.test_round, judged.test_judges = entries, score_round, judges
+    return judged

@@ -47,6 +47,9 @@ class AwardChange(models.Model):
     class Meta:
         ordering = ["contest", "-changed_at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.before or '-'} → {self.after or '-'}"
+
 
 class Publication(models.Model):
     """One published version of a contest's results: an immutable snapshot and its digest
