@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from laurel.accounts.services import invitation_create
 from laurel.audit.models import LogEntry
+from laurel.awards.models import Certificate, Publication
 from laurel.contests.models import BulkSubmission, Entry, Flag
 from laurel.contests.services import (
     Upload,
@@ -142,6 +143,37 @@ def _bulk(fx, uploader) -> BulkSubmission:
         content="文件名,作品名称,作者身份证号,类别\na.jpg,作品,,自然风光\n".encode(),
         filename="entries.csv",
     )
+
+
+def _certificate(fx, person) -> Certificate:
+    """A certificate for an entry of ``person`` (a publication of the table's contest)."""
+    contest = _contest(fx)
+    publication, _ = Publication.objects.get_or_create(
+        contest=contest,
+        version=1,
+        defaults={
+            "snapshot": {"rows": []},
+            "digest": "0" * 64,
+            "published_at": timezone.now(),
+            "published_by": fx["users"]["federation_admin"],
+        },
+    )
+    entry = _contest_entry(fx, person)
+    return Certificate.objects.create(
+        number=f"2026{entry.pk:08d}",
+        contest=contest,
+        entry=entry,
+        publication=publication,
+        recipient=person.name,
+        unit=person.unit.name,
+        title=entry.title,
+        prize="一等奖",
+        issued_on=timezone.localdate(),
+    )
+
+
+def _results_entry(fx) -> dict:
+    return {"slug": _contest(fx).slug, "number": _contest_entry(fx, fx["own_person"]).number}
 
 
 CONSOLE_URLS = [
@@ -331,6 +363,63 @@ CONSOLE_URLS = [
     ),
     ConsoleUrl(
         "judging:round_close", FEDERATION, method="post", own=lambda fx: {"pk": _round(fx).pk}
+    ),
+    # awards: results, prizes, publishing (organisers); documents (by what each may see)
+    ConsoleUrl("awards:console_results", FEDERATION, own=lambda fx: {"slug": _contest(fx).slug}),
+    ConsoleUrl(
+        "awards:console_results_method",
+        FEDERATION,
+        method="post",
+        own=lambda fx: {"slug": _contest(fx).slug},
+        data={"method": "mean", "reason": "试"},
+    ),
+    ConsoleUrl(
+        "awards:console_awards_propose",
+        FEDERATION,
+        method="post",
+        own=lambda fx: {"slug": _contest(fx).slug},
+    ),
+    ConsoleUrl(
+        "awards:console_results_publish",
+        FEDERATION,
+        method="post",
+        own=lambda fx: {"slug": _contest(fx).slug},
+    ),
+    ConsoleUrl("awards:console_result_entry", FEDERATION, own=_results_entry),
+    ConsoleUrl(
+        "awards:console_award_set",
+        FEDERATION,
+        method="post",
+        own=_results_entry,
+        data={"tier": "", "reason": "试"},
+    ),
+    ConsoleUrl("awards:console_certificates", STAFF, own=lambda fx: {"slug": _contest(fx).slug}),
+    ConsoleUrl(
+        "awards:console_certificates_all", FEDERATION, own=lambda fx: {"slug": _contest(fx).slug}
+    ),
+    ConsoleUrl(
+        "awards:console_certificate_pdf",
+        STAFF,
+        own=lambda fx: {"number": _certificate(fx, fx["own_person"]).number},
+        foreign=lambda fx: {"number": _certificate(fx, fx["foreign_person"]).number},
+    ),
+    ConsoleUrl(
+        "awards:console_export",
+        STAFF,
+        own=lambda fx: {"slug": _contest(fx).slug, "kind": "entries"},
+    ),
+    ConsoleUrl(
+        "awards:console_export",
+        FEDERATION,
+        own=lambda fx: {"slug": _contest(fx).slug, "kind": "scores"},
+    ),
+    ConsoleUrl(
+        "awards:console_export",
+        FEDERATION,  # unit admins: only once the results are published
+        own=lambda fx: {"slug": _contest(fx).slug, "kind": "results"},
+    ),
+    ConsoleUrl(
+        "awards:console_originals_zip", FEDERATION, own=lambda fx: {"slug": _contest(fx).slug}
     ),
 ]
 

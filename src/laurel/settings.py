@@ -7,6 +7,7 @@
 | LAUREL_SECRET_KEY | required unless debug | Django's SECRET_KEY |
 | LAUREL_DEBUG | false | development mode |
 | LAUREL_ALLOWED_HOSTS | localhost,127.0.0.1 | comma-separated |
+| LAUREL_PUBLIC_URL | http://127.0.0.1:8000 | the site's public address (certificate QR codes) |
 | LAUREL_MEDIA_ROOT | <repo>/var/media | public renditions (thumbnails, display copies) |
 | LAUREL_PRIVATE_MEDIA_ROOT | <repo>/var/private | originals, judge renditions (signed URLs) |
 | LAUREL_TIME_ZONE | Asia/Shanghai | display time zone (UTC is stored) |
@@ -69,6 +70,7 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "laurel-development-only-not-secret"  # noqa: S105 - only ever used with DEBUG on
 ALLOWED_HOSTS = env_list("LAUREL_ALLOWED_HOSTS", "localhost,127.0.0.1")
+LAUREL_PUBLIC_URL = os.environ.get("LAUREL_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.auth",

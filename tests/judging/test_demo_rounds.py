@@ -1,5 +1,10 @@
-"""``laurel demo`` judges photo-2024: 初评 then 复评, both closed, through the services."""
+"""``laurel demo`` judges photo-2024: 初评 then 复评, both closed, through the services; then
+its prizes are proposed from the 复评 ranking and its results published, dated 30 April
+2024, and ``laurel contest verify`` finds them intact."""
 
+import datetime
+import io
+import random
 from collections import Counter, defaultdict
 
 from django.core.management import call_command
@@ -7,18 +12,21 @@ from django.utils import timezone
 
 from laurel.accounts.models import User
 from laurel.audit.models import LogEntry
-from laurel.contests.models import Contest
+from laurel.awards.models import Award, Certificate, Publication
+from laurel.awards.selectors import Phase, exhibition_phase
+from laurel.contests.models import Contest, Entry
 from laurel.core import ranking as core_ranking
-from laurel.judging.models import Assignment, Round, Seat
+from laurel.judging.models import Assignment, Result, Round, Seat
 from laurel.judging.services import JUDGED_STATES
-from laurel.web import demo_judging
+from laurel.web import demo_judging, demo_photos
+from laurel.web.management.commands.demo import DEFAULT_PHOTOS, PRIZE_TIERS
 
 
 def test_the_demo_judges_its_2024_contest_in_two_closed_rounds(db, capsys):
     call_command("demo", "--members", "300", "--photos", "40")
 
     contest = Contest.objects.get(slug="photo-2024")
-    assert contest.state == Contest.State.JUDGING  # results are published later
+    assert contest.state == Contest.State.PUBLISHED  # its results: below
     entries = contest.entries.filter(state__in=JUDGED_STATES)
     first, second = contest.rounds.order_by("position")
     assert (first.name, first.mode, first.per_entry) == ("初评", "qualify", 2)
@@ -106,10 +114,66 @@ def test_the_demo_judges_its_2024_contest_in_two_closed_rounds(db, capsys):
     logins = [line.split()[0] for line in printed.splitlines() if line.startswith("  ")]
     assert logins == ["admin", "yongchuan", "judge", "member"]  # the judges share one line
 
+    # the prizes: proposed from the 复评 ranking in the tiers' order, as many as it ranks up
+    # to the bulletin's 200, and published on the evening of 30 April 2024
+    assert printed.count("/contests/photo-2024/results/") == 1
+    assert printed.count("/contests/photo-2024/exhibition/") == 1
+    ranked_entries = list(ranked.order_by("rank").values_list("entry_id", flat=True))
+    awards = dict(Award.objects.filter(contest=contest).values_list("entry_id", "tier__name"))
+    assert len(awards) == min(200, len(ranked_entries)) > 0
+    tiers = [name for name, count in PRIZE_TIERS for _place in range(count)]
+    assert [awards.get(entry) for entry in ranked_entries[:200]] == tiers[: len(awards)]
+    assert set(contest.entries.filter(state=Entry.State.AWARDED).values_list("pk", flat=True)) == (
+        set(awards)
+    )
+    [publication] = Publication.objects.filter(contest=contest)
+    published = timezone.localtime(publication.published_at)
+    assert (published.date(), published.hour) == (datetime.date(2024, 4, 30), 21)
+    assert second.closed_at < publication.published_at
+    assert publication.snapshot["published_at"] == "2024-04-30T13:00:00Z"
+    assert [row["prize"] for row in publication.snapshot["rows"]] == [
+        awards.get(entry, "") for entry in ranked_entries
+    ]
+    certificates = Certificate.objects.filter(contest=contest)
+    assert certificates.count() == len(awards)
+    assert set(certificates.values_list("issued_on", flat=True)) == {datetime.date(2024, 4, 30)}
+    assert exhibition_phase(contest) == Phase.ARCHIVE  # the 文化宫, 1–20 May 2024
+    out = io.StringIO()
+    call_command("contest", "verify", "photo-2024", stdout=out)
+    assert out.getvalue() == f"ok {publication.digest}\n"
+
     reviews_before = Assignment.objects.count()
-    call_command("demo", "--members", "300", "--photos", "40")  # a second run judges nothing
+    results_before = list(Result.objects.order_by("pk").values())
+    err = io.StringIO()
+    # a second run, even asked to move the story to today, judges and publishes nothing:
+    # the contest keeps its dates, and the demo says so
+    call_command("demo", "--members", "300", "--photos", "40", "--today", stderr=err)
     assert contest.rounds.count() == 2
     assert Assignment.objects.count() == reviews_before
+    assert list(Result.objects.order_by("pk").values()) == results_before
+    assert list(Publication.objects.filter(contest=contest)) == [publication]
+    assert Award.objects.filter(contest=contest).count() == len(awards)
+    contest.refresh_from_db()
+    assert contest.exhibition_opens_on == datetime.date(2024, 5, 1)
+    assert "photo-2024" in err.getvalue()
+    assert str(timezone.localdate() - datetime.timedelta(days=3)) in err.getvalue()
+
+
+def test_the_default_demo_sends_enough_entries_to_its_scoring_round_for_200_prizes():
+    """With ``laurel demo``'s default photos, about three in four entries pass 初评: well
+    over the 200 that 复评 must rank (two judges an entry, a third where they disagree)."""
+    entries = demo_photos.contest_entries(DEFAULT_PHOTOS)
+    judges = demo_judging.judges()
+    pick = random.Random(1)  # noqa: S311 - a test's sample
+    passed = 0
+    for number in range(1, len(entries) + 1):
+        quality = demo_judging.entry_quality(number, "")
+        first, second, third = pick.sample(judges, 3)
+        given = [demo_judging.verdict(judge, number, quality) for judge in (first, second)]
+        if given[0] != given[1]:
+            given.append(demo_judging.verdict(third, number, quality))
+        passed += sum(given) * 2 > len(given)
+    assert passed >= 210
 
 
 def test_the_simulated_judges_differ_as_real_ones_do():

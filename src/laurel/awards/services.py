@@ -161,23 +161,41 @@ def publish_problems(contest: Contest) -> list[str]:
             )
     if contest.prizes_per_author is not None:
         awards = Award.objects.filter(contest=contest).select_related("entry__author")
-        authors = {str(a.entry_id): a.entry.author.name for a in awards}
+        authors = {str(a.entry_id): str(a.entry.author_id) for a in awards}  # two 王伟 are two
+        names = {str(a.entry.author_id): a.entry.author.name for a in awards}
         over = core_prizes.prizes_over_cap(
             {str(a.entry_id): "" for a in awards}, authors, contest.prizes_per_author
         )
-        for name in sorted(over):
+        for author in sorted(over, key=lambda pk: (names[pk], int(pk))):
             problems.append(
                 _("%(name)s holds more than %(count)d prizes.")
-                % {"name": name, "count": contest.prizes_per_author}
+                % {"name": names[author], "count": contest.prizes_per_author}
             )
+    # a work disqualified or withdrawn since the proposal: the snapshot would leave it out
+    for award in (
+        Award.objects.filter(contest=contest)
+        .exclude(entry__state__in=selectors.PRIZE_STATES)
+        .select_related("entry", "tier")
+    ):
+        problems.append(
+            _("Entry %(code)s holds %(tier)s but is no longer in the contest; take the prize away.")
+            % {"code": award.entry.code, "tier": award.tier.name}
+        )
     return problems
 
 
 @transaction.atomic
-def results_publish(*, acting_user, contest: Contest, reason: str = "") -> Publication:
+def results_publish(
+    *,
+    acting_user,
+    contest: Contest,
+    reason: str = "",
+    published_at: datetime.datetime | None = None,
+) -> Publication:
     """Freeze the results into a new published version with its digest; issue certificates;
     tell the winners and their units. A version after the first is a correction and needs a
-    reason."""
+    reason. ``published_at`` (default: now) dates it; the demo publishes 2024's results as of
+    30 April 2024."""
     _organiser_check(acting_user)
     contest = _contest_lock(contest)
     round = _final_round_or_refuse(contest)
@@ -193,7 +211,7 @@ def results_publish(*, acting_user, contest: Contest, reason: str = "") -> Publi
         raise AwardsRefused(problems)
     if contest.state == Contest.State.JUDGING:
         _results_state(contest, acting_user)
-    now = timezone.now().replace(microsecond=0)
+    now = (published_at or timezone.now()).replace(microsecond=0)
     version = (previous.version + 1) if previous else 1
     snapshot = snapshots.snapshot_build(
         contest=contest.slug,

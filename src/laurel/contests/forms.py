@@ -25,13 +25,18 @@ EDITABLE_WHILE_JUDGING = (
     "exhibition_closes_on",
     "exhibition_venue",
     "prize_tiers",
+    "prizes_per_author",
+    "certificate_issuer",
 )
 CONTEST_FIELDSETS = (
     (
         _("The contest"),
         ("slug", "title", "description", "organiser", "co_organisers", "opens_at", "closes_at"),
     ),
-    (_("Categories and prizes"), ("categories", "prize_tiers")),
+    (
+        _("Categories and prizes"),
+        ("categories", "prize_tiers", "prizes_per_author", "certificate_issuer"),
+    ),
     (
         _("Entries"),
         (

@@ -68,6 +68,8 @@ CONTEST_FIELDS = (
     "exhibition_opens_on",
     "exhibition_closes_on",
     "exhibition_venue",
+    "prizes_per_author",
+    "certificate_issuer",
 )
 
 
@@ -199,6 +201,8 @@ def contest_update(
             "exhibition_closes_on",
             "exhibition_venue",
             "title",
+            "prizes_per_author",
+            "certificate_issuer",
         }
         if locked or categories is not None or quotas is not None:
             raise ValidationError(

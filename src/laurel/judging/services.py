@@ -757,7 +757,9 @@ def round_rerank(*, acting_user, round: Round, method: str, reason: str) -> Roun
 def _results_write(round: Round) -> tuple[list[Result], int]:
     """(Re)write a round's results — and, for a scoring round, its judges' calibration."""
     entry_ids = list(round_entries(round).values_list("pk", flat=True))
-    done = Assignment.objects.filter(round=round, state=Assignment.State.DONE)
+    done = Assignment.objects.filter(  # reviews of entries still judged (not disqualified since)
+        round=round, state=Assignment.State.DONE, entry__in=round_entries(round).values("pk")
+    )
     JudgeCalibration.objects.filter(round=round).delete()
     if round.mode == Round.Mode.SCORE:
         results, judges = _score_results(round, entry_ids, done)

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 SEED = 2024
-PASS_THRESHOLD = 0.1  # quality + leniency + noise above this: pass (a little over half do)
+# quality + leniency + noise above this: pass. About three entries in four do, so that the
+# small default demo (320 photos) sends 200+ entries to 复评 for its 200 prizes.
+PASS_THRESHOLD = -0.7
 VERDICT_NOISE = 0.5
 CENTRE = 5.0  # what the average judge gives an entry of average quality, on 1–10
 SPREAD = 1.5  # points per unit of quality, for the average judge

@@ -1,27 +1,586 @@
-"""Stub: filled in by this issue."""
+"""The organiser's results pages: the final ranking as one table (3,000 rows render in well
+under a second: a constant number of queries, every row precomputed here, no per-row
+includes or lookups in the template), the ranking method and why, the judges' severity, the
+near ties across prize boundaries, the prizes proposed and changed by hand, and publishing;
+one entry's breakdown with its prize set by hand. Thin: forms in, services write, the awards
+policy decides (organisers only; an entry of another contest is 404).
+"""
 
-from django.http import Http404
+from collections import Counter
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from laurel.awards import policy, selectors, services
+from laurel.awards.forms import AwardForm, MethodForm, PublishForm
+from laurel.awards.models import Award, AwardChange, Publication
+from laurel.contests.models import Contest, Entry
+from laurel.contests.policy import contests_visible, entries_visible
+from laurel.core import prizes as core_prizes
+from laurel.core import ranking as core_ranking
+from laurel.judging import services as judging_services
+from laurel.judging.forms import METHOD_LABELS
+from laurel.judging.models import Assignment, JudgeCalibration, Result, Round
+from laurel.web.access import allowed_if
+
+CLOSEST = 5  # entry codes listed per side of a near-tie boundary
+# what core.ranking notes about a judge, in the reader's language
+JUDGE_NOTES = {
+    "same score for everything": gettext_lazy("same score for everything"),
+    "scores unrelated to the others'": gettext_lazy("scores unrelated to the others'"),
+}
 
 
-def results(request, slug):
-    raise Http404
+def _contest(request, slug: str) -> Contest:
+    return get_object_or_404(contests_visible(request.user.access), slug=slug)
 
 
-def results_method(request, slug):
-    raise Http404
+def _entry(request, contest: Contest, number: int) -> Entry:
+    return get_object_or_404(
+        entries_visible(request.user.access)
+        .filter(contest=contest)
+        .select_related("author", "unit", "category"),
+        number=number,
+    )
 
 
-def awards_propose(request, slug):
-    raise Http404
+def _back(request, url: str):
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
 
 
-def results_publish(request, slug):
-    raise Http404
+def _form_errors(form) -> str:
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
 
 
-def result_entry(request, slug, number):
-    raise Http404
+def _refused(request, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
 
 
-def award_set(request, slug, number):
-    raise Http404
+def _percent(part: float, whole: float) -> float:
+    return 100 * part / whole if whole else 0.0
+
+
+def _number(value: float | None, places: int = 2) -> str:
+    return "—" if value is None else f"{value:.{places}f}"
+
+
+def _signed(value: float) -> str:
+    return f"{value:+.2f}"
+
+
+# --- the results page --------------------------------------------------------------------
+
+
+# the final round's ranked results as plain rows: one query, no model instances
+RANKED_FIELDS = (
+    "entry_id",
+    "rank",
+    "score",
+    "low",
+    "high",
+    "reviews",
+    "entry__number",
+    "entry__title",
+    "entry__state",
+    "entry__author_id",
+    "entry__author__name",
+    "entry__unit__name",
+    "entry__category__name",
+)
+
+# One row of the ranking table. 3,000 rows through the template engine cost half a second
+# (a dozen variables each, localised and escaped one by one), so rows are written here, every
+# value from the data escaped, and the template writes them as one block.
+ROW = (
+    '<tr id="result-{code}" data-rank="{rank}" data-prize="{prize}"{near}>'
+    "<td>{rank}</td>"
+    '<td class="mono"><a href="{link}">{code}</a></td>'
+    "<td>{title}</td><td>{author}</td><td>{unit}</td><td>{category}</td>"
+    '<td class="nowrap">{score}{interval}</td>'
+    '<td class="interval-cell"><span class="interval">{bar}</span></td>'
+    "<td>{reviews}</td><td>{prize_cell}</td></tr>\n"
+)
+
+
+def _ranked(round_: Round) -> list:
+    return list(selectors.ranked_results(round_).values_list(*RANKED_FIELDS, named=True))
+
+
+def _core_ranked(results: list) -> list[core_prizes.Ranked]:
+    """``selectors.core_ranked`` for plain rows: the eligible entries in rank order."""
+    return [
+        core_prizes.Ranked(
+            entry=str(r.entry_id),
+            author=str(r.entry__author_id),
+            score=r.score,
+            low=r.low,
+            high=r.high,
+        )
+        for r in results
+        if r.entry__state in selectors.PRIZE_STATES
+    ]
+
+
+class _Axis:
+    """One common axis for every score and interval of the table, as CSS percentages."""
+
+    def __init__(self, values: list[float]):
+        self.low, self.high = (min(values), max(values)) if values else (0.0, 1.0)
+        self.span = (self.high - self.low) or 1.0
+
+    def at(self, value: float) -> float:
+        return 100 * min(max((value - self.low) / self.span, 0.0), 1.0)
+
+    def bar(self, score: float | None, low: float | None, high: float | None) -> str:
+        """The interval's range and the score's dot (markup of numbers only)."""
+        if score is None:
+            return ""
+        start = self.at(low if low is not None else score)
+        end = self.at(high if high is not None else score)
+        return (
+            f'<span class="interval-range" style="left:{start:.1f}%;width:{end - start:.1f}%">'
+            f'</span><span class="interval-dot" style="left:{self.at(score):.1f}%"></span>'
+        )
+
+
+def _rows(base: str, results: list, awards: dict[int, Award], near: set[int]):
+    """The table's rows as one block of markup, and the axis its bars are drawn on."""
+    values = [value for r in results for value in (r.score, r.low, r.high) if value is not None]
+    axis = _Axis(values)
+    states = {value: escape(str(label)) for value, label in Entry.State.choices}
+    by_hand = f' <span class="pill results-by-hand">{escape(_("by hand"))}</span>'
+    prizes = {
+        entry_id: (escape(award.tier.name), by_hand if award.by_hand else "")
+        for entry_id, award in awards.items()
+    }
+    parts = []
+    for r in results:
+        prize, hand = prizes.get(r.entry_id, ("", ""))
+        prize_cell = f"<strong>{prize}</strong>{hand}" if prize else ""
+        if r.entry__state not in selectors.PRIZE_STATES:
+            prize_cell += f' <span class="pill pill-withdrawn">{states[r.entry__state]}</span>'
+        interval = (
+            f'<br><span class="muted">{r.low:.2f} – {r.high:.2f}</span>'
+            if r.low is not None and r.high is not None
+            else ""
+        )
+        parts.append(
+            ROW.format(
+                code=f"{r.entry__number:04d}",
+                rank=r.rank,
+                prize=prize,
+                near=' class="near-tie-row"' if r.entry_id in near else "",
+                link=f"{base}{r.entry__number}/",
+                title=escape(r.entry__title),
+                author=escape(r.entry__author__name),
+                unit=escape(r.entry__unit__name),
+                category=escape(r.entry__category__name),
+                score=_number(r.score),
+                interval=interval,
+                bar=axis.bar(r.score, r.low, r.high),
+                reviews=r.reviews,
+                prize_cell=prize_cell,
+            )
+        )
+    return mark_safe("".join(parts)), axis  # noqa: S308 - every value from the data escaped
+
+
+def _severity(round_: Round) -> dict:
+    """The judges' calibration as a chart: each offset a bar left (severe) or right
+    (lenient) of zero, as long as its share of the largest offset; scale, noise, notes."""
+    calibrations = list(
+        JudgeCalibration.objects.filter(round=round_).select_related("judge").order_by("offset")
+    )
+    largest = max((abs(c.offset) for c in calibrations), default=0.0) or 1.0
+    judges = []
+    for calibration in calibrations:
+        half = _percent(abs(calibration.offset), largest) / 2
+        left = 50 - half if calibration.offset < 0 else 50
+        judges.append(
+            {
+                "pk": calibration.judge_id,
+                "name": str(calibration.judge),
+                "reviews": calibration.reviews,
+                "offset": _signed(calibration.offset),
+                "offset_value": f"{calibration.offset:.4f}",
+                "scale": f"{calibration.scale:.2f}",
+                "noise": f"{calibration.noise:.2f}",
+                "note": JUDGE_NOTES.get(calibration.note, calibration.note),
+                "style": f"left:{left:.1f}%;width:{half:.1f}%",
+                "severe": calibration.offset < 0,
+            }
+        )
+    return {"judges": judges, "largest": f"{largest:.2f}"}
+
+
+def _near_ties(
+    base: str, results: list, prizes: dict[str, str], tier_names: list[str]
+) -> tuple[list[dict], set[int]]:
+    """Where 90% intervals reach across a prize boundary: the tiers, the boundary's score,
+    how many cross on each side, and the closest few of each side (``base``: the results
+    page's address, an entry's breakdown is below it)."""
+    by_pk = {r.entry_id: r for r in results}
+    warnings = core_prizes.boundary_warnings(_core_ranked(results), prizes, tier_names)
+    boundaries, near = [], set()
+
+    def closest(entries: list[str], cut: float) -> list[dict]:
+        found = sorted((by_pk[int(pk)] for pk in entries), key=lambda r: abs(r.score - cut))
+        return [
+            {
+                "code": f"{r.entry__number:04d}",
+                "link": f"{base}{r.entry__number}/",
+                "title": r.entry__title,
+                "score": _number(r.score),
+            }
+            for r in found[:CLOSEST]
+        ]
+
+    for warning in warnings:
+        near.update(int(pk) for pk in warning.entries_above + warning.entries_below)
+        boundaries.append(
+            {
+                "above": warning.above,
+                "below": warning.below,
+                "score": f"{warning.score:.2f}",
+                "above_count": len(warning.entries_above),
+                "below_count": len(warning.entries_below),
+                "above_closest": closest(warning.entries_above, warning.score),
+                "below_closest": closest(warning.entries_below, warning.score),
+            }
+        )
+    return boundaries, near
+
+
+def _tier_counts(tiers, awards: dict[int, Award]) -> list[dict]:
+    given = Counter(award.tier_id for award in awards.values())
+    return [
+        {
+            "name": tier.name,
+            "given": given[tier.pk],
+            "places": tier.count,
+            "over": given[tier.pk] > tier.count,
+        }
+        for tier in tiers
+    ]
+
+
+def _results_context(contest: Contest) -> dict:
+    context = {"contest": contest, "may_organise": True}
+    round_ = selectors.final_round(contest)
+    context["round"] = round_
+    if round_ is None:
+        return context
+    results = _ranked(round_)
+    tiers = list(contest.prize_tiers.order_by("position", "pk"))
+    awards = {
+        award.entry_id: award
+        for award in Award.objects.filter(contest=contest).select_related("tier")
+    }
+    prizes = {str(entry_id): award.tier.name for entry_id, award in awards.items()}
+    base = reverse("awards:console_results", args=[contest.slug])
+    near_ties, near = _near_ties(base, results, prizes, [tier.name for tier in tiers])
+    table, axis = _rows(base, results, awards, near)
+    publications = list(
+        Publication.objects.filter(contest=contest)
+        .defer("snapshot")
+        .select_related("published_by")
+        .order_by("-version")
+    )
+    changes = list(
+        AwardChange.objects.filter(contest=contest)
+        .select_related("entry", "changed_by")
+        .order_by("-changed_at", "-pk")
+    )
+    context.update(
+        {
+            "method_label": METHOD_LABELS.get(round_.method, round_.method),
+            "method_form": MethodForm(initial={"method": round_.method}),
+            "table": table,
+            "ranked": len(results),
+            "axis_low": f"{axis.low:.2f}",
+            "axis_high": f"{axis.high:.2f}",
+            "severity": _severity(round_),
+            "near_ties": near_ties,
+            "tier_counts": _tier_counts(tiers, awards),
+            "awarded": len(awards),
+            "problems": services.publish_problems(contest),
+            "publications": publications,
+            "latest": publications[0] if publications else None,
+            "publish_form": PublishForm(correction=bool(publications)),
+            "changes": changes,
+            "may_propose": contest.state in services.OUTCOME_STATES,
+        }
+    )
+    return context
+
+
+@allowed_if(policy.may_decide_awards)
+@require_GET
+def results(request, slug: str):
+    contest = _contest(request, slug)
+    return render(request, "awards/console_results.html", _results_context(contest))
+
+
+@allowed_if(policy.may_decide_awards)
+@require_POST
+def results_method(request, slug: str):
+    contest = _contest(request, slug)
+    round_ = selectors.final_round(contest)
+    form = MethodForm(request.POST)
+    if round_ is None:
+        messages.error(request, _("No scoring round of this contest has closed yet."))
+    elif not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        method = form.cleaned_data["method"]
+        try:
+            judging_services.round_rerank(
+                acting_user=request.user,
+                round=round_,
+                method=method,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(
+                request,
+                _("The final round is ranked again: %(method)s.")
+                % {"method": METHOD_LABELS.get(method, method)},
+            )
+    return _back(request, reverse("awards:console_results", args=[contest.slug]) + "#method")
+
+
+@allowed_if(policy.may_decide_awards)
+@require_POST
+def awards_propose(request, slug: str):
+    contest = _contest(request, slug)
+    try:
+        count = services.awards_propose(acting_user=request.user, contest=contest)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d prize was proposed from the ranking.",
+                "%(count)d prizes were proposed from the ranking.",
+                count,
+            )
+            % {"count": count},
+        )
+    return _back(request, reverse("awards:console_results", args=[contest.slug]) + "#prizes")
+
+
+@allowed_if(policy.may_decide_awards)
+@require_POST
+def results_publish(request, slug: str):
+    contest = _contest(request, slug)
+    correction = Publication.objects.filter(contest=contest).exists()
+    form = PublishForm(request.POST, correction=correction)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        try:
+            publication = services.results_publish(
+                acting_user=request.user,
+                contest=contest,
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(
+                request,
+                _("Version %(version)d of the results is published; its digest is %(digest)s.")
+                % {"version": publication.version, "digest": publication.digest},
+            )
+    return _back(request, reverse("awards:console_results", args=[contest.slug]) + "#publications")
+
+
+# --- one entry's breakdown ---------------------------------------------------------------
+
+
+def _judges_scores(round_: Round, entry: Entry) -> dict:
+    """Every judge's raw scores per criterion in the final round, their weighted score, and
+    their calibration (offset, scale) as the ranking fitted it."""
+    criteria = list(round_.criteria.all())
+    weights = {str(c.pk): float(c.weight) for c in criteria}
+    reviews = list(
+        Assignment.objects.filter(round=round_, entry=entry, state=Assignment.State.DONE)
+        .select_related("judge")
+        .order_by("reviewed_at", "pk")
+    )
+    calibrations = {
+        c.judge_id: c
+        for c in JudgeCalibration.objects.filter(
+            round=round_, judge_id__in=[review.judge_id for review in reviews]
+        )
+    }
+    scale_low = min((c.low for c in criteria), default=0)
+    scale_high = max((c.high for c in criteria), default=1)
+    span = (scale_high - scale_low) or 1
+    rows = []
+    for review in reviews:
+        try:
+            weighted = core_ranking.weighted_score(
+                {key: float(value) for key, value in review.scores.items()}, weights
+            )
+        except ValueError:
+            weighted = None
+        calibration = calibrations.get(review.judge_id)
+        rows.append(
+            {
+                "judge": str(review.judge),
+                "judge_pk": review.judge_id,
+                "scores": [review.scores.get(str(c.pk), "—") for c in criteria],
+                "weighted": _number(weighted),
+                "dot": (
+                    f"{_percent(min(max(weighted - scale_low, 0), span), span):.1f}"
+                    if weighted is not None
+                    else ""
+                ),
+                "offset": _signed(calibration.offset) if calibration else "—",
+                "scale": f"{calibration.scale:.2f}" if calibration else "—",
+                "comment": review.comment,
+            }
+        )
+    return {
+        "criteria": criteria,
+        "reviews": rows,
+        "scale_low": scale_low,
+        "scale_high": scale_high,
+        "span": span,
+    }
+
+
+def _earlier_rounds(contest: Contest, round_: Round | None, entry: Entry) -> list[dict]:
+    """The entry's outcome in every other closed round, with each judge's verdict in a
+    qualifying round."""
+    rounds = list(
+        Round.objects.filter(contest=contest, state=Round.State.CLOSED)
+        .exclude(pk=round_.pk if round_ else None)
+        .order_by("position", "pk")
+    )
+    outcomes = {r.round_id: r for r in Result.objects.filter(round__in=rounds, entry=entry)}
+    verdicts: dict[int, list] = {}
+    for review in (
+        Assignment.objects.filter(
+            round__in=[r for r in rounds if r.mode == Round.Mode.QUALIFY],
+            entry=entry,
+            state=Assignment.State.DONE,
+        )
+        .select_related("judge")
+        .order_by("pk")
+    ):
+        verdicts.setdefault(review.round_id, []).append(review)
+    return [
+        {
+            "round": earlier,
+            "result": outcomes.get(earlier.pk),
+            "score": _number(outcomes[earlier.pk].score) if earlier.pk in outcomes else "—",
+            "verdicts": [
+                {"judge": str(review.judge), "verdict": review.verdict, "comment": review.comment}
+                for review in verdicts.get(earlier.pk, [])
+            ],
+        }
+        for earlier in rounds
+    ]
+
+
+def _entry_context(contest: Contest, entry: Entry) -> dict:
+    round_ = selectors.final_round(contest)
+    award = Award.objects.filter(entry=entry).select_related("tier", "set_by").first()
+    context = {
+        "contest": contest,
+        "entry": entry,
+        "may_organise": True,
+        "round": round_,
+        "photos": list(entry.photos.select_related("asset")),
+        "award": award,
+        "changes": list(
+            AwardChange.objects.filter(entry=entry)
+            .select_related("changed_by")
+            .order_by("-changed_at", "-pk")
+        ),
+        "earlier": _earlier_rounds(contest, round_, entry),
+        "form": AwardForm(contest=contest, initial={"tier": award.tier if award else None}),
+        "eligible": entry.state in selectors.PRIZE_STATES,
+    }
+    if round_ is not None:
+        result = Result.objects.filter(round=round_, entry=entry).first()
+        context.update(
+            {
+                "result": result,
+                "ranked_count": Result.objects.filter(round=round_, rank__isnull=False).count(),
+                "method_label": METHOD_LABELS.get(round_.method, round_.method),
+                "score": _number(result.score if result else None),
+                "low": _number(result.low if result else None),
+                "high": _number(result.high if result else None),
+                **_judges_scores(round_, entry),
+            }
+        )
+        if result is not None and result.score is not None:
+            scale = context["span"]
+            start = result.low if result.low is not None else result.score
+            end = result.high if result.high is not None else result.score
+
+            def at(value: float) -> float:
+                return _percent(min(max(value - context["scale_low"], 0), scale), scale)
+
+            context["estimate_bar"] = {
+                "left": f"{at(start):.1f}",
+                "width": f"{at(end) - at(start):.1f}",
+                "dot": f"{at(result.score):.1f}",
+            }
+    return context
+
+
+@allowed_if(policy.may_decide_awards)
+@require_GET
+def result_entry(request, slug: str, number: int):
+    contest = _contest(request, slug)
+    entry = _entry(request, contest, number)
+    return render(request, "awards/console_result_entry.html", _entry_context(contest, entry))
+
+
+@allowed_if(policy.may_decide_awards)
+@require_POST
+def award_set(request, slug: str, number: int):
+    contest = _contest(request, slug)
+    entry = _entry(request, contest, number)
+    form = AwardForm(request.POST, contest=contest)
+    back = reverse("awards:console_result_entry", args=[contest.slug, entry.number])
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return _back(request, back + "#award-form")
+    tier = form.cleaned_data["tier"]
+    try:
+        services.award_set(
+            acting_user=request.user, entry=entry, tier=tier, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        _refused(request, error)
+        return _back(request, back + "#award-form")
+    if tier is None:
+        messages.success(
+            request,
+            _("Entry %(code)s now has no prize; the reason is recorded.") % {"code": entry.code},
+        )
+    else:
+        messages.success(
+            request,
+            _("Entry %(code)s now has %(prize)s; the reason is recorded.")
+            % {"code": entry.code, "prize": tier.name},
+        )
+    return _back(request, back)

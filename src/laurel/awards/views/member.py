@@ -1,7 +1,10 @@
-"""Stub: filled in by this issue."""
+"""A signed-in user's certificates: the winner downloads their own 荣誉证书 (and anyone
+who may see the entry, theirs: ``awards.policy.certificates_visible``; else 404)."""
 
-from django.http import Http404
+from laurel.awards.views.console_documents import certificate_response, valid_certificate
+from laurel.web.access import allowed_if, signed_in
 
 
-def certificate_pdf(request, number):
-    raise Http404
+@allowed_if(signed_in)
+def certificate_pdf(request, number: str):
+    return certificate_response(valid_certificate(request, number))

@@ -12,9 +12,21 @@ made once: a second run leaves them as they are.
 
 ``photo-2024`` is then judged as in late April 2024 (``web/demo_judging.py`` simulates the
 judges): 24 judges (judge01–judge24), some from district unions, the rest outside experts;
-a qualifying round (初评, two judges an entry, a third where they disagree) and a scoring
-round (复评, three judges an entry on four weighted criteria, each judge with their own
-severity), both closed; the contest stays in judging until its results are published.
+a qualifying round (初评, two judges an entry, a third where they disagree; most pass, so
+that 复评 ranks more entries than there are prizes) and a scoring round (复评, three judges
+an entry on four weighted criteria, each judge with their own severity), both closed.
+Its 200 prizes (5 + 15 + 30 + 150) are proposed from the 复评 ranking and the results
+published by the organiser on the evening of 30 April 2024, through the awards services;
+the exhibition ran at the 文化宫 from 1 to 20 May 2024, so today it shows as the archive.
+The demo prints the public results and exhibition pages.
+
+``laurel demo --today`` moves the whole story of ``photo-2024`` by one offset (whole days,
+``web/demo_dates.py``) so that its exhibition opened three days ago and is open now: the
+submission window, the entries' times, the rounds and every review, the prizes and the
+publication (published at the moved time, so its digest holds) and the exhibition. The
+photos' EXIF dates stay. The dates are set when the scenario is first loaded: on a database
+that already holds ``photo-2024`` it keeps its dates (its published snapshot cannot
+change), and the demo says so; load the demo into an empty database to move it.
 """
 
 import datetime
@@ -27,11 +39,16 @@ from itertools import groupby
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from tqdm import tqdm
 
 from laurel.accounts.models import Role, User
 from laurel.accounts.services import role_grant, user_create
+from laurel.awards import selectors as awards_selectors
+from laurel.awards import services as awards
+from laurel.awards.models import Award
 from laurel.contests.ingest import EntryPlan, entries_submit_batch
 from laurel.contests.models import Contest, Declaration, Entry
 from laurel.contests.services import contest_create, contest_transition, contest_update
@@ -50,9 +67,10 @@ from laurel.members.services import (
     member_user_link,
     team_create,
 )
+from laurel.notifications.models import Notification
 from laurel.orgs.models import Unit
 from laurel.orgs.services import unit_create
-from laurel.web import demo_judging, demo_photos, demo_world
+from laurel.web import demo_dates, demo_judging, demo_photos, demo_world
 
 PASSWORD = "Laurel@2026"
 # username, name, mobile, role, unit code
@@ -68,6 +86,8 @@ MEMBER_LOGIN_ID_CARD = "50011819880512003" + id_card_check_character("5001181988
 CONTEST_2024 = "photo-2024"
 CONTEST_OPEN = "photo-2026-autumn"
 PRIZE_TIERS = [("一等奖", 5), ("二等奖", 15), ("三等奖", 30), ("优秀奖", 150)]
+# photos entered by default: about 310 entries, of which 复评 ranks 200+ for the 200 prizes
+DEFAULT_PHOTOS = 320
 BULLETIN = (  # the bulletin's own words
     "为隆重庆祝“五一”国际劳动节，大力弘扬劳动最光荣、劳动最伟大的时代精神，展现新时期重庆"
     "城市建设风貌，讴歌劳动者在各行业各领域的奋斗姿态，丰富广大职工群众节日生活，由市总工会"
@@ -83,18 +103,32 @@ def aware(moment: datetime.datetime) -> datetime.datetime:
 
 
 class Command(BaseCommand):
-    help = "Load the May-Day demo world (safe to run again) and print the logins."
+    help = (
+        "Load the May-Day demo world (safe to run again) and print the logins and the public "
+        "pages of the 2024 contest's results and exhibition."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--members", type=int, default=3000, help="How many members.")
         parser.add_argument(
             "--photos",
             type=int,
-            default=240,
+            default=DEFAULT_PHOTOS,
             help="Photos entered in the 2024 contest (the real one had 3000).",
+        )
+        parser.add_argument(
+            "--today",
+            action="store_true",
+            help=(
+                "Move the 2024 contest's whole story to around today, its exhibition opened "
+                "three days ago. Applies when the contest is first loaded: a database that "
+                "already holds it keeps its dates (load the demo into an empty one)."
+            ),
         )
 
     def handle(self, *args, **options):
+        today = timezone.localdate() if options["today"] else None
+        self.timeline = demo_dates.timeline(today)
         with transaction.atomic():
             units = self.load_units()
             self.load_members(units, options["members"])
@@ -104,10 +138,19 @@ class Command(BaseCommand):
         self.load_open_contest(admin)
         if not Contest.objects.filter(slug=CONTEST_2024).exists():
             self.load_contest_2024(admin, options["photos"])
+        elif today is not None:
+            self.dates_kept(Contest.objects.get(slug=CONTEST_2024))
         contest_2024 = Contest.objects.get(slug=CONTEST_2024)
+        # what is still to load (judging, results) follows the dates the contest was loaded with
+        self.timeline = demo_dates.timeline_of(contest_2024.exhibition_opens_on)
         judged = contest_2024.entries.filter(state__in=judging.JUDGED_STATES)
         if not contest_2024.rounds.exists() and judged.exists():
             self.load_judging(admin, contest_2024)
+        if (
+            awards_selectors.final_round(contest_2024) is not None
+            and awards_selectors.latest_publication(contest_2024) is None
+        ):
+            self.load_results(admin, contest_2024)
         for contest in Contest.objects.filter(slug__in=[CONTEST_2024, CONTEST_OPEN]):
             self.stdout.write(
                 f"Contest {contest.slug}: {contest.get_state_display()}, "
@@ -120,6 +163,14 @@ class Command(BaseCommand):
                     f"{round_.get_state_display()}, {results.count()} entries, "
                     f"{results.filter(advanced=True).count()} go on, "
                     f"{round_.seats.count()} judges"
+                )
+            publication = awards_selectors.latest_publication(contest)
+            if publication is not None:
+                published = timezone.localtime(publication.published_at)
+                self.stdout.write(
+                    f"Results v{publication.version} published {published:%Y-%m-%d %H:%M}: "
+                    f"{Award.objects.filter(contest=contest).count()} prizes, "
+                    f"digest {publication.digest}"
                 )
         self.stdout.write(
             self.style.SUCCESS(
@@ -134,6 +185,32 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"The {len(panel)} judges of {CONTEST_2024}, {panel[0]} to {panel[-1]}, "
                 f"share the password {PASSWORD}."
+            )
+        self.public_pages(contest_2024)
+
+    def public_pages(self, contest: Contest) -> None:
+        """The published results and the exhibition, for anyone (no login)."""
+        contest.refresh_from_db()
+        if awards_selectors.latest_publication(contest) is None:
+            return
+        phase = awards_selectors.exhibition_phase(contest)
+        self.stdout.write(
+            f"Public pages of {contest.slug} (no login): results "
+            f"{reverse('awards:public_results', args=[contest.slug])} · exhibition "
+            f"{reverse('awards:exhibition', args=[contest.slug])} "
+            f"({contest.exhibition_opens_on} – {contest.exhibition_closes_on}: {phase})"
+        )
+
+    def dates_kept(self, contest: Contest) -> None:
+        """``--today`` on a database that already holds the 2024 contest: it keeps its dates."""
+        moved = self.timeline.on(demo_dates.EXHIBITION_OPENS)
+        if contest.exhibition_opens_on != moved:
+            self.stderr.write(
+                f"{contest.slug} is already loaded, its exhibition {contest.exhibition_opens_on} "
+                f"– {contest.exhibition_closes_on}; it keeps those dates (its published results "
+                "cannot change). --today applies when the contest is first loaded: load the demo "
+                "into an empty database to move it (its exhibition would open on "
+                f"{moved})."
             )
 
     def load_units(self) -> dict[str, Unit]:
@@ -235,7 +312,8 @@ class Command(BaseCommand):
 
     def load_contest_2024(self, admin: User, photo_count: int) -> None:
         """The bulletin's contest, entered through the services as if it were spring 2024:
-        opened around now, entries submitted, closed, then its dates set to 2024's."""
+        opened around now, entries submitted, closed, then its dates set to 2024's (moved
+        with ``--today``)."""
         now = timezone.now()
         contest = contest_create(
             acting_user=admin,
@@ -247,12 +325,12 @@ class Command(BaseCommand):
             opens_at=now - datetime.timedelta(minutes=1),
             closes_at=now + datetime.timedelta(days=1),
             min_long_edge=demo_photos.MIN_LONG_EDGE,
-            taken_from=datetime.date(2023, 5, 1),
-            taken_until=datetime.date(2024, 4, 25),
+            taken_from=demo_dates.TAKEN_FROM,  # the photos' EXIF dates: never moved
+            taken_until=demo_dates.TAKEN_UNTIL,
             members_submit=True,
             units_submit=True,
-            exhibition_opens_on=datetime.date(2024, 5, 1),
-            exhibition_closes_on=datetime.date(2024, 5, 20),
+            exhibition_opens_on=self.timeline.on(demo_dates.EXHIBITION_OPENS),
+            exhibition_closes_on=self.timeline.on(demo_dates.EXHIBITION_CLOSES),
             exhibition_venue="市劳动人民文化宫中心广场",
             categories=demo_photos.CATEGORIES,
             prize_tiers=PRIZE_TIERS,
@@ -260,9 +338,11 @@ class Command(BaseCommand):
         contest = contest_transition(acting_user=admin, contest=contest, to=Contest.State.OPEN)
         sent = self.enter_photos(admin, contest, photo_count) if photo_count > 0 else []
         contest = contest_transition(acting_user=admin, contest=contest, to=Contest.State.CLOSED)
-        opens, closes = demo_photos.OPENS, demo_photos.CLOSES
         contest_update(
-            acting_user=admin, contest=contest, opens_at=aware(opens), closes_at=aware(closes)
+            acting_user=admin,
+            contest=contest,
+            opens_at=self.moment(demo_dates.ENTRIES_OPEN),
+            closes_at=self.moment(demo_dates.ENTRIES_CLOSE),
         )
         # The one write behind the services: an entry's "submitted" time is set when it is
         # made (auto_now_add), and no service back-dates it. Without this the 2024 entries
@@ -271,7 +351,7 @@ class Command(BaseCommand):
         # agree.
         entries = list(contest.entries.order_by("number"))
         for entry, planned in zip(entries, sent, strict=False):
-            entry.created_at = aware(planned)
+            entry.created_at = self.moment(planned)
         Entry.objects.bulk_update(entries, ["created_at"], batch_size=500)
 
     def enter_photos(self, admin: User, contest: Contest, photo_count: int) -> list:
@@ -351,7 +431,7 @@ class Command(BaseCommand):
                 contest=contest,
                 name=demo_judging.QUALIFY_ROUND,
                 mode=Round.Mode.QUALIFY,
-                deadline=aware(demo_judging.QUALIFY_DEADLINE),
+                deadline=self.moment(demo_judging.QUALIFY_DEADLINE),
                 per_entry=2,
             )
             self.panel_seat(admin, first, people, users, units)
@@ -370,7 +450,7 @@ class Command(BaseCommand):
                     contest=contest,
                     name=demo_judging.SCORE_ROUND,
                     mode=Round.Mode.SCORE,
-                    deadline=aware(demo_judging.SCORE_DEADLINE),
+                    deadline=self.moment(demo_judging.SCORE_DEADLINE),
                     per_entry=3,
                     entrants=Round.Entrants.PASSED,
                     previous=first,
@@ -467,7 +547,7 @@ class Command(BaseCommand):
         rounds = list(Round.objects.filter(pk__in=dates))
         names = {round_.pk: round_.name for round_ in rounds}
         for round_ in rounds:
-            round_.opened_at, _deadline, round_.closed_at = map(aware, dates[round_.pk])
+            round_.opened_at, _deadline, round_.closed_at = map(self.moment, dates[round_.pk])
         Round.objects.bulk_update(rounds, ["opened_at", "closed_at"])
         done = list(
             Assignment.objects.filter(round_id__in=dates, state=Assignment.State.DONE).order_by(
@@ -481,7 +561,8 @@ class Command(BaseCommand):
             for assignment, moment in zip(
                 sitting, demo_judging.review_times(opens, deadline, len(sitting), key), strict=True
             ):
-                assignment.created_at, assignment.reviewed_at = aware(opens), aware(moment)
+                assignment.created_at = self.moment(opens)
+                assignment.reviewed_at = self.moment(moment)
         by_entry = defaultdict(list)
         for assignment in done:
             by_entry[(assignment.round_id, assignment.entry_id)].append(assignment)
@@ -491,10 +572,37 @@ class Command(BaseCommand):
                 asked = max(a.reviewed_at for a in settled)
                 third.created_at = asked
                 later = min(
-                    asked + datetime.timedelta(hours=1), aware(demo_judging.QUALIFY_DEADLINE)
+                    asked + datetime.timedelta(hours=1),
+                    self.moment(demo_judging.QUALIFY_DEADLINE),
                 )
                 third.reviewed_at = max(third.reviewed_at, later)
         Assignment.objects.bulk_update(done, ["created_at", "reviewed_at"], batch_size=500)
+
+    def load_results(self, admin: User, contest: Contest) -> None:
+        """The prizes proposed from the 复评 ranking and the results published by the
+        organiser through the awards services, on the evening of 30 April 2024: 200
+        prizes when 复评 ranks that many entries (a small demo gives each ranked entry
+        one). Publishing is dated as it happened, not moved afterwards: the published
+        snapshot carries its time and is digested. As for judging, the times the services
+        take from the clock — when the prizes were set, when the winners were told — are
+        set to the story's; the audit log keeps the true ones. All or nothing."""
+        with transaction.atomic():
+            if not awards.awards_propose(acting_user=admin, contest=contest):
+                return
+            Award.objects.filter(contest=contest).update(
+                set_at=self.moment(demo_dates.AWARDS_PROPOSED)
+            )
+            told = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
+            publication = awards.results_publish(
+                acting_user=admin,
+                contest=contest,
+                published_at=self.moment(demo_dates.RESULTS_PUBLISHED),
+            )
+            Notification.objects.filter(pk__gt=told).update(created_at=publication.published_at)
+
+    def moment(self, local: datetime.datetime) -> datetime.datetime:
+        """A local time of the 2024 story, moved as this run's timeline says, made aware."""
+        return aware(self.timeline.at(local))
 
 
 class PhotoBaker:

@@ -1,0 +1,212 @@
+"""荣誉证书 as PDF: one certificate, or many in one file, drawn by WeasyPrint from
+``awards/certificate.html`` — A4 landscape, the Noto CJK fonts of the system (embedded, as
+subsets), a QR code to the public verification page (``settings.LAUREL_PUBLIC_URL``).
+
+The certificate's text is Chinese whatever the reader's language: it is a printed document.
+Rendering fetches nothing: only ``data:`` URIs (the QR code) may be read, so a certificate
+can never make a request. A revoked certificate is not drawn (``CertificateRevoked``).
+
+A contest's certificates "all in one file" are drawn in the background
+(``tasks.certificates_bundle``), a few at a time so progress can be shown; the job's state
+lives in the cache (``bundle_status``) and the file in the private storage.
+"""
+
+import datetime
+import uuid
+from collections.abc import Callable, Iterable
+
+import segno
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from weasyprint import HTML, URLFetcher
+from weasyprint.text.fonts import FontConfiguration
+
+from laurel.audit.services import audit_log
+from laurel.awards.models import Certificate
+from laurel.contests.models import Contest
+
+BUNDLE_CHUNK = 20  # certificates drawn per step of the all-in-one job (progress in between)
+BUNDLE_KEPT_SECONDS = 7 * 24 * 60 * 60  # how long the job's state (and link) is remembered
+BUNDLE_DIR = "certificates"  # in the private storage
+# a job not heard from for this long is taken for dead (its worker stopped): it may restart
+BUNDLE_SILENCE = datetime.timedelta(minutes=10)
+
+
+class CertificateRevoked(ValueError):
+    """A revoked certificate is not drawn: it is no longer valid."""
+
+
+def verify_url(number: str) -> str:
+    """The absolute address of the public page that confirms certificate ``number``."""
+    return settings.LAUREL_PUBLIC_URL + reverse("awards:certificate_verify", args=[number])
+
+
+def qr_data_uri(text: str) -> str:
+    """A QR code of ``text`` as an SVG data URI (vector: sharp at any print size)."""
+    return segno.make_qr(text, error="m").svg_data_uri(scale=4, border=0)
+
+
+def chinese_date(day: datetime.date) -> str:
+    """2024年5月1日"""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _page(certificate: Certificate) -> dict:
+    contest = certificate.contest
+    return {
+        "number": certificate.number,
+        "recipient": certificate.recipient,
+        "unit": certificate.unit,
+        "title": certificate.title,
+        "prize": certificate.prize,
+        "contest": contest.title,
+        "issuer": contest.certificate_issuer or contest.organiser,
+        "issued_on": chinese_date(certificate.issued_on),
+        "qr": qr_data_uri(verify_url(certificate.number)),
+    }
+
+
+def _document(certificates: Iterable[Certificate], font_config: FontConfiguration | None = None):
+    pages = []
+    for certificate in certificates:
+        if certificate.revoked_at is not None:
+            raise CertificateRevoked(certificate.number)
+        pages.append(_page(certificate))
+    html = render_to_string("awards/certificate.html", {"certificates": pages})
+    fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
+    return HTML(string=html, url_fetcher=fetcher).render(font_config=font_config)
+
+
+def certificates_pdf(certificates: Iterable[Certificate]) -> bytes:
+    """Every certificate given, one page each, as one PDF (select ``contest`` with them)."""
+    return _document(certificates).write_pdf()
+
+
+def certificate_pdf(certificate: Certificate) -> bytes:
+    return certificates_pdf([certificate])
+
+
+# --- all in one file, in the background ------------------------------------------------
+
+
+class Bundle:
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+def valid_certificates(contest: Contest):
+    return (
+        Certificate.objects.filter(contest=contest, revoked_at__isnull=True)
+        .select_related("contest")
+        .order_by("number")
+    )
+
+
+def bundle_key(contest: Contest | int) -> str:
+    return f"awards:certificates:{getattr(contest, 'pk', contest)}:bundle"
+
+
+def bundle_status(contest: Contest) -> dict | None:
+    """The all-in-one job of ``contest``: ``state``, ``done``, ``total`` and, once done,
+    ``path`` (in the private storage) and ``finished_at``; None when none was started."""
+    return cache.get(bundle_key(contest))
+
+
+def bundle_busy(status: dict | None) -> bool:
+    """Queued or running, and heard from lately (a job whose worker died may start again)."""
+    if status is None or status["state"] not in (Bundle.QUEUED, Bundle.RUNNING):
+        return False
+    return timezone.now() - status["updated_at"] < BUNDLE_SILENCE
+
+
+@transaction.atomic
+def bundle_start(*, acting_user, contest: Contest) -> dict:
+    """Queue drawing every valid certificate of ``contest`` into one PDF (after commit);
+    a job already under way is left to finish. Returns the job's state."""
+    from laurel.awards.tasks import certificates_bundle  # tasks import this module
+
+    status = bundle_status(contest)
+    if bundle_busy(status):
+        return status
+    job = uuid.uuid4().hex
+    status = {
+        "job": job,
+        "state": Bundle.QUEUED,
+        "done": 0,
+        "total": valid_certificates(contest).count(),
+        "path": (status or {}).get("path", ""),  # the previous file stays until replaced
+        "finished_at": None,
+        "updated_at": timezone.now(),
+    }
+    cache.set(bundle_key(contest), status, timeout=BUNDLE_KEPT_SECONDS)
+    audit_log(
+        actor=acting_user,
+        action="awards.certificates.bundled",
+        obj=contest,
+        data={"certificates": status["total"]},
+    )
+    transaction.on_commit(lambda: certificates_bundle.delay(contest.pk, job))
+    return status
+
+
+class _Superseded(Exception):
+    """Another job of the same contest started since (this one was taken for dead)."""
+
+
+def bundle_build(contest_id: int, job: str, chunk: int = BUNDLE_CHUNK) -> str:
+    """The job itself (the task's body): draws the certificates a chunk at a time, saying
+    how far it got in the cache, joins the pages into one PDF in the private storage and
+    drops the previous file. A job that is no longer the contest's current one stops."""
+    key = bundle_key(contest_id)
+    status = cache.get(key)
+    if status is None or status["job"] != job:
+        return "superseded"
+    previous = status.get("path", "")
+
+    def report(**changes) -> None:
+        current = cache.get(key)
+        if current is not None and current["job"] != job:
+            raise _Superseded
+        status.update(changes, updated_at=timezone.now())
+        cache.set(key, status, timeout=BUNDLE_KEPT_SECONDS)
+
+    storage = storages["private"]
+    path = ""
+    try:
+        certificates = list(valid_certificates(contest_id))
+        report(state=Bundle.RUNNING, done=0, total=len(certificates))
+        pdf = _bundle_pdf(certificates, chunk, lambda done: report(done=done))
+        path = storage.save(f"{BUNDLE_DIR}/{contest_id}/{job}.pdf", ContentFile(pdf))
+        report(state=Bundle.DONE, path=path, finished_at=timezone.now())
+    except _Superseded:
+        if path:
+            storage.delete(path)
+        return "superseded"
+    except Exception:
+        report(state=Bundle.FAILED)
+        raise
+    if previous and previous != path:
+        storage.delete(previous)
+    return Bundle.DONE
+
+
+def _bundle_pdf(
+    certificates: list[Certificate], chunk: int, progress: Callable[[int], None]
+) -> bytes:
+    if not certificates:
+        return certificates_pdf([])
+    documents = []
+    fonts = FontConfiguration()  # shared: each font is embedded once, not once per chunk
+    for start in range(0, len(certificates), chunk):
+        documents.append(_document(certificates[start : start + chunk], fonts))
+        progress(min(start + chunk, len(certificates)))
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()

@@ -1,0 +1,336 @@
+"""A contest's documents for the office: Excel workbooks of the entries, of every judge's
+scores and of the results with their prizes, and a zip of the winners' originals with
+captions for printing the physical exhibition.
+
+Each reads only what the viewer may see — the views apply ``awards.policy`` first, and the
+entries and results are scoped by ``contests.policy.entries_visible`` here. Personal
+numbers appear as ``members.policy`` shows them to that viewer (masked unless allowed).
+Headers are in the reader's language. Large sheets are written with openpyxl's write-only
+workbook, a row at a time.
+"""
+
+import contextlib
+import csv
+import datetime
+import io
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from pathlib import PurePosixPath
+
+from django.core.files.storage import storages
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from laurel.accounts.policy import Access
+from laurel.audit.services import audit_log
+from laurel.awards import policy, selectors
+from laurel.awards.models import Award
+from laurel.contests import policy as contests_policy
+from laurel.contests.models import Contest, EntryPhoto
+from laurel.core import ranking as core_ranking
+from laurel.judging.models import Assignment, Round
+from laurel.members import policy as members_policy
+
+ROWS_CHUNK = 1000
+# characters no file system or zip tool accepts in a name (and the separators)
+UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+NAME_PART_LENGTH = 40  # a title or a name in a file name, at most
+EXTENSIONS = {"jpeg": ".jpg", "png": ".png", "webp": ".webp", "heic": ".heic", "heif": ".heic"}
+
+
+def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
+    """A stored time as Excel takes it: local (``TIME_ZONE``) and naive."""
+    return None if moment is None else timezone.localtime(moment).replace(tzinfo=None)
+
+
+def _workbook(title: str, headers: list[str], rows) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    sheet.freeze_panes = "A2"
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _number(text: str | None) -> float | None:
+    return None if text in (None, "") else float(text)
+
+
+# --- entries ----------------------------------------------------------------------------
+
+
+def entries_workbook(access: Access, contest: Contest) -> bytes:
+    """Every entry of ``contest`` this viewer may see, with its author's numbers as
+    ``members.policy`` shows them to the viewer."""
+    headers = [
+        _("Code"),
+        _("Title"),
+        _("Category"),
+        _("Kind"),
+        _("State"),
+        _("Author"),
+        _("ID number"),
+        _("Mobile"),
+        _("Unit"),
+        _("Submitted"),
+    ]
+    entries = (
+        contests_policy.entries_visible(access)
+        .filter(contest=contest)
+        .select_related("category", "author__unit", "unit")
+        .order_by("number")
+    )
+    rows = (
+        [
+            entry.code,
+            entry.title,
+            entry.category.name,
+            entry.get_kind_display(),
+            entry.get_state_display(),
+            entry.author.name,
+            members_policy.id_card_shown_to(access, entry.author),
+            members_policy.mobile_shown_to(access, entry.author),
+            entry.unit.name,
+            _local(entry.created_at),
+        ]
+        for entry in entries.iterator(chunk_size=ROWS_CHUNK)
+    )
+    return _workbook(_("Entries"), headers, rows)
+
+
+# --- every judge's scores ---------------------------------------------------------------
+
+
+def scores_workbook(contest: Contest) -> bytes:
+    """Every review of every round of ``contest``: who scored what, criterion by criterion
+    (a column per criterion name), the weighted score, the verdict. Organisers only."""
+    rounds = list(
+        Round.objects.filter(contest=contest).prefetch_related("criteria").order_by("position")
+    )
+    names: list[str] = []  # criterion columns, in the order the rounds introduce them
+    for round_ in rounds:
+        for criterion in round_.criteria.all():
+            if criterion.name not in names:
+                names.append(criterion.name)
+    headers = [
+        _("Round"),
+        _("Code"),
+        _("Judge"),
+        *names,
+        _("Weighted score"),
+        _("Verdict"),
+        _("Reviewed at"),
+    ]
+
+    def rows():
+        for round_ in rounds:
+            criteria = list(round_.criteria.all())
+            weights = {str(c.pk): float(c.weight) for c in criteria}
+            column = {str(c.pk): names.index(c.name) for c in criteria}
+            reviews = (
+                Assignment.objects.filter(round=round_, state=Assignment.State.DONE)
+                .select_related("entry", "judge")
+                .order_by("entry__number", "judge__display_name", "judge__username")
+            )
+            for review in reviews.iterator(chunk_size=ROWS_CHUNK):
+                scores = [None] * len(names)
+                for key, value in review.scores.items():
+                    if key in column:
+                        scores[column[key]] = value
+                weighted = None
+                if weights and all(key in review.scores for key in weights):
+                    values = {key: float(value) for key, value in review.scores.items()}
+                    weighted = round(core_ranking.weighted_score(values, weights), 4)
+                verdict = ""
+                if review.verdict is not None:
+                    verdict = _("Pass") if review.verdict else _("Fail")
+                yield [
+                    round_.name,
+                    review.entry.code,
+                    str(review.judge),
+                    *scores,
+                    weighted,
+                    verdict,
+                    _local(review.reviewed_at),
+                ]
+
+    return _workbook(_("Scores"), headers, rows())
+
+
+# --- results with prizes ----------------------------------------------------------------
+
+
+def results_rows(access: Access, contest: Contest) -> list[dict]:
+    """The ranking as snapshot rows (``core.snapshots.snapshot_row``) this viewer may see:
+    organisers the live ranking with the prizes as they stand; anyone else the latest
+    published version, only the entries they may see."""
+    if policy.may_decide_awards(access):
+        return selectors.live_rows(contest)
+    publication = selectors.latest_publication(contest)
+    if publication is None:
+        return []
+    numbers = contests_policy.entries_visible(access).filter(contest=contest)
+    codes = {f"{number:04d}" for number in numbers.values_list("number", flat=True)}
+    return [row for row in publication.snapshot["rows"] if row["entry"] in codes]
+
+
+def results_workbook(access: Access, contest: Contest) -> bytes:
+    """The final ranking with the prizes (scoped as ``results_rows``)."""
+    headers = [
+        _("Rank"),
+        _("Code"),
+        _("Title"),
+        _("Author"),
+        _("Unit"),
+        _("Category"),
+        _("Score"),
+        _("Low (90%)"),
+        _("High (90%)"),
+        _("Prize"),
+    ]
+    rows = (
+        [
+            row["rank"],
+            row["entry"],
+            row["title"],
+            row["author"],
+            row["unit"],
+            row["category"],
+            _number(row["score"]),
+            _number(row["low"]),
+            _number(row["high"]),
+            row["prize"],
+        ]
+        for row in results_rows(access, contest)
+    )
+    return _workbook(_("Results"), headers, rows)
+
+
+# --- the winners' originals -------------------------------------------------------------
+
+
+def safe_name(text: str, limit: int = NAME_PART_LENGTH) -> str:
+    """``text`` fit for a file name on any system: separators, reserved and control
+    characters become ``-``, spaces are kept single, leading dots dropped, at most
+    ``limit`` characters."""
+    text = UNSAFE_NAME.sub("-", text)
+    text = " ".join(text.split()).strip(" .-")
+    return text[:limit].rstrip(" .") or "-"
+
+
+def _extension(asset) -> str:
+    suffix = PurePosixPath(asset.original_name).suffix.lower()
+    if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix):
+        return suffix
+    return EXTENSIONS.get(str(asset.exif.get("format", "")).lower(), "")
+
+
+def _winners(contest: Contest):
+    photos = EntryPhoto.objects.select_related("asset").order_by("position", "pk")
+    return (
+        Award.objects.filter(contest=contest)
+        .select_related("tier", "entry__author", "entry__unit", "entry__category")
+        .prefetch_related(Prefetch("entry__photos", queryset=photos))
+        .order_by("tier__position", "entry__number")
+    )
+
+
+def originals_zip(contest: Contest) -> str:
+    """A zip of every prize-winning entry's original files, by prize
+    (``一等奖/0012_标题_作者.jpg``; a series' photos numbered ``_1``, ``_2``, ...), with
+    ``captions.csv`` and ``captions.txt`` (title, author, unit, prize, category) for the
+    printer. Returns the path of a temporary file the caller deletes."""
+    storage = storages["private"]
+    captions = []
+    descriptor, path = tempfile.mkstemp(prefix="laurel-originals-", suffix=".zip")
+    os.close(descriptor)
+    try:
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
+            for award in _winners(contest):
+                entry = award.entry
+                photos = list(entry.photos.all())
+                stem = "_".join((entry.code, safe_name(entry.title), safe_name(entry.author.name)))
+                folder = safe_name(award.tier.name)
+                files = []
+                for n, photo in enumerate(photos, start=1):
+                    number = f"_{n}" if len(photos) > 1 else ""
+                    name = f"{folder}/{stem}{number}{_extension(photo.asset)}"
+                    with (
+                        storage.open(photo.asset.original_path, "rb") as source,
+                        archive.open(name, "w", force_zip64=True) as target,
+                    ):
+                        shutil.copyfileobj(source, target, 1024 * 1024)
+                    files.append(name)
+                captions.append(
+                    {
+                        "files": files,
+                        "code": entry.code,
+                        "title": entry.title,
+                        "author": entry.author.name,
+                        "unit": entry.unit.name,
+                        "prize": award.tier.name,
+                        "category": entry.category.name,
+                    }
+                )
+            archive.writestr("captions.csv", _captions_csv(captions), zipfile.ZIP_DEFLATED)
+            archive.writestr("captions.txt", _captions_txt(captions), zipfile.ZIP_DEFLATED)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)  # no half-written zip left behind
+        raise
+    return path
+
+
+def _captions_csv(captions: list[dict]) -> bytes:
+    """One row per file; UTF-8 with a byte-order mark, as Excel opens Chinese text."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [_("File"), _("Code"), _("Title"), _("Author"), _("Unit"), _("Prize"), _("Category")]
+    )
+    for caption in captions:
+        for name in caption["files"]:
+            writer.writerow(
+                [
+                    name,
+                    caption["code"],
+                    caption["title"],
+                    caption["author"],
+                    caption["unit"],
+                    caption["prize"],
+                    caption["category"],
+                ]
+            )
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _captions_txt(captions: list[dict]) -> bytes:
+    """A caption per work, as printed beside it: 《标题》 作者 · 单位 · 一等奖 · 类别."""
+    blocks = []
+    for caption in captions:
+        lines = [
+            f"{caption['code']}  《{caption['title']}》",
+            f"{caption['author']} · {caption['unit']}",
+            f"{caption['prize']} · {caption['category']}",
+            *caption["files"],
+        ]
+        blocks.append("\n".join(lines))
+    return ("\n\n".join(blocks) + "\n").encode("utf-8")
+
+
+# --- a record of who took what ----------------------------------------------------------
+
+
+@transaction.atomic
+def export_record(*, acting_user, contest: Contest, kind: str) -> None:
+    """An export leaves the system with people's names (and numbers): it is audited."""
+    audit_log(actor=acting_user, action="awards.exported", obj=contest, data={"kind": kind})

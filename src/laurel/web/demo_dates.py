@@ -1,0 +1,91 @@
+"""The demo contest's timeline: the bulletin's spring 2024, or moved to around today.
+
+Pure Python, no Django: the ``demo`` command makes the moments aware. ``photo-2024`` took
+place as the bulletin tells: entries from 1 to 25 April 2024 (``demo_photos``), 初评 on
+26–28 April and 复评 on 29–30 April (``demo_judging``), prizes proposed from the 复评
+ranking and the results published on the evening of 30 April, the exhibition at the 文化宫
+from 1 to 20 May. Seen today that exhibition is the archive.
+
+``laurel demo --today`` moves the whole story by one ``Timeline.offset``, a whole number
+of days, so that the exhibition opened ``OPEN_FOR_DAYS`` days before today: the open
+gallery can be seen, and every earlier stage lies in the weeks before. Both are the same
+code: the command passes every moment of the story through ``Timeline.at`` (local times)
+or ``Timeline.on`` (dates), with an offset of zero for the bulletin's dates. Whole days
+keep every moment at its hour of the day (Asia/Shanghai keeps no summer time).
+
+What moves: the submission window and when each entry was submitted; when the rounds
+opened, their deadlines, when they closed, and when each review was given; when the prizes
+were proposed; the publication (its snapshot carries the time and is digested, so the
+results are *published* at the moved time, never moved afterwards) and with it the
+certificates' date and the winners' notifications; the exhibition's dates. What stays: the
+photos' own EXIF dates (the pictures carry them) and so the date-taken window screening
+checks them against.
+
+The dates are set when the scenario is first loaded: a database that already holds
+``photo-2024`` keeps the dates it was loaded with (its published snapshot cannot change),
+and whatever of it is still to load (judging, results: after an interrupted run, say)
+follows those dates (``timeline_of``), whether or not ``--today`` is given again.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from laurel.web import demo_judging, demo_photos
+
+# local times, as demo_photos and demo_judging give them (the command makes them aware)
+ENTRIES_OPEN = demo_photos.OPENS
+ENTRIES_CLOSE = demo_photos.CLOSES
+AWARDS_PROPOSED = datetime(2024, 4, 30, 20, 30)  # noqa: DTZ001 - local, made aware by the command
+RESULTS_PUBLISHED = datetime(2024, 4, 30, 21, 0)  # noqa: DTZ001 - as above
+EXHIBITION_OPENS = date(2024, 5, 1)
+EXHIBITION_CLOSES = date(2024, 5, 20)
+# photos taken in the year before the contest (their EXIF dates: these never move)
+TAKEN_FROM = date(2023, 5, 1)
+TAKEN_UNTIL = date(2024, 4, 25)
+OPEN_FOR_DAYS = 3  # --today: the exhibition opened this many days before today
+
+# the story in order: each stage after the one before (tests/web/test_demo.py)
+STAGES = [
+    ENTRIES_OPEN,
+    ENTRIES_CLOSE,
+    demo_judging.QUALIFY_OPENS,
+    demo_judging.QUALIFY_DEADLINE,
+    demo_judging.QUALIFY_CLOSED,
+    demo_judging.SCORE_OPENS,
+    demo_judging.SCORE_DEADLINE,
+    demo_judging.SCORE_CLOSED,
+    AWARDS_PROPOSED,
+    RESULTS_PUBLISHED,
+    datetime.combine(EXHIBITION_OPENS, datetime.min.time()),
+    datetime.combine(EXHIBITION_CLOSES, datetime.max.time()),
+]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The story's moments, moved by ``offset`` (zero: as in the bulletin)."""
+
+    offset: timedelta = timedelta(0)
+
+    def at(self, moment: datetime) -> datetime:
+        """A local time of the story, moved."""
+        return moment + self.offset
+
+    def on(self, day: date) -> date:
+        """A date of the story, moved."""
+        return day + self.offset
+
+
+def timeline(today: date | None = None) -> Timeline:
+    """The bulletin's dates; or, given ``today``, the story moved by whole days so that
+    its exhibition opened ``OPEN_FOR_DAYS`` days before ``today`` and is open now."""
+    if today is None:
+        return Timeline()
+    return Timeline(today - timedelta(days=OPEN_FOR_DAYS) - EXHIBITION_OPENS)
+
+
+def timeline_of(exhibition_opens_on: date | None) -> Timeline:
+    """The timeline a contest was loaded with, found from its exhibition's opening."""
+    if exhibition_opens_on is None:
+        return Timeline()
+    return Timeline(exhibition_opens_on - EXHIBITION_OPENS)
