@@ -4,11 +4,11 @@ The organiser creates a contest in the console (exhibition open from today) and 
 four members submit — one sends a text file named .jpg and is refused with the pipeline's
 reason; the organiser closes entries, sets up a scoring round, seats two judges, assigns and
 opens it; both judges score every entry from the keyboard, two entries so close that their
-intervals cross the prize boundary; the organiser closes the round, sees that near tie on the
-results page, proposes the prizes and publishes. The public results page shows the digest
-``laurel contest verify`` prints; the gallery shows the winners; the winner downloads their
-certificate, whose text carries their name and whose QR code opens the public page that
-confirms it.
+intervals cross the prize boundary; the organiser closes the round, proposes the prizes from
+the ranking, sees that near tie on the results page and publishes. The public results page
+shows the digest ``laurel contest verify`` prints; the gallery shows the winners; the winner
+downloads their certificate, whose text carries their name and whose QR code opens the
+public page that confirms it.
 
 Like ``test_journey``: Debian's chromium against pytest-django's live server, every wait an
 ``expect``.
@@ -21,6 +21,7 @@ import re
 import pypdfium2
 import pytest
 import zxingcpp
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
@@ -65,8 +66,7 @@ def test_a_whole_contest_from_the_call_for_entries_to_a_verified_certificate(
     live_server, world, make_user, tmp_path
 ):
     make_user("federation_admin", username="organiser")
-    for username in SCORES:
-        make_user("judge", username=username)
+    judges = [make_user("judge", username=username) for username in SCORES]
     for n, (username, name, _) in enumerate(ENTRANTS):
         login = make_user("member", world.grassroots, username=username)
         member_user_link(
@@ -143,8 +143,8 @@ def test_a_whole_contest_from_the_call_for_entries_to_a_verified_certificate(
             organiser.locator("#round-form button[type=submit]").click()
             expect(organiser.locator("#round-state")).to_have_attribute("data-state", "planned")
             round_url = organiser.url
-            for username in SCORES:
-                organiser.select_option("#seat-form select[name=judge]", label=re.compile(username))
+            for judge in judges:
+                organiser.select_option("#seat-form select[name=judge]", value=str(judge.pk))
                 organiser.locator("#seat-form button[type=submit]").click()
             expect(organiser.locator("#seats tbody tr")).to_have_count(2)
             organiser.click("#assign-button")
@@ -180,12 +180,11 @@ def test_a_whole_contest_from_the_call_for_entries_to_a_verified_certificate(
             # --- the organiser looks at the near tie, proposes the prizes and publishes ----
             organiser.goto(f"{base_url}/console/contests/{SLUG}/results/")
             expect(organiser.locator("#results-table tbody tr")).to_have_count(3)
+            organiser.click("#propose-form button[type=submit]")
+            expect(organiser.locator("#results-table [data-prize='一等奖']")).to_have_count(1)
             near_ties = organiser.locator("#near-ties")
             expect(near_ties).to_contain_text("赵磊的作品")
             expect(near_ties).to_contain_text("孙丽的作品")
-            organiser.once("dialog", lambda dialog: dialog.accept())
-            organiser.click("#propose-form button[type=submit]")
-            expect(organiser.locator("#results-table [data-prize='一等奖']")).to_have_count(1)
             organiser.once("dialog", lambda dialog: dialog.accept())
             organiser.click("#publish-form button[type=submit]")
             expect(organiser.locator("#publications tbody tr")).to_have_count(1)
@@ -194,9 +193,6 @@ def test_a_whole_contest_from_the_call_for_entries_to_a_verified_certificate(
             visitor = browser.new_context(locale="zh-CN").new_page()
             assert status_of(visitor, f"{base_url}/contests/{SLUG}/results/") == 200
             digest = visitor.locator("#results-digest").inner_text().strip()
-            out = io.StringIO()
-            call_command("contest", "verify", SLUG, stdout=out)
-            assert out.getvalue().strip() == f"ok {digest}"
 
             assert status_of(visitor, f"{base_url}/contests/{SLUG}/exhibition/") == 200
             gallery = visitor.locator("#exhibition-gallery")
@@ -206,8 +202,8 @@ def test_a_whole_contest_from_the_call_for_entries_to_a_verified_certificate(
             # --- the winner downloads the certificate; its QR code verifies -----------------
             winner = browser.new_context(locale="en-US").new_page()
             log_in(winner, base_url, "wang_fang", PASSWORD)
-            entry = Entry.objects.get(contest__slug=SLUG, author__name="王芳")
-            winner.goto(f"{base_url}/me/entries/{entry.pk}/")
+            winner.goto(f"{base_url}/me/entries/")
+            winner.locator("#my-entries a", has_text="王芳的作品").first.click()
             with winner.expect_download() as download_info:
                 winner.click("#certificate-download")
             pdf = download_info.value.path().read_bytes()
@@ -215,12 +211,19 @@ def test_a_whole_contest_from_the_call_for_entries_to_a_verified_certificate(
             assert "王芳" in text
             assert "一等奖" in text
             url = qr_text(pdf)
-            assert url.endswith(f"/certificates/{Certificate.objects.get(entry=entry).number}/")
+            assert re.fullmatch(
+                re.escape(settings.LAUREL_PUBLIC_URL) + r"/certificates/\d+/", url
+            ), url
             winner.goto(base_url + url[url.index("/certificates/") :])
             expect(winner.locator("#certificate-valid")).to_contain_text("王芳")
         finally:
             browser.close()
 
+    out = io.StringIO()  # the digest the public saw is the one the command verifies
+    call_command("contest", "verify", SLUG, stdout=out)
+    assert out.getvalue().strip() == f"ok {digest}"
+    entry = Entry.objects.get(contest__slug=SLUG, author__name="王芳")
+    assert url.endswith(f"/certificates/{Certificate.objects.get(entry=entry).number}/")
     contest = Contest.objects.get(slug=SLUG)
     assert contest.state == Contest.State.PUBLISHED
     assert Publication.objects.get(contest=contest).digest == digest

@@ -53,8 +53,8 @@ def _entry(request, contest: Contest, number: int) -> Entry:
 
 
 def _back(request, url: str):
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
+    if request.htmx:  # no fragment: a change of fragment alone would not reload the page
+        return HttpResponseClientRedirect(url.split("#")[0])
     return redirect(url)
 
 
