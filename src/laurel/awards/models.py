@@ -5,6 +5,7 @@ results (each version immutable, with its SHA-256 digest), and the certificates 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Award(models.Model):
@@ -90,7 +91,7 @@ class Certificate(models.Model):
         "contests.Entry", on_delete=models.PROTECT, related_name="certificates"
     )
     publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="+")
-    recipient = models.CharField(_("recipient"), max_length=100)
+    recipient = models.CharField(pgettext_lazy("certificate", "recipient"), max_length=100)
     unit = models.CharField(_("unit"), max_length=200)
     title = models.CharField(_("work"), max_length=100)
     prize = models.CharField(_("prize"), max_length=50)
