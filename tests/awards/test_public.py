@@ -14,7 +14,7 @@ from django.utils import timezone
 from laurel.awards import services
 from laurel.awards.models import Award, Certificate, Publication
 from laurel.awards.views import public
-from laurel.contests.models import Contest, Entry, PrizeTier
+from laurel.contests.models import Contest, Entry, EntryPhoto, PrizeTier
 from tests.conftest import english_client
 
 HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -413,3 +413,14 @@ def test_public_pages_never_link_judge_renditions_or_originals(published, client
         assert "/media/s/" not in html, url
         for path in private:
             assert path not in html, (url, path)
+
+
+def test_the_public_cannot_fetch_judge_renditions_or_originals(published, client):
+    """Public renditions are thumbnails and display copies; the judge rendition and the
+    original are reached only by a signed URL, which the public is never given."""
+    asset = EntryPhoto.objects.filter(entry__contest=published).first().asset
+    assert client.get(reverse("media:rendition", args=[asset.pk, "display"])).status_code == 200
+    for name in ("judge", "original"):
+        assert client.get(reverse("media:rendition", args=[asset.pk, name])).status_code == 404
+        forged = reverse("media:signed", args=[f"{asset.pk}:{name}:forged"])
+        assert client.get(forged).status_code == 403
