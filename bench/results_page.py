@@ -32,7 +32,8 @@ import time
 import types
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO / "src"), str(REPO)]  # laurel, and tests/ for the data builder
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "laurel.settings_test")
 os.environ["LAUREL_DEBUG"] = "false"  # measured as served: no debug machinery
 
@@ -48,21 +49,18 @@ from django.shortcuts import get_object_or_404  # noqa: E402
 from django.template import engines  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import clear_url_caches, include, path, reverse  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from tests.awards.ranked_contest import JUDGES, ranked_contest  # noqa: E402
 
 from laurel.accounts.models import Role, RoleGrant, User  # noqa: E402
-from laurel.awards import policy, selectors, services  # noqa: E402
+from laurel.awards import policy, selectors  # noqa: E402
 from laurel.awards.models import Award  # noqa: E402
-from laurel.contests.models import Category, Contest, Entry, PrizeTier  # noqa: E402
+from laurel.contests.models import Contest  # noqa: E402
 from laurel.contests.policy import contests_visible  # noqa: E402
-from laurel.judging.models import JudgeCalibration, Result, Round  # noqa: E402
-from laurel.members.models import Member  # noqa: E402
+from laurel.judging.models import Result  # noqa: E402
 from laurel.orgs.services import unit_create  # noqa: E402
 from laurel.web.access import allowed_if  # noqa: E402
 
-ENTRIES, JUDGES, UNITS = 3000, 30, 40
-CATEGORIES = ["自然风光", "人文风情", "生活场景", "都市建设"]
-TIERS = [("一等奖", 5), ("二等奖", 15), ("三等奖", 30), ("优秀奖", 150)]
+ENTRIES, UNITS = 3000, 40
 TARGET = 1.0
 SLUG = "bench-results"
 
@@ -114,8 +112,7 @@ def urls_with_the_baseline() -> None:
 
 
 def build() -> tuple[Contest, User]:
-    """The contest, 3,000 ranked results, calibrated judges, prizes published and changed."""
-    now = timezone.now()
+    """The contest (``tests/awards/ranked_contest.py``, as the query-count test builds it)."""
     federation = unit_create(acting_user=None, name="市总工会", code="b", kind="federation")
     units = [
         unit_create(
@@ -131,94 +128,7 @@ def build() -> tuple[Contest, User]:
         username="bench-organiser", display_name="组织者", password=make_password(None)
     )
     RoleGrant.objects.create(user=organiser, role=Role.FEDERATION_ADMIN)
-    members = Member.objects.bulk_create(
-        (
-            Member(name=f"作者{n}", gender="M", id_card=f"B{n:017d}", unit=units[n % UNITS])
-            for n in range(ENTRIES)
-        ),
-        batch_size=1000,
-    )
-    contest = Contest.objects.create(
-        slug=SLUG,
-        title="基准摄影展",
-        organiser="市总工会",
-        state=Contest.State.RESULTS,
-        opens_at=now - timezone.timedelta(days=60),
-        closes_at=now - timezone.timedelta(days=30),
-        prizes_per_author=2,
-    )
-    categories = Category.objects.bulk_create(
-        Category(contest=contest, name=name, position=k) for k, name in enumerate(CATEGORIES)
-    )
-    tiers = PrizeTier.objects.bulk_create(
-        PrizeTier(contest=contest, name=name, count=count, position=k)
-        for k, (name, count) in enumerate(TIERS)
-    )
-    Entry.objects.bulk_create(
-        (
-            Entry(
-                contest=contest,
-                number=n + 1,
-                category=categories[n % len(categories)],
-                kind=Entry.Kind.SINGLE,
-                author=members[n],
-                unit=members[n].unit,
-                title=f"作品{n + 1}",
-                state=Entry.State.QUALIFIED,
-            )
-            for n in range(ENTRIES)
-        ),
-        batch_size=1000,
-    )
-    entries = list(Entry.objects.filter(contest=contest).order_by("number"))
-    round_ = Round.objects.create(
-        contest=contest,
-        name="复评",
-        mode=Round.Mode.SCORE,
-        deadline=now,
-        state=Round.State.CLOSED,
-        closed_at=now,
-    )
-    Result.objects.bulk_create(
-        (
-            Result(
-                round=round_,
-                entry=entry,
-                rank=k + 1,
-                score=9.2 - 6.0 * k / ENTRIES,
-                low=9.2 - 6.0 * k / ENTRIES - 0.25,
-                high=9.2 - 6.0 * k / ENTRIES + 0.25,
-                reviews=3,
-                advanced=True,
-            )
-            for k, entry in enumerate(entries)
-        ),
-        batch_size=1000,
-    )
-    judges = User.objects.bulk_create(
-        User(username=f"bench-judge{j:02d}", display_name=f"评委{j}", password=make_password(None))
-        for j in range(JUDGES)
-    )
-    JudgeCalibration.objects.bulk_create(
-        JudgeCalibration(
-            round=round_,
-            judge=judge,
-            reviews=ENTRIES * 3 // JUDGES,
-            offset=(j - JUDGES / 2) / 10,
-            scale=0.8 + j / 75,
-            noise=0.6 + j / 50,
-        )
-        for j, judge in enumerate(judges)
-    )
-    slots = [tier for tier in tiers for _ in range(tier.count)]
-    Award.objects.bulk_create(
-        Award(contest=contest, entry=entry, tier=slot, set_by=organiser)
-        for entry, slot in zip(entries, slots, strict=False)
-    )
-    services.results_publish(acting_user=organiser, contest=contest)
-    last = len(slots)
-    services.award_set(acting_user=organiser, entry=entries[last - 1], tier=None, reason="撤销")
-    services.award_set(acting_user=organiser, entry=entries[last], tier=tiers[-1], reason="递补")
+    contest = ranked_contest(organiser=organiser, units=units, size=ENTRIES, slug=SLUG)
     return contest, organiser
 
 

@@ -3,26 +3,23 @@ severity and the near ties; the method changed with a reason; prizes proposed, c
 hand with a reason and capped per entrant; publishing and corrections; one entry's
 breakdown; who may see any of it; and what the page costs in queries at 3,000 entries."""
 
-import datetime
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from laurel.accounts.models import User
 from laurel.awards import selectors
 from laurel.awards import services as awards
 from laurel.awards.models import Award, AwardChange, Publication
 from laurel.contests.forms import ContestForm
-from laurel.contests.models import Category, Contest, Entry, PrizeTier
+from laurel.contests.models import Contest, Entry, PrizeTier
 from laurel.contests.services import contest_update
 from laurel.core import prizes as core_prizes
 from laurel.judging.models import Assignment, JudgeCalibration, Result, Round
-from laurel.members.models import Member
+from tests.awards.ranked_contest import ranked_contest
 from tests.conftest import english_client
 
 # --- helpers --------------------------------------------------------------------------------
@@ -536,98 +533,11 @@ def test_the_contest_form_sets_the_prize_cap_and_the_issuer_even_while_judging(
 
 # --- what it costs -------------------------------------------------------------------------------
 
-TIERS = [("一等奖", 5), ("二等奖", 15), ("三等奖", 30), ("优秀奖", 150)]
-
 
 def results_contest(world, organiser, size: int, slug: str) -> Contest:
-    """A contest whose final round ranked ``size`` entries (one author each), its prizes
-    given, published once and then changed by hand, its 30 judges calibrated — written in
-    bulk (set-up, not what is measured)."""
-    now = timezone.now()
-    contest = Contest.objects.create(
-        slug=slug,
-        title="基准摄影展",
-        organiser="市总工会",
-        state=Contest.State.RESULTS,
-        opens_at=now - datetime.timedelta(days=30),
-        closes_at=now - datetime.timedelta(days=10),
-        prizes_per_author=2,
+    return ranked_contest(
+        organiser=organiser, units=[world.grassroots, world.other_grassroots], size=size, slug=slug
     )
-    categories = Category.objects.bulk_create(
-        Category(contest=contest, name=name, position=k)
-        for k, name in enumerate(["自然风光", "人文风情", "生活场景", "都市建设"])
-    )
-    tiers = PrizeTier.objects.bulk_create(
-        PrizeTier(contest=contest, name=name, count=count, position=k)
-        for k, (name, count) in enumerate(TIERS)
-    )
-    units = [world.grassroots, world.other_grassroots]
-    members = Member.objects.bulk_create(
-        Member(name=f"作者{n}", gender="M", id_card=f"{slug[-4:]}{n:014d}", unit=units[n % 2])
-        for n in range(size)
-    )
-    Entry.objects.bulk_create(
-        (
-            Entry(
-                contest=contest,
-                number=n + 1,
-                category=categories[n % 4],
-                kind=Entry.Kind.SINGLE,
-                author=members[n % len(members)],
-                unit=members[n % len(members)].unit,
-                title=f"作品{n + 1}",
-                state=Entry.State.QUALIFIED,
-            )
-            for n in range(size)
-        ),
-        batch_size=500,
-    )
-    entries = list(Entry.objects.filter(contest=contest).order_by("number"))
-    round_ = Round.objects.create(
-        contest=contest,
-        name="复评",
-        mode=Round.Mode.SCORE,
-        deadline=now,
-        state=Round.State.CLOSED,
-        closed_at=now,
-    )
-    Result.objects.bulk_create(
-        (
-            Result(
-                round=round_,
-                entry=entry,
-                rank=k + 1,
-                score=9.0 - 6.0 * k / size,
-                low=9.0 - 6.0 * k / size - 0.3,
-                high=9.0 - 6.0 * k / size + 0.3,
-                reviews=3,
-                advanced=True,
-            )
-            for k, entry in enumerate(entries)
-        ),
-        batch_size=500,
-    )
-    judges = User.objects.bulk_create(
-        User(username=f"{slug}-judge{j}", display_name=f"评委{j}", password=make_password(None))
-        for j in range(30)
-    )
-    JudgeCalibration.objects.bulk_create(
-        JudgeCalibration(
-            round=round_, judge=judge, reviews=size // 10, offset=j / 10 - 1.5, scale=1, noise=1
-        )
-        for j, judge in enumerate(judges)
-    )
-    slots = [t for t in tiers for _ in range(t.count)]
-    Award.objects.bulk_create(
-        Award(contest=contest, entry=entry, tier=slot, set_by=organiser)
-        for entry, slot in zip(entries, slots, strict=False)
-    )
-    awards.results_publish(acting_user=organiser, contest=contest)
-    awards.award_set(acting_user=organiser, entry=entries[len(slots) - 1], tier=None, reason="撤")
-    awards.award_set(
-        acting_user=organiser, entry=entries[len(slots)], tier=tiers[-1], reason="递补"
-    )
-    return contest
 
 
 def test_the_page_of_3000_entries_takes_a_few_queries(
