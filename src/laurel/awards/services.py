@@ -3,7 +3,7 @@ snapshot (a correction is a new version), certificates issued. Each is atomic an
 """
 
 import datetime
-from collections import defaultdict
+from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -149,38 +149,35 @@ def award_set(*, acting_user, entry: Entry, tier: PrizeTier | None, reason: str)
 
 def publish_problems(contest: Contest) -> list[str]:
     """Why the current prizes cannot be published as they stand (empty: they can)."""
+    awards = list(Award.objects.filter(contest=contest).select_related("entry__author", "tier"))
     problems = []
-    counts = defaultdict(int)
-    for tier_id in Award.objects.filter(contest=contest).values_list("tier_id", flat=True):
-        counts[tier_id] += 1
+    given = Counter(award.tier_id for award in awards)
     for tier in contest.prize_tiers.all():
-        if counts[tier.pk] > tier.count:
+        if given[tier.pk] > tier.count:
             problems.append(
                 _("%(tier)s is given %(given)d times, but has %(count)d places.")
-                % {"tier": tier.name, "given": counts[tier.pk], "count": tier.count}
+                % {"tier": tier.name, "given": given[tier.pk], "count": tier.count}
             )
     if contest.prizes_per_author is not None:
-        awards = Award.objects.filter(contest=contest).select_related("entry__author")
         authors = {str(a.entry_id): str(a.entry.author_id) for a in awards}  # two 王伟 are two
         names = {str(a.entry.author_id): a.entry.author.name for a in awards}
         over = core_prizes.prizes_over_cap(
-            {str(a.entry_id): "" for a in awards}, authors, contest.prizes_per_author
+            dict.fromkeys(authors, ""), authors, contest.prizes_per_author
         )
         for author in sorted(over, key=lambda pk: (names[pk], int(pk))):
             problems.append(
                 _("%(name)s holds more than %(count)d prizes.")
                 % {"name": names[author], "count": contest.prizes_per_author}
             )
-    # a work disqualified or withdrawn since the proposal: the snapshot would leave it out
-    for award in (
-        Award.objects.filter(contest=contest)
-        .exclude(entry__state__in=selectors.PRIZE_STATES)
-        .select_related("entry", "tier")
-    ):
-        problems.append(
-            _("Entry %(code)s holds %(tier)s but is no longer in the contest; take the prize away.")
-            % {"code": award.entry.code, "tier": award.tier.name}
-        )
+    for award in awards:  # disqualified or withdrawn since: the snapshot would leave it out
+        if award.entry.state not in selectors.PRIZE_STATES:
+            problems.append(
+                _(
+                    "Entry %(code)s holds %(tier)s but is no longer in the contest; "
+                    "take the prize away."
+                )
+                % {"code": award.entry.code, "tier": award.tier.name}
+            )
     return problems
 
 
