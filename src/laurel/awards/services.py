@@ -15,6 +15,7 @@ from laurel.accounts.models import Role, RoleGrant
 from laurel.accounts.policy import access_for
 from laurel.audit.services import audit_log
 from laurel.awards import policy, selectors
+from laurel.awards.caching import exhibition_changed
 from laurel.awards.models import Award, AwardChange, Certificate, Publication
 from laurel.contests.models import Contest, Entry, PrizeTier
 from laurel.core import prizes as core_prizes
@@ -232,6 +233,7 @@ def results_publish(
         contest.state = Contest.State.PUBLISHED
         contest.save(update_fields=["state"])
     _winners_notify(contest, publication, issued)
+    exhibition_changed(contest.slug)
     audit_log(
         actor=acting_user,
         action="awards.results.published",

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from laurel.accounts.policy import access_for
 from laurel.audit.services import audit_log
+from laurel.awards.caching import exhibition_changed
 from laurel.contests import bulk, policy
 from laurel.contests.models import (
     BulkSubmission,
@@ -233,6 +234,7 @@ def contest_update(
             "quotas": [[u.code, n] for u, n in quotas] if quotas is not None else None,
         },
     )
+    exhibition_changed(contest.slug)  # its dates, venue or title may show in the exhibition
     return contest
 
 

@@ -8,15 +8,15 @@ The exhibition shows the latest snapshot's prize-winners, display renditions onl
 built to be fast (200 works at hundreds of requests a second):
 
 - an anonymous visitor (no session, no message waiting, no query string) gets the whole
-  page from the cache with one read and no database query, only the CSRF token of the
-  header's language switch put in per request; that page is kept ``FACTS_SECONDS`` under
-  the URL, the language and today's date (the phase changes with the date at once);
+  page from the cache with two reads (the contest's cache generation, then the page) and no
+  database query, only the CSRF token of the header's language switch put in per request;
+  that page is kept ``FACTS_SECONDS`` under the URL, the generation, the language and
+  today's date (the phase changes with the date at once);
 - behind it, the contest's facts (its latest version, dates, title) are cached for
   ``FACTS_SECONDS`` too, and the gallery's HTML and the list of works for long, under the
   contest, the publication's version, the phase, the language and the contest's shown
-  facts: a correction (a new version), a changed date or venue give new pages within
-  seconds (twice ``FACTS_SECONDS`` at most), well inside the ``max-age`` browsers may keep
-  a page anyway;
+  facts. A publication or a change to the contest drops its generation after commit
+  (``awards.caching``): the next visitor gets the new pages at once;
 - a signed-in user gets the cached gallery inside a header rendered for them;
 - building the gallery costs three queries: the snapshot, the order of prize tiers and
   categories, and every winner's photos (entry number → assets) in one.
@@ -53,6 +53,7 @@ from django_ratelimit.decorators import ratelimit
 
 from laurel.accounts.policy import access_for
 from laurel.awards import selectors
+from laurel.awards.caching import exhibition_generation
 from laurel.awards.models import Certificate, Publication
 from laurel.contests.models import Category, Contest, EntryPhoto, PrizeTier
 from laurel.contests.policy import contests_visible
@@ -249,7 +250,7 @@ class Facts:
 
 def _facts(slug: str) -> Facts:
     """The contest's facts, from the cache or one query; 404 before any publication."""
-    key = f"awards:exhibition:facts:{_code_version()}:{slug}"
+    key = f"awards:exhibition:facts:{_code_version()}:{slug}:{exhibition_generation(slug)}"
     facts = cache.get(key)
     if facts is None:
         row = (
@@ -445,13 +446,16 @@ def _gallery(facts: Facts, phase: str) -> str:
     return body
 
 
-def _visitor_key(*parts: str) -> str:
-    """An anonymous visitor's whole page, found with one cache read: by URL, language and
-    today's date (the phase changes with it); kept only ``FACTS_SECONDS``, as the facts."""
+def _visitor_key(slug: str, *parts: str) -> str:
+    """An anonymous visitor's whole page, found with two cache reads: by URL, the contest's
+    cache generation (``awards.caching``), language and today's date (the phase changes with
+    it); kept only ``FACTS_SECONDS``, as the facts."""
     return ":".join(
         [
             "awards:exhibition:visitor",
             _code_version(),
+            slug,
+            exhibition_generation(slug),
             *parts,
             get_language(),
             timezone.localdate().isoformat(),
@@ -481,7 +485,7 @@ def exhibition(request, slug: str):
         return {"contest": facts.contest, "body": body}
 
     return _cached_page(
-        request, _visitor_key("gallery", slug), "awards/public_exhibition.html", context
+        request, _visitor_key(slug, "gallery"), "awards/public_exhibition.html", context
     )
 
 
@@ -509,7 +513,7 @@ def exhibition_work(request, slug: str, code: str):
         }
 
     return _cached_page(
-        request, _visitor_key("work", slug, code), "awards/public_exhibition_work.html", context
+        request, _visitor_key(slug, "work", code), "awards/public_exhibition_work.html", context
     )
 
 
