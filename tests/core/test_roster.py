@@ -127,6 +127,9 @@ def tomorrow() -> date:
     return date.today() + timedelta(days=1)  # noqa: DTZ011 - the checker uses the local date
 
 
+BORN_TOMORROW = "born tomorrow"  # made when the test runs: collection may be before midnight
+
+
 @pytest.mark.parametrize(
     ("id_card", "code"),
     [
@@ -135,7 +138,7 @@ def tomorrow() -> date:
         (valid_id("50010119990230001"), "id_card_birth_date"),  # 1999-02-30
         (valid_id("50010119990229001"), "id_card_birth_date"),  # 1999 is not a leap year
         (valid_id("50010119991301001"), "id_card_birth_date"),  # month 13
-        (valid_id(f"500101{tomorrow():%Y%m%d}001"), "id_card_birth_date"),  # born tomorrow
+        (BORN_TOMORROW, "id_card_birth_date"),
         ("50010119900101123", "id_card_length"),
         ("50010119900101123XX", "id_card_length"),
         ("5001011990010112AX", "id_card_characters"),
@@ -145,6 +148,8 @@ def tomorrow() -> date:
     ],
 )
 def test_id_card_problems(id_card, code):
+    if id_card == BORN_TOMORROW:
+        id_card = valid_id(f"500101{tomorrow():%Y%m%d}001")
     row = member_row_check(member(id_card=id_card))
 
     assert codes(row) == [("id_card", code)]
