@@ -165,7 +165,7 @@ def test_near_ties_list_the_entries_whose_intervals_cross_a_boundary(
     third, fourth = Result.objects.filter(round=round_, rank__in=[3, 4]).order_by("rank")
     Result.objects.filter(pk=fourth.pk).update(score=third.score - 0.05, high=third.score + 0.5)
     Result.objects.filter(pk=third.pk).update(low=third.score - 0.6)
-    results = list(selectors.ranked_results(round_))
+    results = selectors.ranked_rows(round_)
     prizes = {str(entry): name for entry, name in selectors.prizes_of(judged_contest).items()}
     expected = core_prizes.boundary_warnings(
         selectors.core_ranked(results), prizes, ["一等奖", "二等奖", "三等奖"]

@@ -69,17 +69,41 @@ def live_rows(contest: Contest, round: Round | None = None) -> list[dict]:
     ]
 
 
-def core_ranked(results) -> list[core_prizes.Ranked]:
+# a ranked result as plain values: what the results page's table and the prize proposal read
+RANKED_FIELDS = (
+    "entry_id",
+    "rank",
+    "score",
+    "low",
+    "high",
+    "reviews",
+    "entry__number",
+    "entry__title",
+    "entry__state",
+    "entry__author_id",
+    "entry__author__name",
+    "entry__unit__name",
+    "entry__category__name",
+)
+
+
+def ranked_rows(round: Round) -> list:
+    """``ranked_results`` as named tuples of ``RANKED_FIELDS`` (no model instances)."""
+    return list(ranked_results(round).values_list(*RANKED_FIELDS, named=True))
+
+
+def core_ranked(rows) -> list[core_prizes.Ranked]:
+    """The eligible entries of ``ranked_rows`` in rank order, for ``core.prizes``."""
     return [
         core_prizes.Ranked(
             entry=str(r.entry_id),
-            author=str(r.entry.author_id),
+            author=str(r.entry__author_id),
             score=r.score,
             low=r.low,
             high=r.high,
         )
-        for r in results
-        if eligible(r)
+        for r in rows
+        if r.entry__state in PRIZE_STATES
     ]
 
 

@@ -72,7 +72,7 @@ def awards_propose(*, acting_user, contest: Contest) -> int:
     tiers = list(contest.prize_tiers.order_by("position", "pk"))
     if not tiers:
         raise AwardsRefused(_("The contest has no prize tiers; add them in its settings."))
-    ranked = selectors.core_ranked(selectors.ranked_results(round))
+    ranked = selectors.core_ranked(selectors.ranked_rows(round))
     proposal = core_prizes.tiers_propose(
         ranked, [core_prizes.Tier(t.name, t.count) for t in tiers], contest.prizes_per_author
     )

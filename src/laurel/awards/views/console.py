@@ -81,23 +81,6 @@ def _signed(value: float) -> str:
 # --- the results page --------------------------------------------------------------------
 
 
-# the final round's ranked results as plain rows: one query, no model instances
-RANKED_FIELDS = (
-    "entry_id",
-    "rank",
-    "score",
-    "low",
-    "high",
-    "reviews",
-    "entry__number",
-    "entry__title",
-    "entry__state",
-    "entry__author_id",
-    "entry__author__name",
-    "entry__unit__name",
-    "entry__category__name",
-)
-
 # One row of the ranking table. 3,000 rows through the template engine cost half a second
 # (a dozen variables each, localised and escaped one by one), so rows are written here, every
 # value from the data escaped, and the template writes them as one block.
@@ -110,25 +93,6 @@ ROW = (
     '<td class="interval-cell"><span class="interval">{bar}</span></td>'
     "<td>{reviews}</td><td>{prize_cell}</td></tr>\n"
 )
-
-
-def _ranked(round_: Round) -> list:
-    return list(selectors.ranked_results(round_).values_list(*RANKED_FIELDS, named=True))
-
-
-def _core_ranked(results: list) -> list[core_prizes.Ranked]:
-    """``selectors.core_ranked`` for plain rows: the eligible entries in rank order."""
-    return [
-        core_prizes.Ranked(
-            entry=str(r.entry_id),
-            author=str(r.entry__author_id),
-            score=r.score,
-            low=r.low,
-            high=r.high,
-        )
-        for r in results
-        if r.entry__state in selectors.PRIZE_STATES
-    ]
 
 
 class _Axis:
@@ -230,7 +194,7 @@ def _near_ties(
     how many cross on each side, and the closest few of each side (``base``: the results
     page's address, an entry's breakdown is below it)."""
     by_pk = {r.entry_id: r for r in results}
-    warnings = core_prizes.boundary_warnings(_core_ranked(results), prizes, tier_names)
+    warnings = core_prizes.boundary_warnings(selectors.core_ranked(results), prizes, tier_names)
     boundaries, near = [], set()
 
     def closest(entries: list[str], cut: float) -> list[dict]:
@@ -280,7 +244,7 @@ def _results_context(contest: Contest) -> dict:
     context["round"] = round_
     if round_ is None:
         return context
-    results = _ranked(round_)
+    results = selectors.ranked_rows(round_)
     tiers = list(contest.prize_tiers.order_by("position", "pk"))
     awards = {
         award.entry_id: award
