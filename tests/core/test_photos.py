@@ -16,7 +16,7 @@ import zlib
 import numpy as np
 import pytest
 import pyvips
-from PIL import Image, ImageCms, ImageDraw
+from PIL import Image, ImageCms, ImageDraw, ImageOps
 
 from laurel.core.photos import (
     NEAR_DUPLICATE_BITS,
@@ -266,6 +266,43 @@ def test_exif_orientation_turns_a_landscape_file_into_a_portrait_photo():
     assert (via_vips.width, via_vips.height) == (300, 400)
 
 
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_every_exif_orientation_is_shown_upright(orientation):
+    """Quarter turns (6, 8) are done on the decoded pixels, flips and half turns by libvips:
+    each judge rendition is the stored picture as Pillow turns it by the same tag."""
+    stored = photo(60 + orientation, (1000, 700))
+    draw = ImageDraw.Draw(stored)
+    draw.rectangle([0, 0, 199, 99], fill=(255, 0, 0))  # asymmetric: no turn or flip looks alike
+    draw.rectangle([900, 600, 999, 699], fill=(0, 0, 255))
+    data = encode(stored, exif=exif_bytes(orientation=orientation))
+    check = photo_check(data, "turned.jpg")
+    assert check.ok, check.reason
+    expected = ImageOps.exif_transpose(opened(data))
+    judge = assert_clean_rgb_jpeg(check.renditions["judge"])
+    assert judge.size == expected.size == (check.width, check.height)
+    difference = np.abs(np.asarray(judge, np.float32) - np.asarray(expected, np.float32))
+    assert difference.mean() < 3
+    display = opened(check.renditions["display"])
+    assert display.size == judge.size  # 1000 px: under the display's long edge
+
+
+def test_a_turned_photo_larger_than_the_judge_rendition_is_decoded_small_and_turned():
+    stored = photo(70, (1000, 750)).resize((4000, 3000), Image.Resampling.BILINEAR)
+    ImageDraw.Draw(stored).rectangle([0, 0, 399, 399], fill=(255, 0, 0))
+    check = photo_check(encode(stored, exif=exif_bytes(orientation=8)), "portrait.jpg")
+    assert check.ok, check.reason
+    sizes = {name: opened(data).size for name, data in check.renditions.items()}
+    assert sizes == {"judge": (2250, 3000), "display": (1200, 1600), "thumbnail": (300, 400)}
+    judge = np.asarray(assert_clean_rgb_jpeg(check.renditions["judge"]), np.float32)
+    # Orientation 8 turns a quarter anticlockwise: the stored top left is now bottom left.
+    assert is_red(judge[2950, 50])
+    assert not is_red(judge[50, 50])
+    expected = stored.transpose(Image.Transpose.ROTATE_90).resize(
+        (2250, 3000), Image.Resampling.LANCZOS
+    )
+    assert np.abs(judge - np.asarray(expected, np.float32)).mean() < 3
+
+
 # --- renditions ------------------------------------------------------------------------------
 
 
@@ -299,6 +336,14 @@ def test_renditions_have_the_three_long_edges(big_photo_check):
 @pytest.mark.parametrize("name", ["judge", "display", "thumbnail"])
 def test_renditions_are_rgb_jpegs_with_no_metadata_at_all(big_photo_check, name):
     assert_clean_rgb_jpeg(big_photo_check.renditions[name])
+
+
+def test_the_judge_rendition_is_as_sharp_as_a_careful_resize_of_the_original(big_photo_check):
+    """Decoded straight to 3000 px by DCT scaling: close to Lanczos from the full original."""
+    original = photo(7, (1000, 750)).resize((4000, 3000), Image.Resampling.BILINEAR)
+    expected = np.asarray(original.resize((3000, 2250), Image.Resampling.LANCZOS), np.float32)
+    judge = np.asarray(opened(big_photo_check.renditions["judge"]), np.float32)
+    assert np.abs(judge - expected).mean() < 3
 
 
 def test_renditions_show_the_photo(big_photo_check):
