@@ -346,6 +346,29 @@ def test_the_judge_rendition_is_as_sharp_as_a_careful_resize_of_the_original(big
     assert np.abs(judge - expected).mean() < 3
 
 
+def test_a_display_p3_photo_is_rendered_in_srgb():
+    """An iPhone's wide-gamut photo: its embedded profile is applied, so the rendition shows
+    what the same picture saved in sRGB shows, not the raw P3 numbers."""
+    picture = photo(71, (800, 600))
+    srgb = pyvips.Image.new_from_memory(picture.tobytes(), 800, 600, 3, "uchar").copy(
+        interpretation="srgb"
+    )
+    in_srgb = srgb.jpegsave_buffer(Q=95)
+    in_p3 = srgb.icc_transform("p3", input_profile="srgb").jpegsave_buffer(Q=95)  # tagged P3
+    assert "icc_profile" in opened(in_p3).info
+    raw_difference = np.abs(
+        np.asarray(opened(in_p3), np.float32) - np.asarray(opened(in_srgb), np.float32)
+    )
+    assert raw_difference.mean() > 10  # the numbers alone would show other colours
+    thumbnails = []  # compared small: two JPEG encodings of the noise differ more than this
+    for data in (in_srgb, in_p3):
+        check = photo_check(data, "IMG_0001.JPG")
+        assert check.ok, check.reason
+        assert_clean_rgb_jpeg(check.renditions["judge"])
+        thumbnails.append(np.asarray(opened(check.renditions["thumbnail"]), np.float32))
+    assert np.abs(thumbnails[0] - thumbnails[1]).mean() < 2
+
+
 def test_renditions_show_the_photo(big_photo_check):
     thumbnail = np.asarray(opened(big_photo_check.renditions["thumbnail"]), np.float32)
     expected = np.asarray(photo(7, (1000, 750)).resize((400, 300)), np.float32)

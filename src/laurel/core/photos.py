@@ -31,7 +31,7 @@ import imagehash
 import numpy as np
 import pyvips
 import simplejpeg
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageCms, UnidentifiedImageError
 
 RENDITIONS = {"judge": 3000, "display": 1600, "thumbnail": 400}  # long edge, px
 JPEG_QUALITY = 85
@@ -571,10 +571,9 @@ def _judge_rendition(data: bytes, kind: str, header: pyvips.Image) -> np.ndarray
         image = _image(decoded)
         if orientation != 1:  # flips and half turns: rare, left to libvips
             image.set_type(pyvips.GValue.gint_type, "orientation", orientation)
-        if header.get_typeof("icc-profile-data"):
-            image.set_type(
-                pyvips.GValue.blob_type, "icc-profile-data", header.get("icc-profile-data")
-            )
+        profile = _foreign_profile(header)
+        if profile:
+            image.set_type(pyvips.GValue.blob_type, "icc-profile-data", profile)
         elif orientation == 1 and max(image.width, image.height) <= largest:
             return decoded  # nothing more to do
     return _pixels(_srgb8(_fit(image, largest)).autorot())
@@ -650,7 +649,7 @@ def _srgb8(image: pyvips.Image) -> pyvips.Image:
     alpha flattened on white."""
     if image.interpretation == "cmyk":
         image = image.icc_transform("srgb", input_profile="cmyk")
-    elif image.get_typeof("icc-profile-data"):
+    elif _foreign_profile(image):
         image = image.icc_transform("srgb", embedded=True)
     if image.hasalpha():
         maximum = 65535 if image.format == "ushort" else 255
@@ -661,6 +660,20 @@ def _srgb8(image: pyvips.Image) -> pyvips.Image:
     if image.bands > 3:
         image = image.extract_band(0, n=3)
     return image
+
+
+def _foreign_profile(image: pyvips.Image) -> bytes | None:
+    """The embedded ICC profile unless it is sRGB's own (which would change nothing, at
+    the cost of a colour transform of every pixel); a profile LittleCMS cannot read is
+    returned too, for libvips to apply or refuse."""
+    if not image.get_typeof("icc-profile-data"):
+        return None
+    profile = image.get("icc-profile-data")
+    try:
+        description = ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(io.BytesIO(profile)))
+    except (OSError, ImageCms.PyCMSError):
+        return profile
+    return None if description.strip().lower().startswith("srgb") else profile
 
 
 def _jpeg(pixels: np.ndarray) -> bytes:
