@@ -11,8 +11,9 @@
    follows is classified — a phone's MPF images or motion-photo video are reported and
    never passed on, an appended archive, document or script is refused;
 5. EXIF (Pillow, lazily): camera, date taken, orientation, GPS presence;
-6. one decode, at the smallest size that serves the judge rendition (libvips
-   shrink-on-load), oriented, converted to sRGB 8-bit, alpha flattened on white; the
+6. one decode, at the smallest size that serves the judge rendition (a colour JPEG by
+   libjpeg-turbo's DCT scaling, anything else by libvips with shrink-on-load), upright,
+   in sRGB 8-bit (a profile other than sRGB applied), alpha flattened on white; the
    display and thumbnail renditions are made from it; all are JPEGs with no metadata;
 7. SHA-256 of the original and a 64-bit perceptual hash (pHash) of the thumbnail.
 
@@ -619,8 +620,8 @@ def _turned(pixels: np.ndarray, turns: int) -> np.ndarray:
 
 
 def _image(pixels: np.ndarray) -> pyvips.Image:
-    """sRGB pixels (height × width × 3, or 4 with an opaque spare byte) seen by libvips,
-    without a copy."""
+    """sRGB pixels (height × width × 3, or 4 with a spare byte, which libjpeg-turbo sets
+    to 0xFF: opaque) seen by libvips, without a copy."""
     height, width, bands = pixels.shape
     image = pyvips.Image.new_from_memory(pixels.data, width, height, bands, "uchar")
     return image.copy(interpretation="srgb")
