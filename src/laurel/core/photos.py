@@ -688,10 +688,7 @@ def perceptual_hash(image: pyvips.Image) -> str:
     """pHash (64 bits, 16 hex digits) of an image, via imagehash on a grey copy."""
     grey = image.extract_band(0, n=3).colourspace("b-w")  # a spare fourth byte is no alpha
     grey = grey.thumbnail_image(128, height=128, size="force")
-    pixels = np.ndarray(
-        buffer=grey.write_to_memory(), dtype=np.uint8, shape=(grey.height, grey.width, grey.bands)
-    )[:, :, 0]
-    return str(imagehash.phash(Image.fromarray(pixels)))
+    return str(imagehash.phash(Image.fromarray(_pixels(grey)[:, :, 0])))
 
 
 # --- duplicates --------------------------------------------------------------------------------
