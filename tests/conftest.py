@@ -44,13 +44,22 @@ def english_client() -> Client:
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    """Rate-limit counters live in the cache: each test starts with none."""
-    from django.core.cache import cache
+def empty_cache(request, django_db_blocker):
+    """Each test starts with an empty cache and no rate-limit counts. The counts (the
+    ``limits`` cache) are rows of the database without Redis: rolled back with the test's
+    other rows, or emptied here after a test that commits (its flush leaves that table)."""
+    from django.core.cache import cache, caches
 
     cache.clear()
     yield
     cache.clear()
+    marker = request.node.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or {
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames):
+        with django_db_blocker.unblock():
+            caches["limits"].clear()
 
 
 @dataclass

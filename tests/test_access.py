@@ -30,6 +30,10 @@ from tests.helpers import jpeg, photo
 
 STAFF = {"unit_admin", "federation_admin"}
 FEDERATION = {"federation_admin"}
+# Revealing whole numbers needs the personal_data permission, which no role fixture holds
+# (not even the federation admin): every role is refused here; the holders' side is in
+# tests/members/test_personal_numbers.py.
+PERSONAL_DATA_HOLDERS: set[str] = set()
 
 
 @dataclass
@@ -194,6 +198,12 @@ CONSOLE_URLS = [
         foreign=lambda fx: {"pk": fx["foreign_member"].pk},
     ),
     ConsoleUrl(
+        "accounts:user_numbers_reveal",
+        PERSONAL_DATA_HOLDERS,
+        method="post",
+        own=lambda fx: {"pk": fx["users"]["member"].pk},
+    ),
+    ConsoleUrl(
         "accounts:role_grant",
         FEDERATION,
         method="post",
@@ -248,6 +258,12 @@ CONSOLE_URLS = [
         allowed_status=200,  # the page showing the one-off password
         own=lambda fx: {"pk": fx["own_person"].pk},
         foreign=lambda fx: {"pk": fx["foreign_person"].pk},
+    ),
+    ConsoleUrl(
+        "members:member_numbers_reveal",
+        PERSONAL_DATA_HOLDERS,
+        method="post",
+        own=lambda fx: {"pk": fx["own_person"].pk},
     ),
     ConsoleUrl("members:member_import", STAFF),
     ConsoleUrl(

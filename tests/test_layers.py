@@ -54,3 +54,55 @@ def test_every_app_has_the_same_file_names():
     for app in apps:
         for name in ("models.py", "services.py", "policy.py", "urls.py", "views"):
             assert (SRC / app / name).exists(), f"{app}/{name} is missing"
+
+
+WRITER = SRC / "core" / "sheet_writer.py"
+OTHER_WRITERS = {"xlsxwriter", "xlwt", "pandas"}  # libraries that write sheets around it
+
+
+def sheet_writing(path: Path) -> list[str]:
+    """What in ``path`` writes a workbook or CSV itself rather than through the writer:
+    importing or making openpyxl's ``Workbook``, ``csv.writer``/``DictWriter``, another
+    sheet-writing library, ``.to_csv``/``.to_excel``."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                if (node.module.startswith("openpyxl") and alias.name == "Workbook") or (
+                    node.module == "csv" and alias.name in {"writer", "DictWriter"}
+                ):
+                    found.append(f"from {node.module} import {alias.name}")
+            if node.module.split(".")[0] in OTHER_WRITERS:
+                found.append(f"from {node.module} import ...")
+        elif isinstance(node, ast.Import):
+            found += [
+                f"import {a.name}" for a in node.names if a.name.split(".")[0] in OTHER_WRITERS
+            ]
+        elif isinstance(node, ast.Attribute):
+            owner = node.value.id if isinstance(node.value, ast.Name) else ""
+            if (node.attr == "Workbook" and owner.startswith("openpyxl")) or (
+                owner == "csv" and node.attr in {"writer", "DictWriter"}
+            ):
+                found.append(f"{owner}.{node.attr}")
+            elif node.attr in {"to_csv", "to_excel"}:
+                found.append(f".{node.attr}")
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in {"Workbook", "DictWriter"}
+        ):
+            found.append(f"{node.func.id}(")
+    return found
+
+
+def test_every_spreadsheet_and_csv_is_written_through_the_one_writer():
+    """core.sheet_writer neutralises formula-like text (issue 17); nothing else writes sheets."""
+    offenders = {
+        str(path.relative_to(SRC)): found
+        for path in SRC.rglob("*.py")
+        if path != WRITER and (found := sheet_writing(path))
+    }
+    assert offenders == {}
+    assert {"from openpyxl import Workbook", "Workbook(", "csv.writer"} <= set(
+        sheet_writing(WRITER)
+    )  # the scan sees what it looks for

@@ -10,7 +10,6 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from io import BytesIO
 from pathlib import Path
 
 from django.conf import settings
@@ -19,11 +18,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from tqdm import tqdm
 
 from laurel.core.roster import Problem
+from laurel.core.sheet_writer import Sheet, xlsx_write
 from laurel.core.tables import Column, Table, TableError, table_read
 
 STATUSES = ("imported", "updated", "unchanged", "rejected")
@@ -58,8 +56,10 @@ PROBLEM_MESSAGES = {
         "Several units are called “%(value)s”; give one of their codes: %(codes)s."
     ),
     "duplicate_in_file": gettext_lazy("The same ID number is already in row %(row)s."),
-    "member_elsewhere": gettext_lazy(
-        "This person is registered with a union outside yours; ask the federation to transfer them."
+    # An ID number held by someone the importer may not see: the words never say so.
+    "not_importable_here": gettext_lazy(
+        "This row cannot be imported into your units; if this person belongs there, "
+        "ask the federation."
     ),
     "unit_code_invalid": gettext_lazy(
         "A unit code is letters, digits and / - _ . only, at most 64 characters."
@@ -84,6 +84,29 @@ FILE_ERRORS = {
         "No header row found: the sheet needs a row naming its columns (%(columns)s)."
     ),
     "too_many_rows": gettext_lazy("Too many rows: at most %(limit)s per file."),
+    "too_large": gettext_lazy("The file is %(size)s; the limit is %(limit)s."),
+    "too_large_unpacked": gettext_lazy(
+        "The file expands to %(size)s when opened; the limit is %(limit)s."
+    ),
+    "too_compressed": gettext_lazy(
+        "Part of the file (%(part)s) expands %(ratio)s times when opened, to %(size)s; "
+        "no spreadsheet is made like that, so the file is refused."
+    ),
+    "too_many_parts": gettext_lazy(
+        "The file holds %(count)s parts; a spreadsheet has at most %(limit)s."
+    ),
+    "too_many_sheet_rows": gettext_lazy(
+        "The file's sheets hold %(count)s rows, blank ones included; at most %(limit)s are "
+        "read. Delete the empty rows below the table."
+    ),
+    "too_many_sheet_cells": gettext_lazy(
+        "The file's sheets hold %(count)s cells, blank ones included; at most %(limit)s are "
+        "read. Delete the empty rows and columns below and beside the table."
+    ),
+    "xls_too_large": gettext_lazy(
+        "The .xls file is %(size)s; an .xls may be at most %(limit)s. "
+        "Save it as .xlsx and send that."
+    ),
 }
 
 
@@ -102,6 +125,7 @@ def sheet_read(source, columns: tuple[Column, ...], filename: str = "") -> Table
         params = {
             "columns": "、".join(c.aliases[0] for c in columns if c.required),
             "limit": error.detail,
+            **error.params,
         }
         prefix = f"{filename}: " if filename else ""
         raise ImportRefused(prefix + str(FILE_ERRORS[error.code]) % params) from None
@@ -180,26 +204,25 @@ def no_progress(done: int, total: int) -> None:
 
 def report_xlsx(result: ImportResult, *, source_name: str) -> bytes:
     """The rejected rows, one line per problem: row, column, reason (and a summary sheet)."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Rejected rows")
-    sheet.append([_("Row"), _("Record"), _("Column"), _("Reason")])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for outcome in result.rejected:
-        for problem in outcome.problems:
-            sheet.append([outcome.row_number, outcome.label, problem.column, problem.reason])
-    for letter, width in zip("ABCD", (8, 32, 16, 80), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    summary = workbook.create_sheet(_("Summary"))
-    summary.append([_("File"), source_name])
-    summary.append([_("Dry run"), _("yes") if result.dry_run else _("no")])
-    for status, count in result.counts.items():
-        summary.append([status, count])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    rejected = Sheet(
+        title=_("Rejected rows"),
+        header=[_("Row"), _("Record"), _("Column"), _("Reason")],
+        rows=(
+            [outcome.row_number, outcome.label, problem.column, problem.reason]
+            for outcome in result.rejected
+            for problem in outcome.problems
+        ),
+        widths=(8, 32, 16, 80),
+    )
+    summary = Sheet(
+        title=_("Summary"),
+        rows=[
+            [_("File"), source_name],
+            [_("Dry run"), _("yes") if result.dry_run else _("no")],
+            *([status, count] for status, count in result.counts.items()),
+        ],
+    )
+    return xlsx_write([rejected, summary])
 
 
 STDERR_ROWS = 50  # rejected rows printed; the report has them all

@@ -3,24 +3,28 @@
 | variable | default | meaning |
 |---|---|---|
 | LAUREL_DATABASE_URL | sqlite:///<repo>/var/laurel.sqlite3 | any URL dj-database-url reads |
-| LAUREL_REDIS_URL | unset | set: Redis cache and Celery broker; unset: local memory, inline tasks |
+| LAUREL_REDIS_URL | unset | Redis cache and broker; unset: memory (limits: DB), inline tasks |
 | LAUREL_SECRET_KEY | required unless debug | Django's SECRET_KEY |
 | LAUREL_DEBUG | false | development mode |
 | LAUREL_ALLOWED_HOSTS | localhost,127.0.0.1 | comma-separated |
 | LAUREL_PUBLIC_URL | http://127.0.0.1:8000 | the site's public address (certificate QR codes) |
-| LAUREL_MEDIA_ROOT | <repo>/var/media | public renditions (thumbnails, display copies) |
-| LAUREL_PRIVATE_MEDIA_ROOT | <repo>/var/private | originals, judge renditions (signed URLs) |
+| LAUREL_MEDIA_ROOT | <repo>/var/media | Django's MEDIA_ROOT; Laurel keeps no file there |
+| LAUREL_PRIVATE_MEDIA_ROOT | <repo>/var/private | every media file (served only by the app) |
 | LAUREL_TIME_ZONE | Asia/Shanghai | display time zone (UTC is stored) |
 | LAUREL_HTTPS | true unless debug | cookies secure, HSTS, redirect to https |
 | LAUREL_SESSION_IDLE_MINUTES | 30 | a session ends after this long without a request |
 | LAUREL_MESSAGE_BACKEND | console | dotted path of the SMS/e-mail backend |
+| LAUREL_MESSAGE_KEY | from SECRET_KEY | encrypts codes and links in queued messages (HKDF) |
 | LAUREL_PASSWORD_MIN_LENGTH | 8 | staff and judge passwords (等保 2.0 level 2) |
 | LAUREL_PASSWORD_MIN_CLASSES | 3 | of upper, lower, digit, symbol |
-| LAUREL_LOGIN_FAILURE_LIMIT | 5 | failed log-ins before the account locks |
-| LAUREL_LOGIN_LOCKOUT_MINUTES | 15 | how long it stays locked |
+| LAUREL_LOGIN_FAILURE_LIMIT | 5 | failed log-ins from one address before the account locks there |
+| LAUREL_LOGIN_LOCKOUT_MINUTES | 15 | the first lockout; each next one of a pair twice as long |
 | LAUREL_PHOTO_MAX_BYTES | 52428800 | photos larger than this are refused |
 | LAUREL_PHOTO_MAX_PIXELS | 100000000 | photos with more pixels are refused from the header |
 | LAUREL_PHOTO_MIN_LONG_EDGE | 0 | photos with a shorter long edge are refused |
+| LAUREL_UNCLAIMED_UPLOAD_HOURS | 24 | an upload no entry uses is deleted after this long |
+| LAUREL_UNCLAIMED_UPLOADS_PER_USER | 50 | unclaimed uploads one user may hold at once |
+| LAUREL_UPLOADS_PER_HOUR | 200 | uploads one user may send to /media/upload/ per hour |
 """
 
 import os
@@ -29,6 +33,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from laurel import periodic
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # The checkout's root (src/laurel/../..); var/ beside it holds the SQLite file and media.
@@ -94,7 +100,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # every response, static files and error pages included
+    # outermost of those that set cookies: it sees every Set-Cookie of the response
+    "laurel.web.middleware.PublicResponseCookieGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "laurel.web.middleware.SignedInNoStoreMiddleware",  # reads request.user on the way out
     "django.contrib.sessions.middleware.SessionMiddleware",
     "laurel.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -153,14 +163,31 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "laurel",
-        }
+        },
+        "limits": {  # rate-limit counters: Redis counts atomically for every worker
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "laurel-limits",
+        },
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_RESULT_EXPIRES = 24 * 60 * 60
     CELERY_TASK_ALWAYS_EAGER = False
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        # pages and facts kept for speed: each process may keep its own
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # counts every worker must share (rate limits): the database, with an exact incr
+        # (laurel/web/cache.py); its table comes with `laurel migrate`
+        "limits": {
+            "BACKEND": "laurel.web.cache.CountingDatabaseCache",
+            "LOCATION": "laurel_limits_cache",
+            # expired keys are swept past this many; live counters are culled (their limits
+            # reset) only if this many are live at once: Django's 300 would be reached soon
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+    }
     # No broker: tasks run inline, in the request that queued them (after its commit).
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
@@ -170,6 +197,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic work, from the one registry (laurel/periodic.py): Celery beat runs it where a
+# broker is configured; `laurel periodic` (from cron) runs the jobs that are due otherwise.
+CELERY_BEAT_SCHEDULE = periodic.beat_schedule()
+PERIODIC_STATE_FILE = VAR_DIR / "periodic.json"  # when `laurel periodic` last ran each job
 
 # --- accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -202,24 +233,32 @@ INVITATION_VALID_DAYS = 7
 PASSWORD_RESET_CODE_MINUTES = 15
 PASSWORD_RESET_MAX_TRIES = 5
 
+# Log-in lockout (laurel/accounts/lockout.py): failures are counted per account AND address.
+# Not per account alone: a stranger's five wrong passwords would lock the admin out. Not per
+# address alone: union offices share one NAT address, and one person's typing would lock the
+# whole office out. Request rates per address come from django-ratelimit on the views. The
+# address is REMOTE_ADDR, for axes (no django-ipware installed) and django-ratelimit alike.
 AXES_FAILURE_LIMIT = env_int("LAUREL_LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("LAUREL_LOGIN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "laurel.accounts.lockout.LockoutHandler"
+AXES_COOLOFF_TIME = "laurel.accounts.lockout.lockout_duration"  # doubles with each lockout
+LOGIN_LOCKOUT_FIRST = timedelta(minutes=env_int("LAUREL_LOGIN_LOCKOUT_MINUTES", 15))
+LOGIN_LOCKOUT_LONGEST = timedelta(hours=24)
+LOGIN_LOCKOUT_MEMORY = timedelta(hours=24)  # earlier lockouts of a pair count for this long
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "laurel.accounts.backends.login_identity"
 AXES_LOCKOUT_CALLABLE = "laurel.accounts.views.public.locked_out"
 AXES_VERBOSE = False
-SILENCED_SYSTEM_CHECKS = [
-    # Lockout is per account on purpose: union offices share one NAT address, so locking an
-    # IP would lock a whole office out. Per-IP limits come from django-ratelimit on the views.
-    "axes.W006",
-]
 
 RATELIMIT_VIEW = "laurel.web.views.public.rate_limited"
+RATELIMIT_USE_CACHE = "limits"  # shared by all worker processes (see CACHES)
 
 MESSAGE_BACKEND = os.environ.get(
     "LAUREL_MESSAGE_BACKEND", "laurel.notifications.backends.ConsoleBackend"
 )
+# Queued messages keep their full text (codes, links, passwords) encrypted with a key derived
+# from this by HKDF; unset, from SECRET_KEY. Changing it makes undelivered messages unreadable.
+MESSAGE_KEY = os.environ.get("LAUREL_MESSAGE_KEY", "")
 
 # --- language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -234,7 +273,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("LAUREL_MEDIA_ROOT", VAR_DIR / "media"))
-# Originals and judge renditions: never under MEDIA_ROOT, served only through signed URLs.
+# Every media file (originals, all renditions): never under MEDIA_ROOT, served only by the app
+# (thumbnails and display copies of published works to anyone, the rest by signed URLs).
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("LAUREL_PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -258,11 +298,32 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# Content Security Policy (django-csp 4): everything from this site, nothing inline. No
+# 'unsafe-inline' even for style attributes: charts take their widths and places from the
+# classes of app.css (laurel.web.charts), so a style= in a template is a bug, and a test
+# (tests/web/test_csp.py) scans the templates for it, for inline scripts and on…= handlers.
+# No data: images (the certificate's QR code is drawn only into the PDF, not a page).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # every record's message loses personal numbers and secret path segments (web/access_log.py)
+    "filters": {"secrets": {"()": "laurel.web.access_log.SecretsLogFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["secrets"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"laurel": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
@@ -273,3 +334,7 @@ LAUREL_PHOTO_LIMITS = {
     "max_pixels": int(os.environ.get("LAUREL_PHOTO_MAX_PIXELS", 100_000_000)),
     "min_long_edge": int(os.environ.get("LAUREL_PHOTO_MIN_LONG_EDGE", 0)),
 }
+# Uploads no entry claims are never public and expire; each user holds a few at a time.
+LAUREL_UNCLAIMED_UPLOAD_HOURS = env_int("LAUREL_UNCLAIMED_UPLOAD_HOURS", 24)
+LAUREL_UNCLAIMED_UPLOADS_PER_USER = env_int("LAUREL_UNCLAIMED_UPLOADS_PER_USER", 50)
+LAUREL_UPLOADS_PER_HOUR = env_int("LAUREL_UPLOADS_PER_HOUR", 200)

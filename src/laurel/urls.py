@@ -1,9 +1,17 @@
-"""All URLs. Console pages live under /console/ and are walked by tests/test_access.py."""
+"""All URLs. Console pages live under /console/ and are walked by tests/test_access.py.
 
-from django.urls import include, path
+Ids and numbers in paths are ``<id:pk>`` (``laurel.web.converters``), never ``<int:pk>``.
+"""
+
+from django.urls import include, path, register_converter
+
+from laurel.web.converters import IdConverter
+from laurel.web.views.public import language_choose
+
+register_converter(IdConverter, "id")  # before the includes below read their patterns
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language_choose, name="set_language"),
     path("", include("laurel.web.urls")),
     path("", include("laurel.accounts.urls")),
     path("", include("laurel.orgs.urls")),
@@ -16,5 +24,6 @@ urlpatterns = [
     path("", include("laurel.awards.urls")),
 ]
 
+handler400 = "laurel.web.views.public.bad_request"
 handler403 = "laurel.web.views.public.permission_denied"
 handler404 = "laurel.web.views.public.not_found"

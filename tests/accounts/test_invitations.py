@@ -13,6 +13,7 @@ from laurel.accounts import services
 from laurel.accounts.models import Invitation, Role, User
 from laurel.audit.models import LogEntry
 from laurel.notifications.models import OutgoingMessage
+from tests.notifications.capture import log_text, stored_text
 
 GOOD = "Judge-pass-2026"
 
@@ -29,23 +30,28 @@ def accept(client, url, username="judge_wang", password=GOOD, **extra):
     return client.post(url, data)
 
 
-def test_federation_admin_invites_a_judge_who_sets_a_password_once(users, client_as):
+def test_federation_admin_invites_a_judge_who_sets_a_password_once(
+    users, client_as, delivered, django_capture_on_commit_callbacks
+):
     admin = client_as("federation_admin")
-    response = admin.post(
-        reverse("accounts:invitation_list"),
-        {"role": "judge", "name": "王老师", "mobile": "139 0000 0099", "email": ""},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(
+            reverse("accounts:invitation_list"),
+            {"role": "judge", "name": "王老师", "mobile": "139 0000 0099", "email": ""},
+        )
     assert response.status_code == 200
     link = response.context["issued_url"]
     assert link.startswith("http://testserver/accounts/invite/")
     # the link was also sent by SMS (through the message backend) to the normalised mobile
-    sms = OutgoingMessage.objects.get()
-    assert sms.channel == "sms"
-    assert sms.to == "13900000099"
-    assert link in sms.body
+    [sent] = delivered
+    assert (sent.channel, sent.to) == ("sms", "13900000099")
+    assert link in sent.body
     # only a digest is stored: the link's secret is nowhere in the database
     secret = link.rstrip("/").rsplit("/", 1)[1]
     assert not Invitation.objects.filter(digest=secret).exists()
+    sms = OutgoingMessage.objects.get()
+    assert secret not in sms.body
+    assert "/accounts/invite/••••••/" in sms.body
 
     judge_client = Client()
     assert judge_client.get(link).status_code == 200
@@ -61,6 +67,45 @@ def test_federation_admin_invites_a_judge_who_sets_a_password_once(users, client
     assert judge_client.get(link).status_code == 404
     assert accept(Client(), link, username="someone_else").status_code == 404
     assert LogEntry.objects.filter(action="accounts.invitation.accepted", actor=judge).exists()
+
+
+def test_an_invitation_link_sent_by_e_mail_is_kept_and_shown_nowhere_but_still_works(
+    users, client_as, delivered, all_log_records, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as on_commit:
+        issued = services.invitation_create(
+            acting_user=users["federation_admin"],
+            role=Role.JUDGE,
+            name="王老师",
+            email="wang@example.org",
+            site_url="https://laurel.example",
+        )
+    token = issued.secret
+    queued = OutgoingMessage.objects.get()
+    assert (queued.channel, queued.status, delivered) == ("email", "queued", [])
+    assert "https://laurel.example/accounts/invite/••••••/" in queued.body
+    assert token not in stored_text([queued])
+    assert token not in queued.body_sealed
+
+    [deliver] = on_commit
+    deliver()
+    [sent] = delivered
+    assert f"https://laurel.example/accounts/invite/{token}/" in sent.body
+    message = OutgoingMessage.objects.get()
+    assert (message.status, message.body_sealed) == ("sent", "")
+    assert token not in stored_text(OutgoingMessage.objects.all())
+    assert token not in stored_text(Invitation.objects.all())
+
+    html = client_as("federation_admin").get(reverse("notifications:outbox")).content.decode()
+    assert message.body in html
+    assert token not in html
+    assert queued.body_sealed not in html
+    assert LogEntry.objects.filter(action="accounts.invitation.created").exists()
+    assert token not in stored_text(LogEntry.objects.all())
+
+    assert Client().get(reverse("accounts:invitation_accept", args=[token])).status_code == 200
+    assert all_log_records
+    assert token not in log_text(all_log_records)
 
 
 def test_a_judge_password_must_meet_the_staff_policy(users, client_as):

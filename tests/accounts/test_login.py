@@ -59,7 +59,7 @@ def test_account_locks_after_repeated_failures_and_says_for_how_long(make_user):
     # The last failure locks the account; failures by mobile count against the same lock.
     response = login(client, "13812345678", "wrong")
     assert response.status_code == 429
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    minutes = int(settings.LOGIN_LOCKOUT_FIRST.total_seconds() // 60)
     assert f"Try again in {minutes} minutes" in response.content.decode()
 
     # Locked means locked: even the right password is refused, by username and by mobile.
@@ -72,7 +72,7 @@ def test_account_locks_after_repeated_failures_and_says_for_how_long(make_user):
 def test_trying_while_locked_renews_the_lock_which_then_lifts(make_user):
     make_user(None, username="wang")
     client = english_client()
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    minutes = int(settings.LOGIN_LOCKOUT_FIRST.total_seconds() // 60)
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         for _attempt in range(settings.AXES_FAILURE_LIMIT):
             login(client, "wang", "wrong")
@@ -82,7 +82,7 @@ def test_trying_while_locked_renews_the_lock_which_then_lifts(make_user):
         # the attempt counted: the full lock time starts again, and the page says so
         assert f"Try again in {minutes} minutes" in response.content.decode()
 
-        traveller.shift(settings.AXES_COOLOFF_TIME + timedelta(seconds=1))
+        traveller.shift(settings.LOGIN_LOCKOUT_FIRST + timedelta(seconds=1))
         response = login(client, "wang", PASSWORD)
         assert response.status_code == 302
         assert is_logged_in(client)

@@ -1,13 +1,17 @@
 """Password reset by a one-time code sent through the message backend."""
 
+import hashlib
 import re
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
-from laurel.accounts.models import PasswordResetCode
+from laurel.accounts.models import PasswordResetCode, secret_digest
+from laurel.audit.models import LogEntry
 from laurel.notifications.models import OutgoingMessage
 from tests.conftest import PASSWORD
+from tests.notifications.capture import log_text, stored_text
 
 NEW = "Fresh-pass-2027"
 
@@ -23,12 +27,13 @@ def confirm(client, login, code, password=NEW):
     )
 
 
-def sent_code() -> str:
-    body = OutgoingMessage.objects.latest("pk").body
-    return re.search(r"\b(\d{6})\b", body).group(1)
+def code_in(text: str) -> str:
+    return re.search(r"\b(\d{6})\b", text).group(1)
 
 
-def test_reset_by_mobile_with_the_code_from_the_sms(make_user, django_capture_on_commit_callbacks):
+def test_reset_by_mobile_with_the_code_from_the_sms(
+    make_user, delivered, django_capture_on_commit_callbacks
+):
     user = make_user(None, username="wang", mobile="13812345678")
     client = Client()
     with django_capture_on_commit_callbacks(execute=True):
@@ -36,11 +41,61 @@ def test_reset_by_mobile_with_the_code_from_the_sms(make_user, django_capture_on
     assert response["Location"] == "/accounts/password-reset/confirm/?login=138+1234+5678"
     message = OutgoingMessage.objects.get()
     assert (message.channel, message.to, message.status) == ("sms", "13812345678", "sent")
-    assert confirm(client, "wang", sent_code()).status_code == 302
+    code = code_in(delivered[-1].body)
+    assert confirm(client, "wang", code).status_code == 302
     user.refresh_from_db()
     assert user.check_password(NEW)
     # the code is spent
-    assert confirm(Client(), "wang", sent_code(), password="Other-pass-2028").status_code == 200
+    assert confirm(Client(), "wang", code, password="Other-pass-2028").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("address", "channel"),
+    [({"mobile": "13812345678"}, "sms"), ({"email": "wang@example.org"}, "email")],
+)
+def test_the_reset_code_is_kept_and_shown_nowhere_but_still_works(
+    address,
+    channel,
+    make_user,
+    client_as,
+    delivered,
+    all_log_records,
+    django_capture_on_commit_callbacks,
+):
+    user = make_user(None, username="wang", **address)
+    with django_capture_on_commit_callbacks(execute=False) as on_commit:
+        request_code(Client(), "wang")
+    # queued, not yet delivered: a masked body and the sealed full text
+    queued = OutgoingMessage.objects.get()
+    assert (queued.channel, queued.status, delivered) == (channel, "queued", [])
+    assert "••••••" in queued.body
+    assert queued.body_sealed
+
+    [deliver] = on_commit
+    deliver()
+    [sent] = delivered
+    code = code_in(sent.body)
+    assert code not in stored_text([queued])
+    assert code not in queued.body_sealed
+    message = OutgoingMessage.objects.get()
+    assert (message.status, message.body_sealed) == ("sent", "")
+    assert message.body == sent.body.replace(code, "••••••")
+    assert code not in stored_text(OutgoingMessage.objects.all())
+
+    outbox = client_as("federation_admin").get(reverse("notifications:outbox"))
+    html = outbox.content.decode()
+    assert message.body in html
+    assert code not in html
+    assert queued.body_sealed not in html
+
+    assert LogEntry.objects.filter(action="accounts.password.reset_requested").exists()
+    assert code not in stored_text(LogEntry.objects.all())
+
+    assert confirm(Client(), "wang", code).status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(NEW)
+    assert all_log_records  # the capture works: the requests above logged something
+    assert code not in log_text(all_log_records)
 
 
 def test_unknown_accounts_get_the_same_answer_and_no_message(make_user):
@@ -51,11 +106,14 @@ def test_unknown_accounts_get_the_same_answer_and_no_message(make_user):
     assert OutgoingMessage.objects.count() == 1
 
 
-def test_a_wrong_code_counts_and_too_many_retire_the_code(make_user, settings):
+def test_a_wrong_code_counts_and_too_many_retire_the_code(
+    make_user, settings, delivered, django_capture_on_commit_callbacks
+):
     user = make_user(None, username="wang", mobile="13812345678")
     client = Client()
-    request_code(client, "wang")
-    code = sent_code()
+    with django_capture_on_commit_callbacks(execute=True):
+        request_code(client, "wang")
+    code = code_in(delivered[-1].body)
     wrong = "000000" if code != "000000" else "111111"
     for _try in range(settings.PASSWORD_RESET_MAX_TRIES):
         response = confirm(client, "wang", wrong)
@@ -74,3 +132,23 @@ def test_reset_requests_are_rate_limited(make_user):
     assert statuses[:5] == [302] * 5
     assert statuses[5:] == [429, 429]
     assert OutgoingMessage.objects.count() == 5
+
+
+def test_the_stored_digest_of_a_reset_code_cannot_be_reversed_by_trying_every_code(
+    make_user, delivered, django_capture_on_commit_callbacks, settings
+):
+    """A six-digit code has a million values: a plain hash of it is reversed in a second by
+    anyone who reads the table. The digest is keyed by the secret key instead."""
+    make_user(None, username="wang", mobile="13812345678")
+    with django_capture_on_commit_callbacks(execute=True):
+        request_code(Client(), "wang")
+    code = code_in(delivered[-1].body)
+    stored = PasswordResetCode.objects.get().digest
+    assert stored == secret_digest(code)
+    assert stored not in {
+        hashlib.sha256(code.encode()).hexdigest(),
+        hashlib.sha1(code.encode()).hexdigest(),  # noqa: S324 - what an attacker would try
+        hashlib.md5(code.encode()).hexdigest(),  # noqa: S324 - what an attacker would try
+    }
+    settings.SECRET_KEY = "another-install-" + "k" * 40
+    assert secret_digest(code) != stored  # keyed: without the key, no table of codes helps

@@ -19,6 +19,27 @@ def test_a_service_writes_one_entry_with_personal_fields_masked(db):
     assert "13812345678" not in str(entry.data)
 
 
+@pytest.mark.django_db
+def test_numbers_inside_any_string_of_the_data_are_masked():
+    with transaction.atomic():
+        entry = audit_log(
+            actor=None,
+            action="members.exported",
+            data={"description": "q=17812346889&unit=3", "rows": [{"note": "50010119900101123X"}]},
+        )
+    entry.refresh_from_db()
+    assert entry.data == {
+        "description": "q=178****6889&unit=3",
+        "rows": [{"note": "500101********123X"}],
+    }
+
+
+def test_a_number_in_the_recorded_names_is_masked(db):
+    user_create(acting_user=None, username="17812346889", password=None)
+    entry = LogEntry.objects.get(action="accounts.user.created")
+    assert entry.object_repr == "178****6889"
+
+
 @transaction.atomic
 def create_then_crash():
     user_create(acting_user=None, username="wang", password=None)

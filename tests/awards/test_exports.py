@@ -98,15 +98,33 @@ def test_the_entries_export_has_each_entrys_facts(judged_contest, client_as):
     assert row[9] is not None  # submitted: a date and time
 
 
-def test_the_personal_data_permission_shows_whole_numbers(judged_contest, users):
+def test_the_personal_data_permission_shows_whole_numbers_only_when_asked(judged_contest, users):
     organiser = users["federation_admin"]
     role_grant(acting_user=None, user=organiser, role=Role.PERSONAL_DATA, unit=None)
     client = Client()
     client.force_login(organiser)
     text = all_text(sheet_rows(client.get(export_url(judged_contest, "entries"))))
     for entry in judged_contest.test_entries:
+        assert entry.author.id_card not in text
+        assert entry.author.mobile not in text
+    assert LogEntry.objects.filter(action="awards.exported").count() == 1
+    url = export_url(judged_contest, "entries") + "?full_numbers=1"
+    text = all_text(sheet_rows(client.get(url)))
+    for entry in judged_contest.test_entries:
         assert entry.author.id_card in text
         assert entry.author.mobile in text
+    assert LogEntry.objects.filter(action="awards.exported_unmasked").get().data == {
+        "kind": "entries"
+    }
+
+
+def test_full_numbers_asked_for_without_the_permission_stay_masked(judged_contest, client_as):
+    url = export_url(judged_contest, "entries") + "?full_numbers=1"
+    text = all_text(sheet_rows(client_as("federation_admin").get(url)))
+    for entry in judged_contest.test_entries:
+        assert entry.author.id_card not in text
+        assert entry.author.id_card_masked in text
+    assert not LogEntry.objects.filter(action="awards.exported_unmasked").exists()
 
 
 def test_personal_data_for_a_subtree_shows_whole_numbers_only_there(judged_contest, users, world):
@@ -114,7 +132,8 @@ def test_personal_data_for_a_subtree_shows_whole_numbers_only_there(judged_conte
     role_grant(acting_user=None, user=organiser, role=Role.PERSONAL_DATA, unit=world.district)
     client = Client()
     client.force_login(organiser)
-    text = all_text(sheet_rows(client.get(export_url(judged_contest, "entries"))))
+    url = export_url(judged_contest, "entries") + "?full_numbers=1"
+    text = all_text(sheet_rows(client.get(url)))
     for n, entry in enumerate(judged_contest.test_entries):
         if n % 2 == 0:
             assert entry.author.id_card in text

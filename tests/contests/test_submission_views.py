@@ -12,6 +12,7 @@ from openpyxl import Workbook
 
 from laurel.contests.models import BulkSubmission, Declaration, Entry, Flag
 from laurel.contests.services import entry_submit, flag_resolve
+from laurel.media import services as media_services
 from laurel.members.services import member_user_link
 from tests.conftest import english_client, make_member
 from tests.contests.conftest import ALL_DECLARATIONS, photo_upload
@@ -36,6 +37,11 @@ def entry_data(contest, *, photos, kind="single", title="春天的工地", **ext
         "photos": photos,
         **extra,
     }
+
+
+def signed_photos(response) -> set[tuple[int, str]]:
+    tokens = re.findall(r'/media/s/([^/"]+)/', response.content.decode())
+    return {media_services.signed_target(token) for token in tokens}
 
 
 def submit_url(contest) -> str:
@@ -109,10 +115,10 @@ def test_a_member_submits_a_single_photo_that_is_accepted(
     page = client.get(reverse("contests:my_entry", args=[entry.pk]))
     asset = entry.photos.get().asset
     assert page.status_code == 200
-    assert reverse("media:rendition", args=[asset.pk, "display"]).encode() in page.content
+    assert (asset.pk, "display") in signed_photos(page)  # unpublished: signed for the entrant
     listing = client.get(reverse("contests:my_entries"))
     assert listing.status_code == 200
-    assert reverse("media:rendition", args=[asset.pk, "thumbnail"]).encode() in listing.content
+    assert (asset.pk, "thumbnail") in signed_photos(listing)
     assert f'data-entry="{entry.pk}" data-state="accepted"'.encode() in listing.content
     assert b'hx-trigger="every 2s"' not in listing.content  # settled: no polling
 

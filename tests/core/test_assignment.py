@@ -169,6 +169,15 @@ def test_pruned_candidates_give_a_valid_answer_as_even_as_the_full_problem(probl
     assert score(problem, result)[0] == expected[0]
 
 
+def test_when_the_last_judge_drops_out_the_entries_are_short_not_an_error():
+    problem = AssignmentProblem([Entry("e1"), Entry("e2", "山水")], [Judge("j1")], per_entry=1)
+    before = assign(problem)
+    with pytest.raises(InfeasibleAssignment) as raised:
+        reassign(problem, before.pairs, drop_judges=["j1"])
+    short = {entry for shortfall in raised.value.shortfalls for entry in shortfall.entries}
+    assert short == {"e1", "e2"}
+
+
 @given(problems(), st.data())
 def test_reassignment_keeps_untouched_pairs_and_moves_only_freed_slots(problem, data):
     try:

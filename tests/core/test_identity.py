@@ -1,4 +1,9 @@
+import datetime
+from urllib.parse import quote, quote_plus
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from laurel.core.identity import (
     InvalidIdCard,
@@ -9,6 +14,8 @@ from laurel.core.identity import (
     mobile_mask,
     mobile_normalise,
     personal_fields_mask,
+    personal_number_in,
+    personal_numbers_mask,
 )
 
 
@@ -125,3 +132,103 @@ def test_more_international_forms_of_a_mobile(text):
 def test_landlines_and_foreign_numbers_are_not_mobiles(text):
     with pytest.raises(InvalidMobile):
         mobile_normalise(text)
+
+
+# --- numbers inside free text -------------------------------------------------------------
+
+MOBILE = "17812346889"
+ID_CARD = "50010119900101123X"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("q=17812346889&unit=3", "q=178****6889&unit=3"),
+        ("q=178+1234+6889", "q=178****6889"),  # a query string's spaces
+        ("q=178%201234%206889", "q=178****6889"),
+        ("q=%2B8617812346889", "q=%2B86178****6889"),
+        ("+86 178-1234-6889", "+86 178****6889"),
+        ("电话１７８１２３４６８８９。", "电话178****6889。"),  # full-width digits
+        ("/next?q%3D17812346889", "/next?q%3D178****6889"),  # encoded twice
+        ("id 50010119900101123x!", "id 500101********123X!"),
+        ("500101 19900101 123X", "500101********123X"),
+        ("q=500101%2019900101%20123X", "q=500101********123X"),
+        ("two: 17812346889,13900000001", "two: 178****6889,139****0001"),
+    ],
+)
+def test_numbers_inside_any_text_are_masked(text, expected):
+    assert personal_numbers_mask(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "217812346889",  # 12 digits: a longer run is not a mobile
+        "1781234688912",
+        "order 2024-05-01 13:45:00, 3 rows",
+        "12812346889",  # 12x is no mobile prefix
+        "sha256 " + "ab" * 10 + MOBILE + "cd" * 10,  # inside a hex digest
+    ],
+)
+def test_other_text_passes_unchanged(text):
+    assert personal_numbers_mask(text) == text
+
+
+NOT_DIGITS_NOR_HEX = st.text(
+    alphabet=st.characters(blacklist_categories=["Nd"], blacklist_characters="abcdefABCDEF"),
+    max_size=20,
+)
+
+
+@given(
+    before=NOT_DIGITS_NOR_HEX,
+    after=NOT_DIGITS_NOR_HEX,
+    spelling=st.sampled_from(
+        [lambda n: n, quote_plus, lambda n: quote(f"{n[:3]} {n[3:7]} {n[7:]}")]
+    ),
+    middle=st.integers(0, 9999),
+)
+def test_a_mobile_anywhere_loses_its_hidden_digits(before, after, spelling, middle):
+    mobile = f"178{middle:04d}6889"
+    assert personal_numbers_mask(before + spelling(mobile) + after) == (
+        before + "178****6889" + after
+    )
+
+
+@given(
+    prefix=st.text(alphabet="q=&%?/ 号码", max_size=10),
+    birth=st.dates(datetime.date(1930, 1, 1), datetime.date(2020, 12, 31)),
+    serial=st.integers(0, 999),
+)
+def test_an_id_number_anywhere_loses_its_birth_date(prefix, birth, serial):
+    first17 = f"500101{birth:%Y%m%d}{serial:03d}"
+    number = first17 + id_card_check_character(first17)
+    masked = personal_numbers_mask(prefix + number)
+    assert f"{birth:%Y%m%d}" not in masked
+    assert masked == prefix + "500101********" + number[-4:]
+
+
+def test_personal_fields_mask_finds_numbers_in_any_string_and_key():
+    data = {"description": "q=17812346889&unit=3", "notes": ["call 13900000001"], MOBILE: 1}
+    assert personal_fields_mask(data) == {
+        "description": "q=178****6889&unit=3",
+        "notes": ["call 139****0001"],
+        "178****6889": 1,
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (MOBILE, ("mobile", MOBILE)),
+        ("+86 178-1234-6889", ("mobile", MOBILE)),
+        ("50010119900101123x", ("id_card", ID_CARD)),
+        ("6889", None),
+        ("178****6889", None),
+        ("500101", None),
+        ("50010119900101123Y", None),
+        ("王芳", None),
+    ],
+)
+def test_a_search_for_a_whole_number_is_told_from_other_searches(query, expected):
+    assert personal_number_in(query) == expected

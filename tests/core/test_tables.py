@@ -2,16 +2,21 @@
 
 import io
 import random
+import tracemalloc
 import zipfile
 from datetime import date, datetime
+from pathlib import Path
 
 import openpyxl
 import pytest
 import xlwt
 
+from laurel.core import tables
 from laurel.core.roster import MEMBER_COLUMNS, UNIT_COLUMNS, member_row_check
 from laurel.core.tables import (
+    MAX_COMPRESSION_RATIO,
     MAX_HEADER_SEARCH_ROWS,
+    MB,
     XLS_MAGIC,
     Cell,
     Column,
@@ -20,6 +25,7 @@ from laurel.core.tables import (
     header_key,
     table_read,
 )
+from tests import workbooks
 
 ID_MAN = "50010119900101123X"  # valid; 17th digit odd
 ID_WOMAN = "500101199001011248"  # valid; 17th digit even
@@ -614,3 +620,206 @@ def test_cell_text(value, expected):
 )
 def test_header_key(text, expected):
     assert header_key(text) == expected
+
+
+# --- workbook bombs and other files too large to open (issue 18) ---------------------------
+
+
+@pytest.fixture(scope="module")
+def bomb() -> bytes:
+    """A valid roster of ~230 KB whose sheet XML is 60 MB (the issue's file: 273 KB → 63 MB)."""
+    return workbooks.bomb_xlsx(60)
+
+
+@pytest.fixture
+def loader_spy(monkeypatch):
+    """The calls made to openpyxl's loader (which parses the workbook's XML)."""
+    calls = []
+    real = openpyxl.load_workbook
+
+    def spy(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tables.openpyxl, "load_workbook", spy)
+    return calls
+
+
+def test_a_workbook_bomb_is_refused_before_any_xml_is_parsed(bomb, loader_spy, tmp_path):
+    assert len(bomb) < 400 * 1024
+    path = tmp_path / "花名册.xlsx"
+    path.write_bytes(bomb)
+    tracemalloc.start()
+    try:
+        refused = refusal(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    assert refused.code == "too_large_unpacked"
+    assert refused.params == {"size": "60 MB", "limit": "50 MB"}
+    assert loader_spy == []
+    assert peak < 20 * MB  # the file itself and its zip directory, never its XML
+
+
+def test_the_unpacked_limit_is_an_argument(roster_xlsx, loader_spy):
+    data = roster_xlsx.read_bytes()
+    unpacked = sum(part.file_size for part in zipfile.ZipFile(io.BytesIO(data)).infolist())
+
+    assert read_members(data).records  # within the default limit
+    with pytest.raises(TableError) as refused:
+        table_read(data, MEMBER_COLUMNS, max_rows=100, max_unpacked_bytes=unpacked - 1)
+    assert refused.value.code == "too_large_unpacked"
+    assert len(loader_spy) == 1  # only the first read parsed anything
+
+
+def test_a_part_compressed_beyond_any_spreadsheet_is_refused_within_the_size_limit(loader_spy):
+    refused = refusal(workbooks.bomb_xlsx(20))
+
+    assert refused.code == "too_compressed"
+    assert refused.params["part"] == workbooks.SHEET
+    assert int(refused.params["ratio"]) > MAX_COMPRESSION_RATIO
+    assert loader_spy == []
+
+
+def test_a_real_roster_compresses_far_less_than_the_bomb_limit():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["姓名", "性别", "身份证号", "手机号", "单位"])
+    for n in range(20_000):
+        sheet.append([f"职工{n}", "男", f"5001181990{n:08d}", f"139{n:08d}", "永川区总工会"])
+    data = xlsx_bytes(workbook)
+    part = zipfile.ZipFile(io.BytesIO(data)).getinfo(workbooks.SHEET)
+
+    assert part.file_size > tables.RATIO_CHECKED_FROM
+    assert part.file_size / part.compress_size < MAX_COMPRESSION_RATIO / 4
+    assert len(read_members(data, max_rows=20_000).records) == 20_000
+
+
+def test_a_flood_of_blank_rows_is_counted_unparsed_and_refused(loader_spy):
+    """300,000 blank rows (5 MB, compressing well under the bomb ratio): each would cost
+    openpyxl time and memory though none is a record. Counted exactly across the reads."""
+    flood = workbooks.xlsx_with_sheet_xml(
+        [workbooks.HEADER_ROW, "".join(f'<row r="{n}"/>' for n in range(2, 300_001))]
+    )
+
+    refused = refusal(flood)
+
+    assert refused.code == "too_many_sheet_rows"
+    assert refused.params == {"count": 300_000, "limit": tables.MAX_ROW_ELEMENTS}
+    assert loader_spy == []
+
+
+def test_a_flood_of_cells_is_refused_unparsed(monkeypatch, loader_spy):
+    monkeypatch.setattr(tables, "MAX_CELL_ELEMENTS", 100)
+    within = workbooks.xlsx_with_sheet_xml([workbooks.HEADER_ROW, workbooks.MEMBER_ROW * 49])
+    over = workbooks.xlsx_with_sheet_xml([workbooks.HEADER_ROW, workbooks.MEMBER_ROW * 50])
+
+    assert len(read_members(within).records) == 49
+    refused = refusal(over)
+    assert refused.code == "too_many_sheet_cells"
+    assert refused.params == {"count": 102, "limit": 100}
+    assert len(loader_spy) == 1  # the file within the limit alone
+
+
+def test_a_zip_of_too_many_parts_is_refused(loader_spy):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for n in range(tables.MAX_ARCHIVE_PARTS + 1):
+            archive.writestr(f"xl/media/{n}.txt", "")
+
+    refused = refusal(buffer.getvalue())
+
+    assert refused.code == "too_many_parts"
+    assert loader_spy == []
+
+
+def test_a_zip_that_understates_its_sizes_is_never_unpacked_past_them(bomb):
+    lying = workbooks.sizes_understated(bomb, workbooks.SHEET, 1 * MB)
+    assert zipfile.ZipFile(io.BytesIO(lying)).getinfo(workbooks.SHEET).file_size == MB
+    tracemalloc.start()
+    try:
+        refused = refusal(lying)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    assert refused.code == "unreadable"  # its CRC fails at the declared end
+    assert peak < 20 * MB
+
+
+def test_a_csv_over_the_limit_is_refused_unread(tmp_path, monkeypatch):
+    path = tmp_path / "roster.csv"
+    path.write_text("姓名,身份证号\n" + "张三,50010119900101123X\n" * 1000, encoding="utf-8")
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("the file was read"))
+
+    with pytest.raises(TableError) as refused:
+        table_read(path, MEMBER_COLUMNS, max_rows=10, max_unpacked_bytes=1000)
+
+    assert refused.value.code == "too_large"
+    assert refused.value.params["limit"] == "1 KB"  # 1000 bytes, rounded
+
+
+def test_an_xls_over_its_limit_is_refused_before_xlrd_reads_it(monkeypatch):
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("花名册")
+    for column, text in enumerate(["姓名", "身份证号"]):
+        sheet.write(0, column, text)
+    data = xls_bytes(workbook)
+    monkeypatch.setattr(tables, "MAX_XLS_BYTES", len(data) - 1)
+    monkeypatch.setattr(tables.xlrd, "open_workbook", lambda **_: pytest.fail("xlrd read it"))
+
+    refused = refusal(data)
+
+    assert refused.code == "xls_too_large"
+
+
+def test_sheet_xml_declaring_entities_is_refused_by_defusedxml():
+    """openpyxl parses through defusedxml: no entity (billion laughs, external files)."""
+    prolog = '<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY who "张三">]>'
+    hostile = workbooks.xlsx_with_sheet_xml(
+        [workbooks.HEADER_ROW, workbooks.row("&who;", ID_MAN)], prolog=prolog
+    )
+    plain = workbooks.xlsx_with_sheet_xml([workbooks.HEADER_ROW, workbooks.row("张三", ID_MAN)])
+
+    assert read_members(plain).records[0].get("name") == "张三"
+    assert refusal(hostile).code == "unreadable"
+
+
+def test_too_many_rows_is_refused_while_streaming_never_after_reading_all():
+    """Forty members, a megabyte of comment, then the XML cut off: a reader that holds every
+    row before counting finds the cut; one counting while it reads stops long before."""
+    noise = "".join(random.Random(7).choices("abcdefghijklmnopqrstuvwxyz", k=MB))
+    padding = f"<!--{noise}-->"  # past the parser's first reads (and no bomb: noise)
+    cut = workbooks.xlsx_with_sheet_xml(
+        [workbooks.HEADER_ROW, workbooks.MEMBER_ROW * 40, padding, "<row><c t=", None]
+    )
+
+    assert refusal(cut, max_rows=50).code == "unreadable"  # read to the end: the cut
+    refused = refusal(cut, max_rows=35)
+    assert refused.code == "too_many_rows"
+    assert refused.detail == "35"
+
+
+def test_too_many_csv_rows_are_refused_while_streaming():
+    overlong = "x" * (tables.MAX_CSV_LINE_CHARS + 1)
+    data = ("姓名,身份证号\n" + "张三,1\n" * 40 + overlong + "\n").encode()
+
+    assert refusal(data, max_rows=50).code == "not_a_table"  # read to the overlong line
+    assert refusal(data, max_rows=35).code == "too_many_rows"
+
+
+def test_old_mac_line_ends_are_lines():
+    text = "姓名,身份证号\r张三,50010119900101123X\r李四,500101199001011248\r"
+
+    records = read_members(text.encode()).records
+
+    assert [(r.row_number, r.get("name")) for r in records] == [(2, "张三"), (3, "李四")]
+
+
+@pytest.mark.parametrize(
+    ("size", "text"),
+    [(630 * MB, "630 MB"), (50 * MB, "50 MB"), (int(12.5 * MB), "12.5 MB"), (273 * 1024, "273 KB")],
+)
+def test_size_text(size, text):
+    assert tables.size_text(size) == text

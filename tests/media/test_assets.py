@@ -1,5 +1,6 @@
 """Uploaded media end to end: stored whole or not at all, processed exactly once, and served
-only to those allowed (public renditions by URL, judge renditions and originals by signed URL).
+only to those allowed (a published asset's renditions by URL; everything else by a signed URL
+that works only for the user it was issued to).
 
 Each test gets its own public and private storage folders, so counting files is exact.
 """
@@ -181,18 +182,15 @@ def test_upload_stores_the_file_then_the_row_and_processes_after_commit(
         "display": f"renditions/{asset.pk}/display.jpg",
         "thumbnail": f"renditions/{asset.pk}/thumbnail.jpg",
     }
-    assert files_under(roots.public / "renditions") == [
+    # every rendition is private: nothing of an unpublished photo under a served path
+    assert files_under(roots.public) == []
+    assert files_under(roots.private / "renditions") == [
         f"{asset.pk}/display.jpg",
+        f"{asset.pk}/judge.jpg",
         f"{asset.pk}/thumbnail.jpg",
     ]
-    assert files_under(roots.private / "renditions") == [f"{asset.pk}/judge.jpg"]
-    assert not any("judge" in name for name in files_under(roots.public))
-    for folder, name, long_edge in [
-        (roots.public, "thumbnail", 400),
-        (roots.public, "display", 800),
-        (roots.private, "judge", 800),
-    ]:
-        with Image.open(folder / asset.renditions[name]) as image:
+    for name, long_edge in [("thumbnail", 400), ("display", 800), ("judge", 800)]:
+        with Image.open(roots.private / asset.renditions[name]) as image:
             image.load()
             assert image.format == "JPEG"
             assert max(image.size) == long_edge
@@ -458,8 +456,7 @@ def test_processing_a_ready_asset_again_changes_nothing(roots, ready_asset):
     ]
     before_files = [files_under(folder) for folder in folders]
     before_bytes = {
-        name: (roots.private if name == "judge" else roots.public).joinpath(path).read_bytes()
-        for name, path in asset.renditions.items()
+        name: roots.private.joinpath(path).read_bytes() for name, path in asset.renditions.items()
     }
     assert sum(len(files) for files in before_files) == 3
 
@@ -471,8 +468,7 @@ def test_processing_a_ready_asset_again_changes_nothing(roots, ready_asset):
     assert after.renditions == asset.renditions
     assert [files_under(folder) for folder in folders] == before_files
     for name, path in asset.renditions.items():
-        folder = roots.private if name == "judge" else roots.public
-        assert folder.joinpath(path).read_bytes() == before_bytes[name]
+        assert roots.private.joinpath(path).read_bytes() == before_bytes[name]
 
 
 def test_a_run_after_a_crash_replaces_half_written_renditions(roots, uploader):
@@ -499,18 +495,19 @@ def test_a_run_after_a_crash_replaces_half_written_renditions(roots, uploader):
     with Image.open(judge) as image:
         image.load()  # the whole image decodes
         assert image.size == (800, 600)
-    assert files_under(roots.private / "renditions") == [f"{asset.pk}/judge.jpg"]
-    assert files_under(roots.public / "renditions") == [
+    assert files_under(roots.private / "renditions") == [
         f"{asset.pk}/display.jpg",
+        f"{asset.pk}/judge.jpg",
         f"{asset.pk}/thumbnail.jpg",
     ]
+    assert files_under(roots.public) == []
 
 
 def test_a_ready_asset_reset_by_a_crash_is_redone_in_place(roots, ready_asset):
     asset, _data = ready_asset
     MediaAsset.objects.filter(pk=asset.pk).update(status=MediaAsset.Status.PROCESSING)
     judge = roots.private / asset.renditions["judge"]
-    display = roots.public / asset.renditions["display"]
+    display = roots.private / asset.renditions["display"]
     judge.write_bytes(judge.read_bytes()[:500])  # half-written
     display.write_bytes(b"junk")
 
@@ -518,11 +515,12 @@ def test_a_ready_asset_reset_by_a_crash_is_redone_in_place(roots, ready_asset):
 
     after = MediaAsset.objects.get(pk=asset.pk)
     assert after.renditions == asset.renditions  # the same fixed paths, no _abc123 copies
-    assert files_under(roots.private / "renditions") == [f"{asset.pk}/judge.jpg"]
-    assert files_under(roots.public / "renditions") == [
+    assert files_under(roots.private / "renditions") == [
         f"{asset.pk}/display.jpg",
+        f"{asset.pk}/judge.jpg",
         f"{asset.pk}/thumbnail.jpg",
     ]
+    assert files_under(roots.public) == []
     for path in (judge, display):
         with Image.open(path) as image:
             image.load()
@@ -559,7 +557,11 @@ def test_orphaned_assets_are_requeued_and_finished_ones_left_alone(roots, upload
         after = MediaAsset.objects.get(pk=finished.pk)
         assert (after.processed_at, after.attempts) == (finished.processed_at, 1)
     assert MediaAsset.objects.get(pk=dead_worker.pk).attempts == 2
-    assert files_under(roots.private / "renditions" / str(never_queued.pk)) == ["judge.jpg"]
+    assert files_under(roots.private / "renditions" / str(never_queued.pk)) == [
+        "display.jpg",
+        "judge.jpg",
+        "thumbnail.jpg",
+    ]
 
     assert assets_requeue_orphaned() == 0
 
@@ -583,14 +585,18 @@ def test_a_resized_copy_is_a_duplicate_and_a_distinct_photo_is_not(upload_ready)
 
 
 @pytest.mark.parametrize("name", ["thumbnail", "display"])
-def test_public_renditions_are_served_to_anyone_and_cacheable(roots, ready_asset, name):
+def test_published_renditions_are_served_to_anyone_and_cacheable(roots, users, ready_asset, name):
     asset, _data = ready_asset
-    response = Client().get(reverse("media:rendition", args=[asset.pk, name]))
+    url = reverse("media:rendition", args=[asset.pk, name])
+    assert Client().get(url).status_code == 404  # not yet published
+
+    services.assets_publish(acting_user=users["federation_admin"], published=[asset.pk])
+    response = Client().get(url)
 
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
     assert "public" in response["Cache-Control"]
-    assert body(response) == (roots.public / asset.renditions[name]).read_bytes()
+    assert body(response) == (roots.private / asset.renditions[name]).read_bytes()
 
 
 @pytest.mark.parametrize("name", ["judge", "original"])
@@ -607,9 +613,9 @@ def test_a_public_rendition_of_an_unfinished_asset_is_not_found(uploader):
     assert response.status_code == 404
 
 
-def test_forged_or_made_up_tokens_are_refused(ready_asset):
+def test_forged_or_made_up_tokens_are_refused(users, client_as, ready_asset):
     asset, _data = ready_asset
-    payload = {"a": asset.pk, "r": "original"}
+    payload = {"a": asset.pk, "r": "original", "u": users["federation_admin"].pk}
     real = signing.dumps(payload, salt=services.SIGNED_URL_SALT, compress=True)
     forged = [
         "made-up-token",
@@ -618,11 +624,12 @@ def test_forged_or_made_up_tokens_are_refused(ready_asset):
         signing.dumps(payload, salt=services.SIGNED_URL_SALT, key="not-the-secret-key-" * 3),
         real[:-2] + ("AA" if real[-2:] != "AA" else "BB"),  # tampered signature
     ]
+    client = client_as("federation_admin")
     for token in forged:
-        response = Client().get(reverse("media:signed", args=[token]))
+        response = client.get(reverse("media:signed", args=[token]))
         assert response.status_code == 403, token
     # The genuine token works: the 403s are the signature, not the URL.
-    response = Client().get(reverse("media:signed", args=[real]))
+    response = client.get(reverse("media:signed", args=[real]))
     assert response.status_code == 200
     body(response)
 
@@ -660,13 +667,13 @@ def test_who_gets_a_signed_url(world, users, make_user, uploader, upload_ready):
 
 
 def test_a_signed_original_is_the_exact_bytes_as_an_uncached_attachment(
-    users, uploader, upload_ready
+    users, client_as, uploader, upload_ready
 ):
     data = jpeg(photo(19))
     asset = upload_ready(data, "Competition entry.jpg", user=uploader)
     url = signed_url(users["unit_admin"], asset, "original")
 
-    response = Client().get(url)  # the URL is the permission: no log-in needed
+    response = client_as("unit_admin").get(url)  # the URL works for whom it was issued to
 
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
@@ -674,11 +681,14 @@ def test_a_signed_original_is_the_exact_bytes_as_an_uncached_attachment(
     assert "no-store" in response["Cache-Control"]
     assert "public" not in response["Cache-Control"]
     assert body(response) == data
+    # in anyone else's hands, even another organiser's, the URL is nothing
+    for other in ("anonymous", "federation_admin", "member"):
+        assert client_as(other).get(url).status_code == 404, other
 
 
-def test_a_signed_judge_rendition_is_served_uncached(roots, users, ready_asset):
+def test_a_signed_judge_rendition_is_served_uncached(roots, users, client_as, ready_asset):
     asset, _data = ready_asset
-    response = Client().get(signed_url(users["judge"], asset, "judge"))
+    response = client_as("judge").get(signed_url(users["judge"], asset, "judge"))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
@@ -686,17 +696,18 @@ def test_a_signed_judge_rendition_is_served_uncached(roots, users, ready_asset):
     assert body(response) == (roots.private / asset.renditions["judge"]).read_bytes()
 
 
-def test_a_signed_url_expires(users, ready_asset):
+def test_a_signed_url_expires(users, client_as, ready_asset):
     asset, data = ready_asset
     url = signed_url(users["federation_admin"], asset, "original")
     now = timezone.now()
 
+    # (logged in afresh each time: an hour idle would end the session itself)
     with time_machine.travel(now + timedelta(seconds=SIGNED_URL_SECONDS - 60), tick=False):
-        response = Client().get(url)
+        response = client_as("federation_admin").get(url)
         assert response.status_code == 200
         assert body(response) == data
     with time_machine.travel(now + timedelta(seconds=SIGNED_URL_SECONDS + 60), tick=False):
-        assert Client().get(url).status_code == 403
+        assert client_as("federation_admin").get(url).status_code == 403
 
 
 def test_uploading_requires_a_log_in(db):

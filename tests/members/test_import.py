@@ -119,7 +119,7 @@ def test_a_unit_admin_cannot_take_someone_from_outside_and_is_not_told_where(wor
     result = member_file_import(acting_user=admin, source=roster_csv(rows), filename="r.csv")
     assert result.summary_line() == "imported 1, updated 0, unchanged 0, rejected 1"
     problem = result.rejected[0].problems[0]
-    assert problem.code == "member_elsewhere"
+    assert problem.code == "not_importable_here"
     assert world.other_district.name not in problem.reason
     assert world.other_grassroots.code not in problem.reason
     outsider.refresh_from_db()

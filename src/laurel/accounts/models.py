@@ -1,11 +1,11 @@
 """People who log in, what roles they hold, and the one-time secrets that let them in."""
 
-import hashlib
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from laurel.accounts.validators import validate_mobile
@@ -13,8 +13,9 @@ from laurel.core.identity import mobile_mask
 
 
 def secret_digest(secret: str) -> str:
-    """Invitation tokens and reset codes are stored only as their SHA-256."""
-    return hashlib.sha256(secret.encode()).hexdigest()
+    """Invitation tokens and reset codes are stored only as an HMAC-SHA256 keyed by the
+    secret key: a six-digit code's digest cannot be reversed by trying every code."""
+    return salted_hmac("laurel.accounts.secret", secret, algorithm="sha256").hexdigest()
 
 
 class Role(models.TextChoices):
@@ -154,3 +155,19 @@ class PasswordResetCode(models.Model):
 
     def __str__(self) -> str:
         return f"reset code for {self.user}"
+
+
+class LoginLockout(models.Model):
+    """One time an account was locked for log-ins from one address (django-axes counts the
+    failures). How many a pair had lately sets how long its next lockout lasts."""
+
+    username = models.CharField(max_length=255)  # axes' name: the account's, or what was typed
+    ip_address = models.GenericIPAddressField(null=True)
+    locked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["username", "ip_address", "locked_at"])]
+        ordering = ["-locked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.username} locked at {self.locked_at:%Y-%m-%d %H:%M}"

@@ -36,12 +36,27 @@ class Access:
             return True
         return unit_path is not None and any(unit_path.startswith(p) for p in self.admin_paths)
 
-    def sees_personal_data_in(self, unit_path: str | None) -> bool:
+    @property
+    def holds_personal_data(self) -> bool:
+        """Holds the personal-data permission anywhere (everywhere or for some subtree)."""
+        return self.personal_data_everywhere or bool(self.personal_data_paths)
+
+    def holds_personal_data_in(self, unit_path: str | None) -> bool:
+        """The personal-data permission covers ``unit_path`` (everywhere, or its subtree)."""
         if self.personal_data_everywhere:
             return True
         return unit_path is not None and any(
             unit_path.startswith(p) for p in self.personal_data_paths
         )
+
+    def personal_data_filter(self, path_field: str) -> Q:
+        """A filter keeping rows whose ``path_field`` the personal-data permission covers."""
+        if self.personal_data_everywhere:
+            return Q()
+        query = Q(pk__in=[])
+        for path in self.personal_data_paths:
+            query |= Q(**{f"{path_field}__startswith": path})
+        return query
 
     def subtree_filter(self, path_field: str) -> Q:
         """A filter keeping rows whose ``path_field`` lies in an administered subtree."""
@@ -126,18 +141,27 @@ def invitations_visible(access: Access):
     return Invitation.objects.filter(access.subtree_filter("unit__path"))
 
 
-def sees_personal_data_of(access: Access, user: User) -> bool:
-    """Phone (and later ID-card) numbers in full: the person themself or the permission."""
-    if access.user_id is not None and access.user_id == user.pk:
-        return True
+def may_reveal_personal_data_of(access: Access, user: User) -> bool:
+    """Asking to see a person's numbers whole: the personal-data permission for everywhere
+    or for a subtree one of their roles lies in. Shown only on request, and audited."""
     if access.personal_data_everywhere:
         return True
     unit_paths = [g.unit.path for g in user.grants.all() if g.unit_id]
-    return any(access.sees_personal_data_in(path) for path in unit_paths)
+    return any(access.holds_personal_data_in(path) for path in unit_paths)
 
 
-def mobile_shown_to(access: Access, user: User) -> str:
-    """The mobile as this viewer may see it: whole, or masked as 138****1234."""
+def may_reveal_personal_data_somewhere(access: Access) -> bool:
+    """Whether the reveal buttons (and searching by whole numbers) are for this user at all."""
+    return access.is_staff and access.holds_personal_data
+
+
+def mobile_shown_to(access: Access, user: User, *, revealed: bool = False) -> str:
+    """The mobile as this viewer sees it: whole to the person themself, and to a holder of
+    the permission only when revealed on request; everyone else ``138****1234``."""
     if not user.mobile:
         return ""
-    return user.mobile if sees_personal_data_of(access, user) else user.mobile_masked
+    if access.user_id is not None and access.user_id == user.pk:
+        return user.mobile
+    if revealed and may_reveal_personal_data_of(access, user):
+        return user.mobile
+    return user.mobile_masked

@@ -7,7 +7,7 @@ from datetime import timedelta
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -17,12 +17,14 @@ from laurel.accounts.backends import user_for_login
 from laurel.accounts.models import (
     UNIT_SCOPED_ROLES,
     Invitation,
+    LoginLockout,
     PasswordResetCode,
     Role,
     RoleGrant,
     User,
     secret_digest,
 )
+from laurel.accounts.policy import access_for, may_reveal_personal_data_of, mobile_shown_to
 from laurel.audit.services import audit_log
 from laurel.notifications.services import message_send
 
@@ -168,9 +170,15 @@ def invitation_create(
         "url": site_url + issued.path,
     }
     if mobile:
-        message_send(channel="sms", to=mobile, subject="", body=body)
+        message_send(channel="sms", to=mobile, subject="", body=body, secrets=[secret])
     elif email:
-        message_send(channel="email", to=email, subject=_("Invitation to Laurel"), body=body)
+        message_send(
+            channel="email",
+            to=email,
+            subject=_("Invitation to Laurel"),
+            body=body,
+            secrets=[secret],
+        )
     return issued
 
 
@@ -323,9 +331,11 @@ def password_reset_request(*, login: str) -> None:
         "minutes": settings.PASSWORD_RESET_CODE_MINUTES,
     }
     if user.mobile:
-        message_send(channel="sms", to=user.mobile, subject="", body=body)
+        message_send(channel="sms", to=user.mobile, subject="", body=body, secrets=[code])
     else:
-        message_send(channel="email", to=user.email, subject=_("Password reset"), body=body)
+        message_send(
+            channel="email", to=user.email, subject=_("Password reset"), body=body, secrets=[code]
+        )
 
 
 class ResetCodeInvalid(ValidationError):
@@ -362,3 +372,50 @@ def password_reset_confirm(*, login: str, code: str, new_password: str) -> User:
             axes_reset(username=user.username)  # a proven owner is not kept locked out
             return user
     raise invalid
+
+
+# --- personal numbers on request ----------------------------------------------------------
+
+
+@transaction.atomic
+def user_numbers_reveal(*, acting_user, user: User) -> str:
+    """A person's mobile, whole, for a holder of the personal-data permission who asked for
+    it: audited (the entry holds the number masked). Raises ``PermissionDenied`` otherwise."""
+    access = access_for(acting_user)
+    if not may_reveal_personal_data_of(access, user):
+        raise PermissionDenied
+    audit_log(
+        actor=acting_user,
+        action="accounts.personal_data.revealed",
+        obj=user,
+        data={"mobile": user.mobile or ""},
+    )
+    return mobile_shown_to(access, user, revealed=True)
+
+
+@transaction.atomic
+def number_search_record(*, acting_user, kind: str, number: str, place: str) -> None:
+    """A search by a whole ID-card or mobile number (permission holders only): audited with
+    the number masked, whether or not anyone was found."""
+    audit_log(
+        actor=acting_user,
+        action="accounts.personal_data.searched",
+        data={kind: number, "place": place},
+    )
+
+
+@transaction.atomic
+def login_lockout_record(*, username: str, ip_address: str | None) -> LoginLockout:
+    """django-axes has just locked ``username`` for log-ins from ``ip_address``: remembered, so
+    the pair's next lockout lasts longer (``accounts.lockout``), and audited."""
+    lockout = LoginLockout(username=username, ip_address=ip_address)
+    lockout.full_clean()
+    lockout.save()
+    audit_log(
+        actor=None,
+        action="accounts.login.locked_out",
+        obj=User.objects.filter(username=username).first(),
+        data={"username": username},
+        ip_address=ip_address,
+    )
+    return lockout

@@ -7,7 +7,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
 from laurel.audit.models import LogEntry
-from laurel.core.identity import personal_fields_mask
+from laurel.core.identity import personal_fields_mask, personal_numbers_mask
 
 
 def audit_log(
@@ -19,7 +19,9 @@ def audit_log(
     data: dict | None = None,
     ip_address: str | None = None,
 ) -> LogEntry:
-    """Append one entry. Personal fields (mobile, id_card, ...) in ``data`` are masked.
+    """Append one entry. Personal fields (mobile, id_card, ...) in ``data`` are masked, and
+    so is any ID-card or mobile number inside any string of ``data`` or the names recorded
+    (``q=17812346889`` is stored as ``q=178****6889``).
 
     Must run inside the caller's ``transaction.atomic`` so the entry and the change it
     records commit or roll back together.
@@ -35,7 +37,7 @@ def audit_log(
 def audit_log_many(*, actor, action: str, changes: list[tuple[models.Model, object, dict]]) -> None:
     """Append one entry per ``(obj, unit, data)`` in one statement (imports change thousands).
 
-    The same rules as ``audit_log``: inside the caller's transaction, personal fields masked.
+    The same rules as ``audit_log``: inside the caller's transaction, personal numbers masked.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError(f"audit_log_many({action!r}) called outside a transaction")
@@ -51,11 +53,11 @@ def _entry(*, actor, action, obj, unit, data) -> LogEntry:
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     return LogEntry(
         actor=actor if authenticated else None,
-        actor_repr=str(actor) if authenticated else "",
+        actor_repr=personal_numbers_mask(str(actor)) if authenticated else "",
         action=action,
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
+        object_repr=personal_numbers_mask(str(obj))[:200] if obj is not None else "",
         unit=unit,
         data=safe_data,
     )

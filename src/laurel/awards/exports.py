@@ -5,14 +5,12 @@ captions for printing the physical exhibition.
 Each reads only what the viewer may see — the views apply ``awards.policy`` first, and the
 entries and results are scoped by ``contests.policy.entries_visible`` here. Personal
 numbers appear as ``members.policy`` shows them to that viewer (masked unless allowed).
-Headers are in the reader's language. Large sheets are written with openpyxl's write-only
-workbook, a row at a time.
+Headers are in the reader's language. Every file is written by ``core.sheet_writer``: a
+row at a time, and text a spreadsheet would run as a formula neutralised.
 """
 
 import contextlib
-import csv
 import datetime
-import io
 import os
 import re
 import shutil
@@ -25,7 +23,6 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from laurel.accounts.policy import Access
 from laurel.audit.services import audit_log
@@ -34,6 +31,7 @@ from laurel.awards.models import Award
 from laurel.contests import policy as contests_policy
 from laurel.contests.models import Contest, EntryPhoto
 from laurel.core import ranking as core_ranking
+from laurel.core.sheet_writer import Sheet, csv_text, text_safe, xlsx_write
 from laurel.judging.models import Assignment, Round
 from laurel.members import policy as members_policy
 
@@ -50,15 +48,7 @@ def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
 
 
 def _workbook(title: str, headers: list[str], rows) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.freeze_panes = "A2"
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_write([Sheet(title=title, header=headers, rows=rows)])
 
 
 def _number(text: str | None) -> float | None:
@@ -68,7 +58,7 @@ def _number(text: str | None) -> float | None:
 # --- entries ----------------------------------------------------------------------------
 
 
-def entries_workbook(access: Access, contest: Contest) -> bytes:
+def entries_workbook(access: Access, contest: Contest, *, full_numbers: bool = False) -> bytes:
     """Every entry of ``contest`` this viewer may see, with its author's numbers as
     ``members.policy`` shows them to the viewer."""
     headers = [
@@ -97,8 +87,8 @@ def entries_workbook(access: Access, contest: Contest) -> bytes:
             entry.get_kind_display(),
             entry.get_state_display(),
             entry.author.name,
-            members_policy.id_card_shown_to(access, entry.author),
-            members_policy.mobile_shown_to(access, entry.author),
+            members_policy.id_card_shown_to(access, entry.author, revealed=full_numbers),
+            members_policy.mobile_shown_to(access, entry.author, revealed=full_numbers),
             entry.unit.name,
             _local(entry.created_at),
         ]
@@ -292,29 +282,26 @@ def originals_zip(contest: Contest) -> str:
 
 def _captions_csv(captions: list[dict]) -> bytes:
     """One row per file; UTF-8 with a byte-order mark, as Excel opens Chinese text."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        [_("File"), _("Code"), _("Title"), _("Author"), _("Unit"), _("Prize"), _("Category")]
+    header = [_("File"), _("Code"), _("Title"), _("Author"), _("Unit"), _("Prize"), _("Category")]
+    rows = (
+        [
+            name,
+            caption["code"],
+            caption["title"],
+            caption["author"],
+            caption["unit"],
+            caption["prize"],
+            caption["category"],
+        ]
+        for caption in captions
+        for name in caption["files"]
     )
-    for caption in captions:
-        for name in caption["files"]:
-            writer.writerow(
-                [
-                    name,
-                    caption["code"],
-                    caption["title"],
-                    caption["author"],
-                    caption["unit"],
-                    caption["prize"],
-                    caption["category"],
-                ]
-            )
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_text([header, *rows]).encode("utf-8-sig")
 
 
 def _captions_txt(captions: list[dict]) -> bytes:
-    """A caption per work, as printed beside it: 《标题》 作者 · 单位 · 一等奖 · 类别."""
+    """A caption per work, as printed beside it: 《标题》 作者 · 单位 · 一等奖 · 类别
+    (``text_safe``: a spreadsheet opening the .txt finds no formula in it)."""
     blocks = []
     for caption in captions:
         lines = [
@@ -324,13 +311,15 @@ def _captions_txt(captions: list[dict]) -> bytes:
             *caption["files"],
         ]
         blocks.append("\n".join(lines))
-    return ("\n\n".join(blocks) + "\n").encode("utf-8")
+    return text_safe("\n\n".join(blocks) + "\n").encode("utf-8")
 
 
 # --- a record of who took what ----------------------------------------------------------
 
 
 @transaction.atomic
-def export_record(*, acting_user, contest: Contest, kind: str) -> None:
-    """An export leaves the system with people's names (and numbers): it is audited."""
-    audit_log(actor=acting_user, action="awards.exported", obj=contest, data={"kind": kind})
+def export_record(*, acting_user, contest: Contest, kind: str, full_numbers: bool = False) -> None:
+    """An export leaves the system with people's names (and numbers): it is audited; one
+    with whole personal numbers as its own action."""
+    action = "awards.exported_unmasked" if full_numbers else "awards.exported"
+    audit_log(actor=acting_user, action=action, obj=contest, data={"kind": kind})

@@ -17,9 +17,10 @@ from laurel.audit.services import audit_log
 from laurel.awards import policy, selectors
 from laurel.awards.caching import exhibition_changed
 from laurel.awards.models import Award, AwardChange, Certificate, Publication
-from laurel.contests.models import Contest, Entry, PrizeTier
+from laurel.contests.models import Contest, Entry, EntryPhoto, PrizeTier
 from laurel.core import prizes as core_prizes
 from laurel.core import snapshots
+from laurel.media import services as media_services
 from laurel.notifications.services import notification_send
 
 # the states in which prizes may be proposed, changed and published
@@ -190,10 +191,10 @@ def results_publish(
     reason: str = "",
     published_at: datetime.datetime | None = None,
 ) -> Publication:
-    """Freeze the results into a new published version with its digest; issue certificates;
-    tell the winners and their units. A version after the first is a correction and needs a
-    reason. ``published_at`` (default: now) dates it; the demo publishes 2024's results as of
-    30 April 2024."""
+    """Freeze the results into a new published version with its digest; make the winners'
+    photos public; issue certificates; tell the winners and their units. A version after the
+    first is a correction and needs a reason. ``published_at`` (default: now) dates it; the
+    demo publishes 2024's results as of 30 April 2024."""
     _organiser_check(acting_user)
     contest = _contest_lock(contest)
     round = _final_round_or_refuse(contest)
@@ -227,6 +228,7 @@ def results_publish(
         published_at=now,
         published_by=acting_user,
     )
+    _photos_publish(acting_user, contest, snapshot, now)
     winners = _winners_mark(contest)
     issued = _certificates_issue(contest, publication, winners)
     if contest.state != Contest.State.PUBLISHED:
@@ -247,6 +249,23 @@ def results_publish(
         },
     )
     return publication
+
+
+def _photos_publish(acting_user, contest: Contest, snapshot: dict, at: datetime.datetime) -> None:
+    """The photos of the snapshot's prize-winners (what the exhibition shows) become public;
+    those of every other entry of the contest are private (again, when a correction took
+    a prize away or an entry left the results)."""
+    winners = {int(row["entry"]) for row in snapshot["rows"] if row["prize"]}
+    photos = EntryPhoto.objects.filter(entry__contest=contest).values_list(
+        "asset_id", "entry__number"
+    )
+    shown = {asset_id for asset_id, number in photos if number in winners}
+    media_services.assets_publish(
+        acting_user=acting_user,
+        published=shown,
+        withdrawn={asset_id for asset_id, _number in photos} - shown,
+        at=at,
+    )
 
 
 def _winners_mark(contest: Contest) -> dict[int, Award]:

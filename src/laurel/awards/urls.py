@@ -34,12 +34,12 @@ urlpatterns = [
         name="console_results_publish",
     ),
     path(
-        "console/contests/<slug:slug>/results/<int:number>/",
+        "console/contests/<slug:slug>/results/<id:number>/",
         console.result_entry,
         name="console_result_entry",
     ),
     path(
-        "console/contests/<slug:slug>/results/<int:number>/award/",
+        "console/contests/<slug:slug>/results/<id:number>/award/",
         console.award_set,
         name="console_award_set",
     ),

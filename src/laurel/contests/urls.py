@@ -10,11 +10,11 @@ urlpatterns = [
     # members: their own entries (unit admins reach edit/withdraw through may_change_entry)
     path("contests/<slug:slug>/submit/", member.entry_submit, name="entry_submit"),
     path("me/entries/", member.my_entries, name="my_entries"),
-    path("me/entries/<int:pk>/", member.my_entry, name="my_entry"),
-    path("me/entries/<int:pk>/edit/", member.entry_edit, name="entry_edit"),
-    path("me/entries/<int:pk>/withdraw/", member.entry_withdraw, name="entry_withdraw"),
-    path("me/entries/<int:pk>/declare/", member.entry_declare, name="entry_declare"),
-    path("me/flags/<int:pk>/answer/", member.flag_answer, name="flag_answer"),
+    path("me/entries/<id:pk>/", member.my_entry, name="my_entry"),
+    path("me/entries/<id:pk>/edit/", member.entry_edit, name="entry_edit"),
+    path("me/entries/<id:pk>/withdraw/", member.entry_withdraw, name="entry_withdraw"),
+    path("me/entries/<id:pk>/declare/", member.entry_declare, name="entry_declare"),
+    path("me/flags/<id:pk>/answer/", member.flag_answer, name="flag_answer"),
     # console: organisers
     path("console/contests/", console.contest_list, name="console_contest_list"),
     path("console/contests/new/", console.contest_create, name="console_contest_create"),
@@ -27,12 +27,12 @@ urlpatterns = [
     ),
     path("console/contests/<slug:slug>/entries/", console.entry_list, name="console_entry_list"),
     path(
-        "console/contests/<slug:slug>/entries/<int:number>/",
+        "console/contests/<slug:slug>/entries/<id:number>/",
         console.entry_detail,
         name="console_entry",
     ),
     path("console/contests/<slug:slug>/screening/", console.screening, name="console_screening"),
-    path("console/flags/<int:pk>/resolve/", console.flag_resolve, name="console_flag_resolve"),
+    path("console/flags/<id:pk>/resolve/", console.flag_resolve, name="console_flag_resolve"),
     # console: unit admins submitting for their members
     path(
         "console/contests/<slug:slug>/submit/",
@@ -41,12 +41,12 @@ urlpatterns = [
     ),
     path("console/contests/<slug:slug>/bulk/", console_submit.bulk_start, name="console_bulk"),
     path(
-        "console/contests/<slug:slug>/bulk/<int:pk>/",
+        "console/contests/<slug:slug>/bulk/<id:pk>/",
         console_submit.bulk_detail,
         name="console_bulk_detail",
     ),
     path(
-        "console/contests/<slug:slug>/bulk/<int:pk>/files/",
+        "console/contests/<slug:slug>/bulk/<id:pk>/files/",
         console_submit.bulk_file,
         name="console_bulk_file",
     ),

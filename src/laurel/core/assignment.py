@@ -213,7 +213,9 @@ class _Solver:
                 group_of[key] = len(self.group_masks)
                 self.group_masks.append(mask)
             self.entry_group[e] = group_of[key]
-        self.group_matrix = np.array(self.group_masks, dtype=bool).reshape(-1, self.m)
+        # (groups × judges), shaped by both: with no judge left, -1 could not be inferred
+        groups = len(self.group_masks)
+        self.group_matrix = np.array(self.group_masks, dtype=bool).reshape(groups, self.m)
         self.group_order = self.rng.permutation(len(self.group_masks))
         self.group_counts = self.group_matrix.sum(axis=1)
         excluded: dict[int, set[int]] = defaultdict(set)

@@ -6,13 +6,12 @@ ENTRIES.csv ``entry[,category][,unit]``; JUDGES.csv ``judge[,categories][,unit][
 Any problem raises ``AssignmentFileError`` naming the file and the row.
 """
 
-import csv
-import io
 import math
 from pathlib import Path
 
 from laurel.core.assignment import Entry, Judge
 from laurel.core.csv_files import CsvFileError, csv_rows
+from laurel.core.sheet_writer import csv_text
 
 
 class AssignmentFileError(CsvFileError):
@@ -98,8 +97,5 @@ def affinity_read(
 
 
 def assignment_csv(pairs: list[tuple[str, str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["entry", "judge"])
-    writer.writerows(pairs)
-    return buffer.getvalue()
+    """``entry,judge``, one row per pair (through ``core.sheet_writer``)."""
+    return csv_text([("entry", "judge"), *pairs], line_end="\n")

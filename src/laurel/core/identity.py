@@ -1,7 +1,10 @@
 """Mainland mobile numbers and ID-card numbers: normalise, validate, mask.
 
-Masked forms are what every page, export and log line shows to someone without the
-personal-data permission: ``138****1234`` and ``500101********123X``.
+Masked forms are what every page, export and log line shows (only the person themself sees
+their numbers whole unless a holder of the personal-data permission reveals them):
+``138****1234`` and ``500101********123X``. ``personal_numbers_mask`` finds numbers inside
+any text (query strings, log lines); ``personal_number_in`` tells a search for a whole number
+from a search by name or by the visible parts of a masked number.
 """
 
 import re
@@ -105,16 +108,84 @@ PERSONAL_FIELD_MASKS = {
 
 
 def personal_fields_mask(data: object) -> object:
-    """Mask personal fields by key anywhere in a JSON-like structure; other values pass."""
+    """Mask a JSON-like structure: personal fields by key, and any number found inside any
+    other string (keys too) by ``personal_numbers_mask``; other values pass."""
     if isinstance(data, dict):
         masked = {}
         for key, value in data.items():
             mask = PERSONAL_FIELD_MASKS.get(key)
+            safe_key = personal_numbers_mask(key) if isinstance(key, str) else key
             if mask and isinstance(value, str) and value:
-                masked[key] = mask(value)
+                masked[safe_key] = mask(value)
             else:
-                masked[key] = personal_fields_mask(value)
+                masked[safe_key] = personal_fields_mask(value)
         return masked
     if isinstance(data, list | tuple):
         return [personal_fields_mask(item) for item in data]
+    if isinstance(data, str):
+        return personal_numbers_mask(data)
     return data
+
+
+# --- numbers inside free text -------------------------------------------------------------
+# Audit data, log lines and query strings may carry a number in any spelling: plain, grouped
+# by spaces or dashes, URL-encoded (``q=178+1234+6889``, ``%2B86``), or in full-width digits.
+# A number is found only when it is not part of a longer run of digits.
+
+_DIGIT = "[0-9０-９]"
+_SEPARATOR = r"(?:[ \-+\u3000]|%20|%2[Dd])"
+_NOT_AFTER_DIGIT = "(?<![0-9０-９])"
+_NOT_BEFORE_DIGIT = "(?![0-9０-９])"
+ID_CARD_IN_TEXT = re.compile(
+    f"{_NOT_AFTER_DIGIT}(?P<number>{_DIGIT}{{6}}(?:{_SEPARATOR}?{_DIGIT}){{11}}"
+    f"{_SEPARATOR}?[0-9０-９XxＸｘ]){_NOT_BEFORE_DIGIT}"
+)
+MOBILE_IN_TEXT = re.compile(
+    f"{_NOT_AFTER_DIGIT}(?:(?:[+＋]|%2[Bb]|00)?[8８][6６]{_SEPARATOR}?)?"
+    f"(?P<number>[1１][3-9３-９]{_DIGIT}(?:{_SEPARATOR}?{_DIGIT}){{8}}){_NOT_BEFORE_DIGIT}"
+)
+_SEPARATORS = re.compile(r"%20|%2[Dd]|[ \-+\u3000]")
+_HEX = frozenset("0123456789abcdefABCDEF")
+DIGEST_MIN_LENGTH = 32  # a hex digest (MD5 and longer) is left whole: it is no one's number
+
+
+def personal_numbers_mask(text: str) -> str:
+    """Mask every ID-card and mobile number found anywhere in ``text``.
+
+    >>> personal_numbers_mask("q=%2B86+178+1234+6889&id=50010119900101123X")
+    'q=%2B86+178****6889&id=500101********123X'
+    """
+    text = ID_CARD_IN_TEXT.sub(lambda m: _masked(m, id_card_mask), text)
+    return MOBILE_IN_TEXT.sub(lambda m: _masked(m, mobile_mask), text)
+
+
+def _masked(match: re.Match, mask) -> str:
+    text = match.string
+    start, end = match.span("number")
+    if _inside_digest(text, start, end):
+        return match.group(0)
+    digits = unicodedata.normalize("NFKC", _SEPARATORS.sub("", match.group("number"))).upper()
+    return text[match.start() : start] + mask(digits)
+
+
+def _inside_digest(text: str, start: int, end: int) -> bool:
+    while start > 0 and text[start - 1] in _HEX:
+        start -= 1
+    while end < len(text) and text[end] in _HEX:
+        end += 1
+    token = text[start:end]
+    return len(token) >= DIGEST_MIN_LENGTH and all(c in _HEX for c in token)
+
+
+def personal_number_in(query: str) -> tuple[str, str] | None:
+    """A search text that is a whole mobile or ID-card number: ``("mobile", digits)`` or
+    ``("id_card", number)`` normalised; ``None`` for anything else (names, parts of numbers).
+    """
+    try:
+        return ("mobile", mobile_normalise(query))
+    except InvalidMobile:
+        pass
+    try:
+        return ("id_card", id_card_normalise(query))
+    except InvalidIdCard:
+        return None

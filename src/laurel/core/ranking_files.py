@@ -4,13 +4,13 @@ SCORES.csv has a header with at least ``entry,judge,score`` (other columns ignor
 PAIRS.csv ``judge,winner,loser``. Any problem raises ``RankingFileError`` naming the row.
 """
 
-import csv
-import io
 import math
+from decimal import Decimal
 from pathlib import Path
 
 from laurel.core.csv_files import CsvFileError, csv_rows
 from laurel.core.ranking import Comparison, Ranking, Review, weighted_score
+from laurel.core.sheet_writer import csv_text
 
 
 class RankingFileError(CsvFileError):
@@ -97,19 +97,22 @@ def pairs_read(path: Path) -> list[Comparison]:
 
 
 def ranking_csv(ranking: Ranking) -> str:
-    """``rank,entry,score,low,high,reviews``; numbers to 4 decimals, no interval: empty."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["rank", "entry", "score", "low", "high", "reviews"])
-    for row in ranking.entries:
-        writer.writerow(
-            [
-                row.rank,
-                row.entry,
-                f"{row.score:.4f}",
-                "" if row.low is None else f"{row.low:.4f}",
-                "" if row.high is None else f"{row.high:.4f}",
-                row.reviews,
-            ]
-        )
-    return buffer.getvalue()
+    """``rank,entry,score,low,high,reviews``; numbers to 4 decimals, no interval: empty
+    (through ``core.sheet_writer``: an entry named like a formula is neutralised)."""
+    rows = (
+        [
+            row.rank,
+            row.entry,
+            _decimal(row.score),
+            _decimal(row.low),
+            _decimal(row.high),
+            row.reviews,
+        ]
+        for row in ranking.entries
+    )
+    return csv_text([["rank", "entry", "score", "low", "high", "reviews"], *rows], line_end="\n")
+
+
+def _decimal(value: float | None) -> Decimal | None:
+    """A number to four decimals, kept a number (``-0.5`` is no formula to neutralise)."""
+    return None if value is None else Decimal(f"{value:.4f}")

@@ -15,7 +15,7 @@ from laurel.contests.models import Contest
 from laurel.core.ranking import METHODS
 from laurel.judging.models import Assignment, Criterion, Round
 from laurel.orgs.models import Unit
-from laurel.web.forms import textarea_lines
+from laurel.web.forms import COLUMN_INTEGER_MAX, IdsChoiceField, textarea_lines
 
 # "主题 30 1-10": a name, its weight and, optionally, its scale (1–10 when left out); the
 # line is NFKC-folded first, so full-width digits, spaces and dashes read as ASCII ones
@@ -97,6 +97,7 @@ class RoundForm(forms.Form):
     top = forms.IntegerField(
         label=_("How many of the top"),
         min_value=1,
+        max_value=COLUMN_INTEGER_MAX,
         required=False,
         help_text=_("With “the top entries of the previous round”."),
     )
@@ -109,6 +110,7 @@ class RoundForm(forms.Form):
     advance = forms.IntegerField(
         label=_("Entries that advance"),
         min_value=1,
+        max_value=COLUMN_INTEGER_MAX,
         required=False,
         help_text=_("Scoring rounds: how many of the best go on. Empty: every ranked entry."),
     )
@@ -175,7 +177,7 @@ class SeatForm(forms.Form):
             "and below it) are never theirs. Empty for outside experts."
         ),
     )
-    categories = forms.ModelMultipleChoiceField(
+    categories = IdsChoiceField(
         label=_("Categories"),
         queryset=None,
         required=False,
@@ -185,6 +187,7 @@ class SeatForm(forms.Form):
     cap = forms.IntegerField(
         label=_("Reviews at most"),
         min_value=1,
+        max_value=COLUMN_INTEGER_MAX,
         required=False,
         help_text=_("Empty: no limit."),
     )
@@ -229,7 +232,9 @@ class MoveForm(forms.Form):
     """One open review moved to another judge. Named by its entry's number and its judge;
     both left empty, the review is the one the form was posted for."""
 
-    entry = forms.IntegerField(label=_("Entry number"), min_value=1, required=False)
+    entry = forms.IntegerField(
+        label=_("Entry number"), min_value=1, max_value=COLUMN_INTEGER_MAX, required=False
+    )
     from_judge = JudgeField(label=_("From judge"), queryset=User.objects.none(), required=False)
     judge = JudgeField(label=_("To judge"), queryset=User.objects.none())
 

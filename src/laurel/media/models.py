@@ -8,7 +8,11 @@ from django.utils.translation import gettext_lazy as _
 class MediaAsset(models.Model):
     """An uploaded file. The original lives in private storage at ``original_path``
     (content-addressed by SHA-256, so the same bytes are stored once); renditions at
-    deterministic paths named after the asset, so re-processing overwrites, never adds."""
+    deterministic paths named after the asset, so re-processing overwrites, never adds.
+
+    Every file is private until ``published_at`` is set (by whoever publishes the work it
+    belongs to, e.g. a contest's results): only then are its thumbnail and display copy
+    served to anyone. An upload nothing refers to (``selectors.assets_unclaimed``) expires."""
 
     class Status(models.TextChoices):
         RECEIVED = "received", _("Received")
@@ -42,6 +46,7 @@ class MediaAsset(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     processing_started_at = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("media file")

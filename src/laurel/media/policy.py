@@ -1,5 +1,6 @@
-"""Who may see which media: public renditions for anyone; judge renditions and originals
-only through signed URLs, issued to those these rules allow."""
+"""Who may see which media: a published asset's thumbnail and display copy anyone; before
+that, whoever the page showing the asset allows (by a signed URL bound to them); judge
+renditions and originals only through signed URLs, issued to those these rules allow."""
 
 from laurel.accounts.models import RoleGrant
 from laurel.accounts.policy import Access

@@ -4,8 +4,15 @@ An upload streams into a temporary file in private storage (size limit enforced 
 streams, SHA-256 computed on the way), is moved into place by rename at its content address
 ``originals/ab/cd/<sha256>`` (the same bytes are stored once), and only then is the row
 written, in one transaction with its audit entry; processing is queued after commit.
+
+Every file stays in private storage. A thumbnail or display copy is served to anyone only
+once its asset is published (``assets_publish``); before that only by a signed URL bound to
+the user it was issued to (``rendition_url``). Uploads nothing claims expire
+(``unclaimed_uploads_expire``).
 """
 
+import contextlib
+import datetime
 import hashlib
 import os
 import tempfile
@@ -24,15 +31,29 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from laurel.accounts.policy import access_for
 from laurel.audit.services import audit_log
 from laurel.core.photos import DuplicateIndex, Limits, PhotoCheck, photo_check
-from laurel.media import policy
+from laurel.media import policy, selectors
 from laurel.media.models import MediaAsset
 
 SIGNED_URL_SALT = "laurel.media.signed"
 SIGNED_URL_SECONDS = 60 * 60
-PRIVATE_RENDITIONS = ("judge",)
+PRIVATE_RENDITIONS = ("judge",)  # never public, even once published
+
+
+class UploadLimitReached(Exception):
+    """The user holds as many unclaimed uploads as they may; nothing was stored."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        super().__init__(
+            _(
+                "You have %(count)d uploaded files that no entry uses yet, the most allowed. "
+                "Use them in an entry, or wait until unused files are removed "
+                "(after %(hours)d hours), then upload again."
+            )
+            % {"count": limit, "hours": settings.LAUREL_UNCLAIMED_UPLOAD_HOURS}
+        )
 
 
 class UploadTooLarge(ValueError):
@@ -75,7 +96,9 @@ def rendition_path(asset: MediaAsset, name: str) -> str:
 
 
 def rendition_storage(name: str):
-    return storages["private"] if name in PRIVATE_RENDITIONS else storages["default"]
+    """Where renditions live: private storage, all of them. Nothing is served by path; the
+    public renditions of published assets are served by ``views.public.rendition``."""
+    return storages["private"]
 
 
 def original_store(chunks: Iterable[bytes], *, max_bytes: int) -> StoredOriginal:
@@ -116,14 +139,20 @@ def asset_upload(
     idempotency_key: str = "",
     max_bytes: int | None = None,
     queue: bool = True,
+    unclaimed_limit: int | None = None,
 ) -> MediaAsset:
     """Store an upload and queue its processing. A retry with the same idempotency key
-    returns the first upload's asset (and stores nothing again)."""
+    returns the first upload's asset (and stores nothing again). With ``unclaimed_limit``,
+    a user who already holds that many unclaimed uploads gets ``UploadLimitReached``."""
     owner = acting_user if getattr(acting_user, "is_authenticated", False) else None
     if idempotency_key:
         first = MediaAsset.objects.filter(uploaded_by=owner, idempotency_key=idempotency_key)
         if first.exists():
             return first.get()
+    if unclaimed_limit is not None:
+        held = selectors.assets_unclaimed().filter(uploaded_by=owner)
+        if held.count() >= unclaimed_limit:
+            raise UploadLimitReached(unclaimed_limit)
     stored = original_store(chunks, max_bytes=max_bytes or photo_limits().max_bytes)
     try:
         with transaction.atomic():
@@ -275,27 +304,137 @@ def assets_requeue_orphaned() -> int:
     return len(stuck)
 
 
-# --- signed URLs --------------------------------------------------------------------------
+# --- publication and signed URLs ---------------------------------------------------------
+
+
+def assets_publish(
+    *,
+    acting_user,
+    published: Iterable[int],
+    withdrawn: Iterable[int] = (),
+    at: datetime.datetime | None = None,
+) -> None:
+    """Make the thumbnails and display copies of the ``published`` assets public (from ``at``,
+    default now; an asset already public keeps its date) and those of the ``withdrawn`` ones
+    private again. Called by whoever publishes the work the assets belong to (a contest's
+    results: its winners; a correction: those who left). Audited."""
+    published, withdrawn = set(published), set(withdrawn) - set(published)
+    at = at or timezone.now()
+    with transaction.atomic():
+        made_public = list(
+            MediaAsset.objects.filter(pk__in=published, published_at__isnull=True).values_list(
+                "pk", flat=True
+            )
+        )
+        made_private = list(
+            MediaAsset.objects.filter(pk__in=withdrawn, published_at__isnull=False).values_list(
+                "pk", flat=True
+            )
+        )
+        MediaAsset.objects.filter(pk__in=made_public).update(published_at=at)
+        MediaAsset.objects.filter(pk__in=made_private).update(published_at=None)
+        if made_public or made_private:
+            audit_log(
+                actor=acting_user,
+                action="media.assets.published",
+                data={"public": sorted(made_public), "private": sorted(made_private)},
+            )
+
+
+def rendition_url(user, asset: MediaAsset, rendition: str) -> str | None:
+    """The URL a page shows for an asset's thumbnail or display copy: the public one once the
+    asset is published, else a signed URL that only ``user`` can use (None: not ready, or no
+    user to bind it to). The page has decided that ``user`` may see the asset."""
+    if asset.status != MediaAsset.Status.READY or rendition not in asset.renditions:
+        return None
+    if rendition in policy.PUBLIC_RENDITIONS and asset.published_at is not None:
+        return reverse("media:rendition", args=[asset.pk, rendition])
+    return signed_url(user, asset, rendition)
 
 
 def signed_url(user, asset: MediaAsset, rendition: str) -> str | None:
-    """A URL for a judge rendition or the original, valid for an hour, or None when
-    this user may not have one."""
-    access = user.access if getattr(user, "is_authenticated", False) else access_for(user)
+    """A URL for one of an asset's files that works for ``user`` only, for an hour; None when
+    this user may not have one (anonymous users never do). Thumbnails and display copies:
+    the caller has decided the user may see the asset; judge renditions and originals:
+    ``media.policy`` decides."""
+    if not getattr(user, "is_authenticated", False):
+        return None
     if rendition == "original":
-        allowed = policy.may_view_original(access, asset)
+        allowed = policy.may_view_original(user.access, asset)
     elif rendition in PRIVATE_RENDITIONS:
-        allowed = policy.may_view_judge_rendition(access, asset)
+        allowed = policy.may_view_judge_rendition(user.access, asset)
     else:
-        allowed = True
+        allowed = rendition in policy.PUBLIC_RENDITIONS
     if not allowed:
         return None
-    token = signing.dumps({"a": asset.pk, "r": rendition}, salt=SIGNED_URL_SALT, compress=True)
+    token = signing.dumps(
+        {"a": asset.pk, "r": rendition, "u": user.pk}, salt=SIGNED_URL_SALT, compress=True
+    )
     return reverse("media:signed", args=[token])
 
 
-def signed_target(token: str) -> tuple[int, str]:
-    """(asset id, rendition) of a signed URL; raises ``signing.BadSignature`` (and its
+@dataclass(frozen=True)
+class Signed:
+    asset_id: int
+    rendition: str
+    user_id: int | None  # whose URL it is: nobody else may use it
+
+
+def signed_read(token: str) -> Signed:
+    """What a signed URL is for and whose it is; raises ``signing.BadSignature`` (and its
     subclass ``SignatureExpired``) when forged or older than ``SIGNED_URL_SECONDS``."""
     payload = signing.loads(token, salt=SIGNED_URL_SALT, max_age=SIGNED_URL_SECONDS)
-    return int(payload["a"]), str(payload["r"])
+    user_id = payload.get("u")
+    return Signed(int(payload["a"]), str(payload["r"]), int(user_id) if user_id else None)
+
+
+def signed_target(token: str) -> tuple[int, str]:
+    """(asset id, rendition) of a signed URL (``signed_read`` without its holder)."""
+    signed = signed_read(token)
+    return signed.asset_id, signed.rendition
+
+
+# --- unclaimed uploads ---------------------------------------------------------------------
+
+
+def unclaimed_uploads_expire(*, now: datetime.datetime | None = None) -> int:
+    """Delete every upload older than ``LAUREL_UNCLAIMED_UPLOAD_HOURS`` that nothing refers to
+    (``selectors.assets_unclaimed``): its row, its renditions, and its original unless another
+    asset has the same bytes. One transaction per asset, holding its row: the claim is checked
+    again under the lock (and a reference would refuse the delete). Returns how many went."""
+    hours = settings.LAUREL_UNCLAIMED_UPLOAD_HOURS
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=hours)
+    candidates = selectors.assets_unclaimed().filter(created_at__lt=cutoff)
+    expired = 0
+    for pk in list(candidates.values_list("pk", flat=True)):
+        with transaction.atomic():
+            asset = candidates.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if asset is None:  # claimed meanwhile, or being processed right now
+                continue
+            audit_log(
+                actor=None,
+                action="media.asset.expired",
+                obj=asset,
+                data={"sha256": asset.sha256, "size": asset.size, "hours": hours},
+            )
+            renditions = list(asset.renditions.values())
+            original = asset.original_path
+            asset.delete()  # its duplicate links go with it
+            shared = MediaAsset.objects.filter(original_path=original).exists()
+            transaction.on_commit(
+                lambda renditions=renditions, original=None if shared else original: _files_delete(
+                    renditions, original
+                )
+            )
+        expired += 1
+    return expired
+
+
+def _files_delete(renditions: list[str], original: str | None) -> None:
+    storage = storages["private"]
+    for path in renditions:
+        storage.delete(path)
+        with contextlib.suppress(NotImplementedError, OSError):  # the asset's empty folder
+            Path(storage.path(path)).parent.rmdir()
+    if original:
+        storage.delete(original)

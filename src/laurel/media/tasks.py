@@ -15,3 +15,9 @@ def asset_process(asset_id: int) -> str:
 def requeue_orphaned_assets(**_kwargs) -> None:
     """A worker that starts takes up what a dead one left: no waiting for the broker."""
     services.assets_requeue_orphaned()
+
+
+@shared_task
+def unclaimed_uploads_expire() -> int:
+    """Periodic (``laurel.periodic.JOBS``): delete old uploads nothing claims."""
+    return services.unclaimed_uploads_expire()

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from laurel.members.models import Member
+from laurel.web.forms import IdsChoiceField
 
 MAX_ROSTER_BYTES = 10 * 1024 * 1024
 
@@ -36,7 +37,7 @@ class MemberImportForm(forms.Form):
         return upload
 
 
-class MemberChoiceField(forms.ModelMultipleChoiceField):
+class MemberChoiceField(IdsChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, member):

@@ -7,14 +7,13 @@ a plan in one transaction.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from io import BytesIO
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from laurel.accounts.policy import Access
 from laurel.core.identity import id_card_mask
 from laurel.core.roster import MEMBER_COLUMNS, MemberRow, Problem, member_row_check
+from laurel.core.sheet_writer import Sheet, xlsx_write
 from laurel.core.tables import Table
 from laurel.importing import (
     Progress,
@@ -94,7 +93,8 @@ def member_import_plan(
             first_row_of[row.id_card] = row.row_number
         member = existing.get(row.id_card)
         if member is not None and not access.administers(member.unit.path):
-            row.problems.append(Problem("id_card", "member_elsewhere"))
+            # said without naming the unit or the person the number belongs to
+            row.problems.append(Problem("id_card", "not_importable_here"))
         label = f"{row.name} {id_card_mask(row.id_card)}".strip()
         if row.problems:
             problems = row_problems(row.problems, table.columns, MEMBER_COLUMNS)
@@ -178,8 +178,9 @@ EXPORT_COLUMNS = (
 )
 
 
-def members_xlsx(access: Access, members) -> bytes:
-    """Members as a sheet the import reads back; personal numbers masked unless allowed."""
+def members_xlsx(access: Access, members, *, full_numbers: bool = False) -> bytes:
+    """Members as a sheet the import reads back; personal numbers masked, or — when
+    ``full_numbers`` was asked for — whole where ``members.policy`` allows a reveal."""
     headers = {
         "name": _("Name"),
         "gender": _("Gender"),
@@ -190,23 +191,18 @@ def members_xlsx(access: Access, members) -> bytes:
         "industry": _("Industry"),
         "job_title": _("Job title"),
     }
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Members"))
-    sheet.freeze_panes = "A2"
-    sheet.append([headers[key] for key in EXPORT_COLUMNS])
-    for member in members.select_related("unit").iterator(chunk_size=1000):
-        sheet.append(
-            [
-                member.name,
-                member.get_gender_display(),
-                policy.id_card_shown_to(access, member),
-                policy.mobile_shown_to(access, member),
-                member.unit.name,
-                member.unit.code,
-                member.industry,
-                member.job_title,
-            ]
-        )
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    rows = (
+        [
+            member.name,
+            member.get_gender_display(),
+            policy.id_card_shown_to(access, member, revealed=full_numbers),
+            policy.mobile_shown_to(access, member, revealed=full_numbers),
+            member.unit.name,
+            member.unit.code,
+            member.industry,
+            member.job_title,
+        ]
+        for member in members.select_related("unit").iterator(chunk_size=1000)
+    )
+    header = [headers[key] for key in EXPORT_COLUMNS]
+    return xlsx_write([Sheet(title=_("Members"), header=header, rows=rows)])

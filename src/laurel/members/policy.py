@@ -1,4 +1,8 @@
-"""Who sees and changes members, teams and imports; how personal numbers are shown."""
+"""Who sees and changes members, teams and imports; how personal numbers are shown.
+
+Numbers are masked for everyone but the person themself; a holder of the personal-data
+permission may reveal one member's numbers on request (``may_reveal_personal_numbers``).
+"""
 
 from django.db.models import QuerySet
 
@@ -32,16 +36,24 @@ def imports_visible(access: Access) -> QuerySet[MemberImport]:
     return MemberImport.objects.filter(uploaded_by_id=access.user_id)
 
 
-def sees_personal_numbers_of(access: Access, member: Member) -> bool:
-    """ID-card and mobile numbers in full: the member themself, or the permission."""
+def may_reveal_personal_numbers(access: Access, member: Member) -> bool:
+    """Asking to see a member's ID-card and mobile numbers whole (a reveal, or an export
+    with full numbers): the personal-data permission for everywhere or for their subtree."""
+    return access.is_staff and access.holds_personal_data_in(member.unit.path)
+
+
+def _whole(access: Access, member: Member, revealed: bool) -> bool:
     if member.user_id is not None and member.user_id == access.user_id:
         return True
-    return access.sees_personal_data_in(member.unit.path)
+    return revealed and may_reveal_personal_numbers(access, member)
 
 
-def id_card_shown_to(access: Access, member: Member) -> str:
-    return member.id_card if sees_personal_numbers_of(access, member) else member.id_card_masked
+def id_card_shown_to(access: Access, member: Member, *, revealed: bool = False) -> str:
+    """Whole to the member themself, and to a permission holder only when ``revealed`` (they
+    asked, and the request is audited); masked as ``500101********123X`` everywhere else."""
+    return member.id_card if _whole(access, member, revealed) else member.id_card_masked
 
 
-def mobile_shown_to(access: Access, member: Member) -> str:
-    return member.mobile if sees_personal_numbers_of(access, member) else member.mobile_masked
+def mobile_shown_to(access: Access, member: Member, *, revealed: bool = False) -> str:
+    """As ``id_card_shown_to``: ``138****1234`` unless the member or a revealed request."""
+    return member.mobile if _whole(access, member, revealed) else member.mobile_masked

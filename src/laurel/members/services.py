@@ -1,18 +1,19 @@
 """Writes to members, teams and member imports. Each runs in one transaction with its audit."""
 
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laurel.accounts.models import Role, RoleGrant, User
-from laurel.accounts.policy import Access, access_for
+from laurel.accounts.policy import Access, access_for, may_reveal_personal_data_somewhere
 from laurel.accounts.services import member_login_create as account_for_member_create
 from laurel.audit.services import audit_log, audit_log_many
 from laurel.core.identity import InvalidIdCard, InvalidMobile, id_card_normalise, mobile_normalise
 from laurel.core.roster import MEMBER_COLUMNS, gender_from_id_card, person_name_clean
 from laurel.importing import ImportRefused, ImportResult, Progress, no_progress, sheet_read
+from laurel.members import policy
 from laurel.members.imports import (
     MemberImportPlan,
     member_import_plan,
@@ -136,16 +137,48 @@ def team_create(
 
 
 @transaction.atomic
-def members_export(*, acting_user, members, description: str = "") -> bytes:
-    """The members as .xlsx (masked as the policy says), recorded in the audit log."""
+def members_export(
+    *, acting_user, members, description: str = "", full_numbers: bool = False
+) -> bytes:
+    """The members as .xlsx, numbers masked, recorded in the audit log.
+
+    ``full_numbers`` asks for whole numbers: a holder of the personal-data permission gets
+    them for the members it covers (the others stay masked), recorded as its own action
+    ``members.exported_unmasked``; for anyone else the sheet stays masked.
+    """
     access = access_for(acting_user)
-    content = members_xlsx(access, members)
+    unmasked = full_numbers and may_reveal_personal_data_somewhere(access)
+    content = members_xlsx(access, members, full_numbers=unmasked)
+    data = {"rows": members.count(), "filter": description}
+    if unmasked:
+        covered = members.filter(access.personal_data_filter("unit__path"))
+        data["unmasked_rows"] = covered.count()
     audit_log(
         actor=acting_user,
-        action="members.exported",
-        data={"rows": members.count(), "filter": description},
+        action="members.exported_unmasked" if unmasked else "members.exported",
+        data=data,
     )
     return content
+
+
+@transaction.atomic
+def member_numbers_reveal(*, acting_user, member: Member) -> tuple[str, str]:
+    """A member's ID-card and mobile numbers whole, for a holder of the personal-data
+    permission who asked: audited (masked in the entry). ``PermissionDenied`` otherwise."""
+    access = access_for(acting_user)
+    if not policy.may_reveal_personal_numbers(access, member):
+        raise PermissionDenied
+    audit_log(
+        actor=acting_user,
+        action="members.personal_data.revealed",
+        obj=member,
+        unit=member.unit,
+        data={"id_card": member.id_card, "mobile": member.mobile},
+    )
+    return (
+        policy.id_card_shown_to(access, member, revealed=True),
+        policy.mobile_shown_to(access, member, revealed=True),
+    )
 
 
 # --- imports ----------------------------------------------------------------------------

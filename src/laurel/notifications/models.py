@@ -29,7 +29,12 @@ class Notification(models.Model):
 
 
 class OutgoingMessage(models.Model):
-    """One SMS or e-mail, queued in the transaction that caused it, delivered after commit."""
+    """One SMS or e-mail, queued in the transaction that caused it, delivered after commit.
+
+    ``body`` is what may be read: the text with its secrets (codes, links, passwords)
+    masked. The full text waits in ``body_sealed``, encrypted (see ``sealing``), and is
+    wiped once the message is sent or has failed for good.
+    """
 
     class Channel(models.TextChoices):
         SMS = "sms", _("SMS")
@@ -44,6 +49,7 @@ class OutgoingMessage(models.Model):
     to = models.CharField(_("recipient"), max_length=254)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     body = models.TextField(_("message"))
+    body_sealed = models.TextField(_("encrypted message"), blank=True, editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )

@@ -1,17 +1,38 @@
 """Writes: inbox notifications and outgoing messages (delivered after the commit)."""
 
+from collections.abc import Sequence
+
 from django.db import transaction
 from django.utils import timezone
 
 from laurel.audit.services import audit_log
 from laurel.notifications.models import Notification, OutgoingMessage
+from laurel.notifications.sealing import secrets_mask, text_seal
 
 
-def message_send(*, channel: str, to: str, subject: str, body: str) -> OutgoingMessage:
-    """Queue an SMS or e-mail. Delivery happens only if the caller's transaction commits."""
+def message_send(
+    *, channel: str, to: str, subject: str, body: str, secrets: Sequence[str] = ()
+) -> OutgoingMessage:
+    """Queue an SMS or e-mail. Delivery happens only if the caller's transaction commits.
+
+    ``secrets`` are the parts of ``body`` nobody but the recipient may read (a one-time
+    code, a link's token, a password): the stored ``body`` has them masked and the full
+    text is kept encrypted only until delivery.
+    """
     from laurel.notifications.tasks import message_deliver
 
-    message = OutgoingMessage.objects.create(channel=channel, to=to, subject=subject, body=body)
+    if any(not secret for secret in secrets):
+        raise ValueError("an empty secret cannot be masked")
+    missing = [secret for secret in secrets if secret not in body]
+    if missing:
+        raise ValueError(f"{len(missing)} secret(s) not found in the message body")
+    message = OutgoingMessage.objects.create(
+        channel=channel,
+        to=to,
+        subject=subject,
+        body=secrets_mask(body, secrets),
+        body_sealed=text_seal(body, secrets),
+    )
     transaction.on_commit(lambda: message_deliver.delay(message.pk))
     return message
 

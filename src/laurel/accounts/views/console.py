@@ -3,9 +3,9 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from laurel.accounts import policy, services
@@ -16,6 +16,7 @@ from laurel.accounts.forms import (
     RoleGrantForm,
 )
 from laurel.accounts.models import Role
+from laurel.accounts.people_search import USER_FIELDS, NumberSearchLimited, people_search
 from laurel.orgs.policy import units_visible
 from laurel.web.access import allowed_if
 
@@ -30,10 +31,13 @@ def user_list(request):
     access = request.user.access
     users = policy.users_visible(access).prefetch_related("grants__unit")
     query = request.GET.get("q", "").strip()
-    if query:
-        users = users.filter(
-            Q(username__icontains=query) | Q(display_name__icontains=query) | Q(mobile=query)
+    refusal = ""
+    try:
+        users = people_search(
+            users, query, request=request, fields=USER_FIELDS, place="accounts:user_list"
         )
+    except NumberSearchLimited as limited:
+        users, query, refusal = users.none(), "", limited.message
     role = request.GET.get("role", "")
     if role in Role.values:
         users = users.filter(grants__role=role).distinct()
@@ -44,6 +48,8 @@ def user_list(request):
         "query": query,
         "role": role,
         "roles": Role.choices,
+        "searches_whole_numbers": policy.may_reveal_personal_data_somewhere(access),
+        "search_refusal": refusal,
     }
     template = "accounts/_user_table.html" if request.htmx else "accounts/user_list.html"
     return render(request, template, context)
@@ -57,11 +63,27 @@ def user_detail(request, pk: int):
     context = {
         "subject": user,
         "mobile": policy.mobile_shown_to(access, user),
+        "may_reveal": bool(user.mobile) and policy.may_reveal_personal_data_of(access, user),
         "grants": grants,
         "may_manage_roles": policy.may_manage_roles(access),
         "grant_form": RoleGrantForm(units=units_visible(access)),
     }
     return render(request, "accounts/user_detail.html", context)
+
+
+@allowed_if(policy.may_reveal_personal_data_somewhere)
+@require_POST
+@never_cache  # a whole number: no browser or proxy keeps a copy
+def user_numbers_reveal(request, pk: int):
+    """One person's mobile whole, on request (audited); 403 beyond the permission's reach."""
+    user = get_object_or_404(
+        policy.users_visible(request.user.access).prefetch_related("grants__unit"), pk=pk
+    )
+    mobile = services.user_numbers_reveal(acting_user=request.user, user=user)
+    context = {"subject": user, "mobile": mobile}
+    if request.htmx:
+        return render(request, "accounts/_numbers_revealed.html", context)
+    return render(request, "accounts/user_numbers.html", context)
 
 
 @require_POST

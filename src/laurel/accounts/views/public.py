@@ -3,7 +3,6 @@
 import math
 from urllib.parse import urlencode
 
-from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -18,7 +17,6 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from laurel.accounts import services
-from laurel.accounts.backends import login_identity
 from laurel.accounts.forms import (
     InvitationAcceptForm,
     InvitationCodeForm,
@@ -26,6 +24,7 @@ from laurel.accounts.forms import (
     PasswordResetConfirmForm,
     PasswordResetRequestForm,
 )
+from laurel.accounts.lockout import lockout_ends
 
 
 @method_decorator(ratelimit(key="ip", rate="30/m", method="POST"), name="post")
@@ -41,10 +40,8 @@ def logout(request):
 
 
 def locked_out(request, original_response=None, credentials=None):
-    """Axes' lockout page: says the account is locked and for how much longer."""
-    identity = login_identity(request, credentials)
-    last = AccessAttempt.objects.filter(username=identity).order_by("-attempt_time").first()
-    unlock_at = (last.attempt_time if last else timezone.now()) + settings.AXES_COOLOFF_TIME
+    """Axes' lockout page: the account is locked for log-ins from here, for how much longer."""
+    unlock_at = lockout_ends(request, credentials)
     minutes = max(1, math.ceil((unlock_at - timezone.now()).total_seconds() / 60))
     return render(
         request,
@@ -97,7 +94,7 @@ def invitation_code(request):
     invitation = services.invitation_find(code) if code else None
     if invitation is not None:
         return _accept(request, invitation, code)
-    form = InvitationCodeForm(request.GET or None)
+    form = InvitationCodeForm({"code": code} if code else None)
     if code:
         form.add_error("code", _("This code is not valid, used or expired."))
     return render(request, "accounts/invitation_code.html", {"form": form})

@@ -1,6 +1,6 @@
 """Browsing the audit log, filtered by action, person, object type and date."""
 
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
@@ -11,11 +11,15 @@ from laurel.web.access import allowed_if
 
 
 def _day(text: str, end: bool = False):
+    """The day typed (YYYY-MM-DD) as its first or last moment here; None when there is none
+    (not a date, or a day at the edge of the calendar with no moment in UTC)."""
     try:
         day = datetime.strptime(text, "%Y-%m-%d").date()  # noqa: DTZ007 - a date, made aware below
-    except ValueError:
+        moment = timezone.make_aware(datetime.combine(day, time.max if end else time.min))
+        moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    return timezone.make_aware(datetime.combine(day, time.max if end else time.min))
+    return moment
 
 
 @allowed_if(policy.may_browse_audit)

@@ -30,6 +30,7 @@ from laurel.judging import services as judging_services
 from laurel.judging.forms import METHOD_LABELS
 from laurel.judging.models import Assignment, JudgeCalibration, Result, Round
 from laurel.web.access import allowed_if
+from laurel.web.charts import left_class, width_class
 
 CLOSEST = 5  # entry codes listed per side of a near-tie boundary
 # what core.ranking notes about a judge, in the reader's language
@@ -96,7 +97,8 @@ ROW = (
 
 
 class _Axis:
-    """One common axis for every score and interval of the table, as CSS percentages."""
+    """One common axis for every score and interval of the table, in percent (drawn by the
+    classes of ``laurel.web.charts``: the content security policy allows no style=)."""
 
     def __init__(self, values: list[float]):
         self.low, self.high = (min(values), max(values)) if values else (0.0, 1.0)
@@ -112,8 +114,8 @@ class _Axis:
         start = self.at(low if low is not None else score)
         end = self.at(high if high is not None else score)
         return (
-            f'<span class="interval-range" style="left:{start:.1f}%;width:{end - start:.1f}%">'
-            f'</span><span class="interval-dot" style="left:{self.at(score):.1f}%"></span>'
+            f'<span class="interval-range {left_class(start)} {width_class(end - start)}">'
+            f'</span><span class="interval-dot {left_class(self.at(score))}"></span>'
         )
 
 
@@ -180,7 +182,7 @@ def _severity(round_: Round) -> dict:
                 "scale": f"{calibration.scale:.2f}",
                 "noise": f"{calibration.noise:.2f}",
                 "note": JUDGE_NOTES.get(calibration.note, calibration.note),
-                "style": f"left:{left:.1f}%;width:{half:.1f}%",
+                "bar_place": f"{left_class(left)} {width_class(half)}",
                 "severe": calibration.offset < 0,
             }
         )

@@ -14,7 +14,9 @@ from django.core.files.storage import storages
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
+from laurel.accounts.policy import may_reveal_personal_data_somewhere
 from laurel.awards import certificates as certificate_documents
 from laurel.awards import exports, policy
 from laurel.awards.models import Certificate
@@ -70,11 +72,13 @@ def certificates(request, slug: str):
 
 
 @allowed_if(contests_policy.may_browse_contests)
+@never_cache  # personal data: no browser or proxy keeps a copy
 def certificate_pdf(request, number: str):
     return certificate_response(valid_certificate(request, number))
 
 
 @allowed_if(policy.may_decide_awards)
+@never_cache  # personal data: no browser or proxy keeps a copy
 def certificates_all(request, slug: str):
     """Every valid certificate in one file: POST starts drawing it in the background; GET
     shows how far it got (polled by htmx while it runs) and, once done, the download."""
@@ -124,13 +128,21 @@ def _percent(status: dict | None) -> str:
 
 
 @allowed_if(policy.may_export_entries)
+@never_cache  # personal data: no browser or proxy keeps a copy
 def export_xlsx(request, slug: str, kind: str):
     access = request.user.access
     if kind not in ("entries", "scores", "results"):
         raise Http404
     contest = _contest(request, slug)
+    # whole numbers: asked for, and only for a holder of the personal-data permission (the
+    # members policy then gives them for the people it covers); masked otherwise
+    full_numbers = (
+        kind == "entries"
+        and request.GET.get("full_numbers") == "1"
+        and may_reveal_personal_data_somewhere(access)
+    )
     if kind == "entries":
-        content = exports.entries_workbook(access, contest)
+        content = exports.entries_workbook(access, contest, full_numbers=full_numbers)
     elif kind == "scores":
         if not policy.may_export_scores(access):
             raise PermissionDenied
@@ -139,13 +151,16 @@ def export_xlsx(request, slug: str, kind: str):
         if not policy.may_export_results(access, contest):
             raise PermissionDenied
         content = exports.results_workbook(access, contest)
-    exports.export_record(acting_user=request.user, contest=contest, kind=kind)
+    exports.export_record(
+        acting_user=request.user, contest=contest, kind=kind, full_numbers=full_numbers
+    )
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{contest.slug}-{kind}.xlsx"'
     return response
 
 
 @allowed_if(policy.may_download_originals)
+@never_cache  # personal data: no browser or proxy keeps a copy
 def originals_zip(request, slug: str):
     contest = _contest(request, slug)
     path = exports.originals_zip(contest)

@@ -9,7 +9,7 @@ built to be fast (200 works at hundreds of requests a second):
 
 - an anonymous visitor (no session, no message waiting, no query string) gets the whole
   page from the cache with two reads (the contest's cache generation, then the page) and no
-  database query, only the CSRF token of the header's language switch put in per request;
+  database query: the page holds nothing of theirs, not even a CSRF token;
   that page is kept ``FACTS_SECONDS`` under the URL, the generation, the language and
   today's date (the phase changes with the date at once);
 - behind it, the contest's facts (its latest version, dates, title) are cached for
@@ -22,8 +22,9 @@ built to be fast (200 works at hundreds of requests a second):
   categories, and every winner's photos (entry number → assets) in one.
 
 Anonymous pages are ``Cache-Control: public`` (signed-in users' ``private``) and vary by
-Cookie (language, log-in); they set no cookie but the CSRF one every page with the language
-switch sets.
+Cookie (language, log-in); they set no cookie at all (a shared cache would hand it to every
+visitor): the header's language switch needs no CSRF token, and
+``web.middleware.PublicResponseCookieGuardMiddleware`` makes a public page that sets one private.
 """
 
 import datetime
@@ -39,7 +40,6 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Value
 from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
@@ -60,8 +60,8 @@ from laurel.contests.policy import contests_visible
 from laurel.core import snapshots
 from laurel.core.photos import RENDITIONS
 from laurel.media.models import MediaAsset
+from laurel.web.params import id_param
 
-CSRF_MARK = "laurel-csrf-token-goes-here"  # in a cached page, replaced per request
 PAGE_TEMPLATES = (
     "web/base.html",
     "awards/public_exhibition.html",
@@ -79,7 +79,7 @@ ANY_PRIZE, NO_PRIZE = "*", "-"  # the results filter's two choices besides a tie
 
 def _same_for_everyone(request) -> bool:
     """An anonymous visitor with no message waiting and no query string: the page is the
-    same for all of them (but for the CSRF token), so it can be served whole from the cache."""
+    same for all of them, so it can be served whole from the cache."""
     cookies = request.COOKIES
     return (
         not request.GET
@@ -97,10 +97,9 @@ def _cached_page(request, key: str, template: str, context_of) -> HttpResponse:
     if _same_for_everyone(request):
         page = cache.get(key)
         if page is None:  # kept encoded: a hit neither decodes nor encodes 100 KB of text
-            context = {**context_of(), "csrf_token": CSRF_MARK}
-            page = render_to_string(template, context, request=request).encode()
+            page = render_to_string(template, context_of(), request=request).encode()
             cache.set(key, page, FACTS_SECONDS)
-        response = HttpResponse(page.replace(CSRF_MARK.encode(), get_token(request).encode()))
+        response = HttpResponse(page)
         patch_vary_headers(response, ["Cookie"])  # the language is the visitor's cookie
         public = True
     else:
@@ -129,10 +128,10 @@ def _publications(request, slug: str) -> tuple[Contest, list[Publication]]:
 
 
 def _version_asked(request, versions: list[Publication]) -> Publication:
-    asked = request.GET.get("version", "")
-    if not asked:
+    asked = id_param(request.GET, "version")
+    if asked is None:
         return versions[0]
-    chosen = next((p for p in versions if str(p.version) == asked), None)
+    chosen = next((p for p in versions if p.version == asked), None)
     if chosen is None:
         raise Http404
     return chosen
@@ -288,6 +287,7 @@ def _fitted(size: tuple[int, int] | None, long_edge: int) -> tuple[int, int] | N
 
 
 def _photo(asset_id: int, width, height) -> dict:
+    """A published photo's public renditions (``media:rendition``: anyone may fetch them)."""
     display = _fitted((width, height), RENDITIONS["display"])
     thumbnail = _fitted(display, RENDITIONS["thumbnail"])
     return {
@@ -342,12 +342,14 @@ def _works(facts: Facts) -> list[dict]:
             "asset_id",
             "asset__status",
             "asset__renditions",
+            "asset__published_at",
             "asset__exif__width",
             "asset__exif__height",
         )
     )
-    for number, asset_id, status, renditions, width, height in assets:
-        if status == MediaAsset.Status.READY and {"display", "thumbnail"} <= set(renditions or {}):
+    for number, asset_id, status, renditions, published_at, width, height in assets:
+        shown = {"display", "thumbnail"} <= set(renditions or {}) and published_at is not None
+        if status == MediaAsset.Status.READY and shown:
             photos.setdefault(number, []).append(_photo(asset_id, width, height))
     last = len(tiers) + len(categories)  # a name the contest no longer has goes last
     winners.sort(

@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from laurel.accounts.policy import may_reveal_personal_data_somewhere
 from laurel.contests import policy, services
 from laurel.contests.forms import ContestForm, FlagResolveForm
 from laurel.contests.models import Contest, Declaration, Entry, EntryPhoto, Flag
 from laurel.web.access import allowed_if
 from laurel.web.forms import service_errors_onto
+from laurel.web.params import id_param
 
 ENTRIES_PER_PAGE = 50
 PENDING_FLAG_STATES = (Flag.State.OPEN, Flag.State.ASKED)
@@ -213,6 +215,7 @@ def contest_detail(request, slug: str):
         "co_organisers": [line for line in contest.co_organisers.splitlines() if line.strip()],
         "may_submit": contest.state == Contest.State.OPEN
         and policy.may_submit_for_members(access, contest),
+        "may_export_full_numbers": may_reveal_personal_data_somewhere(access),
     }
     return render(request, "contests/console_contest.html", context)
 
@@ -258,7 +261,8 @@ def entry_list(request, slug: str):
     access = request.user.access
     contest = _contest(request, slug)
     categories = list(contest.categories.all())
-    category = next((c for c in categories if str(c.pk) == request.GET.get("category")), None)
+    category_pk = id_param(request.GET, "category")
+    category = next((c for c in categories if c.pk == category_pk), None)
     state = request.GET.get("state", "")
     state = state if state in Entry.State.values else ""
     flagged = request.GET.get("flagged") == "1"

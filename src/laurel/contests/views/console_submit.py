@@ -2,29 +2,27 @@
 picked by name, ID number or mobile), or many from a spreadsheet whose files then arrive one
 request each, so that every file has its own progress and its own outcome."""
 
-import contextlib
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from laurel.accounts.people_search import MEMBER_FIELDS, NumberSearchLimited, people_search
 from laurel.accounts.policy import may_use_console
 from laurel.contests import bulk, policy, services
 from laurel.contests.forms import BulkStartForm, EntryForm
 from laurel.contests.models import Contest, Entry
 from laurel.contests.views.member import entry_from_form
-from laurel.core.identity import InvalidIdCard, InvalidMobile, id_card_normalise, mobile_normalise
 from laurel.importing import ImportRefused
 from laurel.media import services as media_services
 from laurel.media.uploads import SizeLimitedUpload
 from laurel.members import policy as members_policy
 from laurel.web.access import allowed_if
+from laurel.web.params import id_param
 
 SEARCH_RESULTS = 20
 UNSETTLED = (Entry.State.RECEIVED, Entry.State.PROCESSING)
@@ -42,13 +40,12 @@ def _contest_for_members(request, slug: str) -> Contest:
 # --- one entry for one member -------------------------------------------------------------
 
 
-def _members_found(members, query: str):
-    condition = Q(name__icontains=query)
-    with contextlib.suppress(InvalidIdCard):
-        condition |= Q(id_card=id_card_normalise(query))
-    with contextlib.suppress(InvalidMobile):
-        condition |= Q(mobile=mobile_normalise(query))
-    return members.filter(condition).order_by("unit__path", "name", "pk")[:SEARCH_RESULTS]
+def _members_found(request, members, query: str):
+    """The first members ``people_search`` finds (whole numbers: the permission only)."""
+    found = people_search(
+        members, query, request=request, fields=MEMBER_FIELDS, place="contests:entry_submit_for"
+    )
+    return found.order_by("unit__path", "name", "pk")[:SEARCH_RESULTS]
 
 
 @allowed_if(may_use_console)
@@ -63,12 +60,17 @@ def entry_submit_for(request, slug: str):
         .order_by("-created_at", "-pk")[:20]
     )
     context = {"contest": contest, "recent": recent, "accepts_entries": contest.accepts_entries()}
-    author_pk = (request.POST.get("author") or request.GET.get("author") or "").strip()
+    author_pk = id_param(request.POST, "author") or id_param(request.GET, "author")
     if not author_pk:
         query = request.GET.get("q", "").strip()
-        found = _members_found(members, query) if query else []
+        refusal = ""
+        try:
+            found = _members_found(request, members, query) if query else []
+        except NumberSearchLimited as limited:
+            found, refusal = [], limited.message
         context |= {
             "query": query,
+            "search_refusal": refusal,
             "found": [
                 {
                     "member": member,
@@ -81,8 +83,6 @@ def entry_submit_for(request, slug: str):
         if request.htmx:
             return render(request, "contests/_member_search.html", context)
         return render(request, "contests/submit_for_member.html", context)
-    if not author_pk.isdigit():
-        raise Http404
     author = get_object_or_404(members, pk=author_pk)
     if not policy.may_submit_for(access, contest, author):
         raise PermissionDenied

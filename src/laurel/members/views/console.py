@@ -1,25 +1,25 @@
 """Console pages for members, teams and roster imports. Thin: forms in, services, policy."""
 
-import contextlib
-
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from laurel.core.identity import InvalidIdCard, InvalidMobile, id_card_normalise, mobile_normalise
+from laurel.accounts.people_search import MEMBER_FIELDS, NumberSearchLimited, people_search
+from laurel.accounts.policy import may_reveal_personal_data_somewhere
 from laurel.importing import ImportRefused, report_xlsx
 from laurel.members import policy, services
 from laurel.members.forms import MemberImportForm, TeamCreateForm
 from laurel.members.models import MemberImport
 from laurel.orgs.policy import units_visible
 from laurel.web.access import allowed_if
+from laurel.web.params import id_param
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_ROWS = 500
@@ -32,18 +32,16 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
 
 
 def _filtered_members(request):
-    """The members this viewer may see, narrowed by the list's search and unit filter."""
+    """The members this viewer may see, narrowed by the list's search (``people_search``:
+    may raise ``NumberSearchLimited``) and unit filter."""
     access = request.user.access
     members = policy.members_visible(access).select_related("unit")
     query = request.GET.get("q", "").strip()
-    if query:
-        condition = Q(name__icontains=query)
-        with contextlib.suppress(InvalidIdCard):
-            condition |= Q(id_card=id_card_normalise(query))
-        with contextlib.suppress(InvalidMobile):
-            condition |= Q(mobile=mobile_normalise(query))
-        members = members.filter(condition)
-    unit = units_visible(access).filter(pk=request.GET.get("unit") or None).first()
+    members = people_search(
+        members, query, request=request, fields=MEMBER_FIELDS, place="members:member_list"
+    )
+    unit_pk = id_param(request.GET, "unit")
+    unit = units_visible(access).filter(pk=unit_pk).first() if unit_pk else None
     if unit is not None:
         members = members.filter(unit__path__startswith=unit.path)
     return members, query, unit
@@ -63,7 +61,12 @@ def _member_rows(access, members):
 @allowed_if(policy.may_manage_members)
 def member_list(request):
     access = request.user.access
-    members, query, unit = _filtered_members(request)
+    refusal = ""
+    try:
+        members, query, unit = _filtered_members(request)
+    except NumberSearchLimited as limited:
+        members, query, unit = policy.members_visible(access).none(), "", None
+        refusal = limited.message
     page = Paginator(members.order_by("unit__path", "name", "pk"), 50).get_page(
         request.GET.get("page")
     )
@@ -73,19 +76,25 @@ def member_list(request):
         "query": query,
         "unit": unit,
         "units": units_visible(access).only("pk", "name", "code", "depth"),
+        "may_export_full_numbers": may_reveal_personal_data_somewhere(access),
+        "search_refusal": refusal,
     }
     template = "members/_member_table.html" if request.htmx else "members/member_list.html"
     return render(request, template, context)
 
 
 @allowed_if(policy.may_manage_members)
+@never_cache  # personal data: no browser or proxy keeps a copy
 def member_export(request):
+    """Masked; ``full_numbers=1`` asks for whole numbers (a separate, audited choice that
+    gives them only for the members the personal-data permission covers)."""
     members, _query, _unit = _filtered_members(request)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     content = services.members_export(
         acting_user=request.user,
         members=members.order_by("unit__path", "name", "pk"),
         description=request.GET.urlencode(),
+        full_numbers=request.GET.get("full_numbers") == "1",
     )
     return xlsx_response(content, f"members-{stamp}.xlsx")
 
@@ -98,9 +107,25 @@ def member_detail(request, pk: int):
         "member": member,
         "id_card": policy.id_card_shown_to(access, member),
         "mobile": policy.mobile_shown_to(access, member),
+        "may_reveal": policy.may_reveal_personal_numbers(access, member),
         "teams": member.teams.select_related("unit", "leader"),
     }
     return render(request, "members/member_detail.html", context)
+
+
+@allowed_if(may_reveal_personal_data_somewhere)
+@require_POST
+@never_cache  # whole numbers: no browser or proxy keeps a copy
+def member_numbers_reveal(request, pk: int):
+    """One member's numbers whole, on request (audited); 403 beyond the permission's reach."""
+    member = get_object_or_404(
+        policy.members_visible(request.user.access).select_related("unit"), pk=pk
+    )
+    id_card, mobile = services.member_numbers_reveal(acting_user=request.user, member=member)
+    context = {"member": member, "id_card": id_card, "mobile": mobile}
+    if request.htmx:
+        return render(request, "members/_numbers_revealed.html", context)
+    return render(request, "members/member_numbers.html", context)
 
 
 @allowed_if(policy.may_manage_members)
@@ -205,6 +230,7 @@ def member_import_commit(request, pk: int):
 
 
 @allowed_if(policy.may_manage_members)
+@never_cache  # personal data: no browser or proxy keeps a copy
 def member_import_report(request, pk: int):
     upload = get_object_or_404(policy.imports_visible(request.user.access), pk=pk)
     result = upload.result()
@@ -230,7 +256,8 @@ def team_list(request):
 def team_create(request):
     access = request.user.access
     units = units_visible(access)
-    unit = units.filter(pk=request.GET.get("unit") or None).first()
+    unit_pk = id_param(request.GET, "unit")
+    unit = units.filter(pk=unit_pk).first() if unit_pk else None
     if unit is None:
         return render(request, "members/team_unit_choice.html", {"units": units})
     candidates = (

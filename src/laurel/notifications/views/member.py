@@ -1,11 +1,12 @@
 """Every user's inbox."""
 
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from laurel.notifications import policy, services
 from laurel.web.access import allowed_if, signed_in
+from laurel.web.params import id_list_param
 
 
 @allowed_if(signed_in)
@@ -17,9 +18,9 @@ def inbox(request):
 @require_POST
 @allowed_if(signed_in)
 def mark_read(request):
-    ids = [int(pk) for pk in request.POST.getlist("id") if pk.isdigit()] or None
+    ids = id_list_param(request.POST, "id") or None
     services.notifications_mark_read(recipient=request.user, notification_ids=ids)
     if request.htmx and ids:
-        notification = policy.inbox_of(request.user).get(pk=ids[0])
+        notification = get_object_or_404(policy.inbox_of(request.user), pk=ids[0])
         return render(request, "notifications/_notification.html", {"n": notification})
     return redirect("notifications:inbox")

@@ -2,10 +2,23 @@
 
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 
 def home(request):
     return render(request, "web/home.html")
+
+
+@csrf_exempt
+@require_POST
+def language_choose(request):
+    """The header's language switch: Django's ``set_language`` (the language cookie, then back
+    to ``next`` if it is on this site) without the CSRF check. A forged post could only switch
+    someone's language; without a token the header's form needs no CSRF cookie, so pages
+    cached for everyone (the exhibition) set none."""
+    return set_language(request)
 
 
 def error_page(request, *, title: str, message: str, status: int):
@@ -18,6 +31,16 @@ def rate_limited(request, exception=None):
         title=_("Too many requests"),
         message=_("Please wait a while and try again."),
         status=429,
+    )
+
+
+def bad_request(request, exception=None):
+    """A request our pages never send (an id that is not a number, say): ``BadRequest``."""
+    return error_page(
+        request,
+        title=_("Bad request"),
+        message=_("This address or form was not understood. Go back and use the page's links."),
+        status=400,
     )
 
 

@@ -19,9 +19,8 @@ scoring round, not published, the snapshot disagrees); 2 usage errors (no such c
 ``--out`` folder does not exist).
 """
 
-import csv
-import io
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -30,17 +29,21 @@ from django.utils.translation import gettext as _
 from laurel.awards import selectors
 from laurel.contests.models import Contest
 from laurel.core.csv_files import write_atomically
-from laurel.core.snapshots import SNAPSHOT_FIELDS
+from laurel.core.sheet_writer import csv_text
+from laurel.core.snapshots import NUMBER_FIELDS, SNAPSHOT_FIELDS
 
 
 def results_csv(rows: list[dict]) -> str:
-    """The rows as CSV, header first; ``None`` (no score or interval) as an empty cell."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(SNAPSHOT_FIELDS)
-    for row in rows:
-        writer.writerow(["" if row[name] is None else row[name] for name in SNAPSHOT_FIELDS])
-    return buffer.getvalue()
+    """The rows as CSV, header first; ``None`` (no score or interval) as an empty cell;
+    scores as numbers (a negative one is not text to neutralise), as written."""
+    body = ([_csv_value(name, row[name]) for name in SNAPSHOT_FIELDS] for row in rows)
+    return csv_text([SNAPSHOT_FIELDS, *body], line_end="\n")
+
+
+def _csv_value(name: str, value):
+    if value is None:
+        return ""
+    return Decimal(value) if name in NUMBER_FIELDS else value
 
 
 class Command(BaseCommand):

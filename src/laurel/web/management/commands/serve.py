@@ -1,4 +1,8 @@
-"""``laurel serve``: serve Laurel with gunicorn (static files through WhiteNoise)."""
+"""``laurel serve``: serve Laurel with gunicorn (static files through WhiteNoise).
+
+The access log goes to stdout through ``web.access_log.MaskingAccessLogger``: paths without
+query strings, personal numbers masked.
+"""
 
 import os
 import sys
@@ -26,5 +30,7 @@ class Command(BaseCommand):
             str(workers),
             "--access-logfile",
             "-",
+            "--logger-class",
+            "laurel.web.access_log.MaskingAccessLogger",
         ]
         os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with the server
