@@ -46,7 +46,7 @@ def english_client() -> Client:
 @pytest.fixture(autouse=True)
 def empty_cache(request, django_db_blocker):
     """Each test starts with an empty cache and no rate-limit counts. The counts (the
-    ``limits`` cache) are rows of the database without Redis: rolled back with the test's
+    ``shared`` cache) are rows of the database without Redis: rolled back with the test's
     other rows, or emptied here after a test that commits (its flush leaves that table)."""
     from django.core.cache import cache, caches
 
@@ -59,7 +59,7 @@ def empty_cache(request, django_db_blocker):
         "live_server",
     } & set(request.fixturenames):
         with django_db_blocker.unblock():
-            caches["limits"].clear()
+            caches["shared"].clear()
 
 
 @dataclass

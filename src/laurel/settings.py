@@ -164,10 +164,10 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "laurel",
         },
-        "limits": {  # rate-limit counters: Redis counts atomically for every worker
+        "shared": {  # rate limits, progress: Redis counts atomically for every worker
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "laurel-limits",
+            "KEY_PREFIX": "laurel-shared",
         },
     }
     CELERY_BROKER_URL = REDIS_URL
@@ -178,11 +178,12 @@ else:
     CACHES = {
         # pages and facts kept for speed: each process may keep its own
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        # counts every worker must share (rate limits): the database, with an exact incr
-        # (laurel/web/cache.py); its table comes with `laurel migrate`
-        "limits": {
+        # what every worker must see alike (rate-limit counts, a background job's progress):
+        # the database, with an exact incr (laurel/web/cache.py); its table comes with
+        # `laurel migrate`
+        "shared": {
             "BACKEND": "laurel.web.cache.CountingDatabaseCache",
-            "LOCATION": "laurel_limits_cache",
+            "LOCATION": "laurel_shared_cache",
             # expired keys are swept past this many; live counters are culled (their limits
             # reset) only if this many are live at once: Django's 300 would be reached soon
             "OPTIONS": {"MAX_ENTRIES": 100_000},
@@ -251,7 +252,7 @@ AXES_LOCKOUT_CALLABLE = "laurel.accounts.views.public.locked_out"
 AXES_VERBOSE = False
 
 RATELIMIT_VIEW = "laurel.web.views.public.rate_limited"
-RATELIMIT_USE_CACHE = "limits"  # shared by all worker processes (see CACHES)
+RATELIMIT_USE_CACHE = "shared"  # shared by all worker processes (see CACHES)
 
 MESSAGE_BACKEND = os.environ.get(
     "LAUREL_MESSAGE_BACKEND", "laurel.notifications.backends.ConsoleBackend"

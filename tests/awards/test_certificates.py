@@ -12,7 +12,7 @@ import io
 import pypdfium2
 import pytest
 import zxingcpp
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.files.storage import storages
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -366,7 +366,7 @@ def test_a_job_not_heard_from_may_start_again(
         client.post(all_url(published))
     first = certificates.bundle_status(published)
     first["updated_at"] -= certificates.BUNDLE_SILENCE
-    cache.set(certificates.bundle_key(published), first)
+    caches["shared"].set(certificates.bundle_key(published), first)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         client.post(all_url(published))
     assert len(callbacks) == 1

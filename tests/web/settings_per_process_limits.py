@@ -4,4 +4,4 @@ memory. tests/web/test_limits.py serves with these first, to show the race they 
 from laurel.settings_test import *  # noqa: F403 - the test settings, one cache changed
 from laurel.settings_test import CACHES
 
-CACHES = {**CACHES, "limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {**CACHES, "shared": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

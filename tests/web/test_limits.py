@@ -1,7 +1,7 @@
 """Rate limits hold across worker processes: a limit of N lets exactly N through, whichever
 of the real server's gunicorn workers (`laurel serve --workers 2`) answers.
 
-The counters live in the ``limits`` cache: the database (``laurel.web.cache``, its table
+The counters live in the ``shared`` cache: the database (``laurel.web.cache``, its table
 made by ``laurel migrate``) without Redis, Redis with it. First the race: counted in each
 worker's own memory, as they were, more than N get through.
 

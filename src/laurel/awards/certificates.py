@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 
 import segno
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
@@ -110,6 +110,11 @@ def valid_certificates(contest: Contest):
     )
 
 
+def _status_cache():
+    """Every worker must see the job's state alike (a poll may reach another process)."""
+    return caches["shared"]
+
+
 def bundle_key(contest: Contest | int) -> str:
     return f"awards:certificates:{getattr(contest, 'pk', contest)}:bundle"
 
@@ -117,7 +122,7 @@ def bundle_key(contest: Contest | int) -> str:
 def bundle_status(contest: Contest) -> dict | None:
     """The all-in-one job of ``contest``: ``state``, ``done``, ``total`` and, once done,
     ``path`` (in the private storage) and ``finished_at``; None when none was started."""
-    return cache.get(bundle_key(contest))
+    return _status_cache().get(bundle_key(contest))
 
 
 def bundle_busy(status: dict | None) -> bool:
@@ -146,7 +151,7 @@ def bundle_start(*, acting_user, contest: Contest) -> dict:
         "finished_at": None,
         "updated_at": timezone.now(),
     }
-    cache.set(bundle_key(contest), status, timeout=BUNDLE_KEPT_SECONDS)
+    _status_cache().set(bundle_key(contest), status, timeout=BUNDLE_KEPT_SECONDS)
     audit_log(
         actor=acting_user,
         action="awards.certificates.bundled",
@@ -166,17 +171,17 @@ def bundle_build(contest_id: int, job: str, chunk: int = BUNDLE_CHUNK) -> str:
     how far it got in the cache, joins the pages into one PDF in the private storage and
     drops the previous file. A job that is no longer the contest's current one stops."""
     key = bundle_key(contest_id)
-    status = cache.get(key)
+    status = _status_cache().get(key)
     if status is None or status["job"] != job:
         return "superseded"
     previous = status.get("path", "")
 
     def report(**changes) -> None:
-        current = cache.get(key)
+        current = _status_cache().get(key)
         if current is not None and current["job"] != job:
             raise _Superseded
         status.update(changes, updated_at=timezone.now())
-        cache.set(key, status, timeout=BUNDLE_KEPT_SECONDS)
+        _status_cache().set(key, status, timeout=BUNDLE_KEPT_SECONDS)
 
     storage = storages["private"]
     path = ""

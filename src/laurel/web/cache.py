@@ -1,7 +1,7 @@
 """The cache rate limits count in when there is no Redis: shared by every worker process.
 
 The default cache without Redis is each process's own memory, so with two gunicorn workers
-a limit of N let up to 2N through. The ``limits`` cache (``RATELIMIT_USE_CACHE``) is then
+a limit of N let up to 2N through. The ``shared`` cache (``RATELIMIT_USE_CACHE``) is then
 ``CountingDatabaseCache``: Django's database cache with an exact ``incr``. Django's own reads
 the value and writes it back — two workers both read 3 and both write 4 — and resets the
 expiry to the default timeout on the way. Here an increment is a compare-and-set
