@@ -75,3 +75,13 @@ def run_laurel(cwd: Path, *args: str) -> subprocess.CompletedProcess:
         timeout=120,
         check=False,
     )
+
+
+def response_body(response) -> bytes:
+    """A test client response's bytes. A file response is read through its
+    ``streaming_content``, which closes it as a server would; a plain one is never closed
+    again here: its ``close()`` sends ``request_finished``, whose handler closes the database
+    connection, and inside a test's transaction on PostgreSQL that ends the test."""
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content

@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "laurel.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "laurel.web.middleware.NulCharacterRefusalMiddleware",  # PostgreSQL stores no NUL: 400
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "laurel.accounts.middleware.PasswordChangeRequiredMiddleware",

@@ -10,6 +10,7 @@ from laurel.awards import services
 from laurel.awards.models import Award
 from laurel.contests.models import Entry, EntryPhoto
 from laurel.media.models import MediaAsset
+from tests.helpers import response_body
 
 
 def public_urls(entry: Entry) -> list[str]:
@@ -22,7 +23,7 @@ def public_urls(entry: Entry) -> list[str]:
 
 def status_of(url: str) -> int:
     response = Client().get(url)
-    response.close()
+    response_body(response)  # read, so that a file response is closed
     return response.status_code
 
 

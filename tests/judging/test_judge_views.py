@@ -14,6 +14,7 @@ from laurel.judging import services
 from laurel.judging.models import Assignment
 from laurel.media import services as media_services
 from tests.conftest import english_client
+from tests.helpers import response_body
 
 SECRET_DESCRIPTION = "作者自述：拍的是我父亲的渔船"
 SECRET_PLACE = "奉节县白帝城码头"
@@ -26,12 +27,7 @@ def client_of(user) -> Client:
 
 
 def body(response) -> bytes:
-    try:
-        if response.streaming:
-            return b"".join(response.streaming_content)
-        return response.content
-    finally:
-        response.close()
+    return response_body(response)
 
 
 def review_url(assignment) -> str:

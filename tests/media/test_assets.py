@@ -76,12 +76,7 @@ def files_under(folder: Path) -> list[str]:
 
 
 def body(response) -> bytes:
-    try:
-        if response.streaming:
-            return b"".join(response.streaming_content)
-        return response.content
-    finally:
-        response.close()
+    return helpers.response_body(response)
 
 
 @dataclass

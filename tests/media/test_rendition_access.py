@@ -18,19 +18,16 @@ from tests.contests.conftest import (  # noqa: F401 - fixtures used here
     member_self,
     photo_upload,
 )
-from tests.helpers import jpeg, photo
+from tests.helpers import jpeg, photo, response_body
 
 
 def body(response) -> bytes:
-    try:
-        return b"".join(response.streaming_content) if response.streaming else response.content
-    finally:
-        response.close()
+    return response_body(response)
 
 
 def status(client, url: str) -> int:
     response = client.get(url)
-    response.close()
+    response_body(response)  # read, so that a file response is closed
     return response.status_code
 
 

@@ -3,9 +3,12 @@
 - Chinese first: the language is the one the user chose, else zh-Hans — never a guess from
   the browser's Accept-Language (many browsers in Chinese offices say en-US).
 - Signed-in users' pages are not stored (``no-store``); public pages set no cookie.
+- A NUL character in a parameter is a bad request (400): PostgreSQL cannot store one, so a
+  view that filters or saves the text would otherwise fail with a 500.
 """
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.utils import translation
 
 
@@ -72,3 +75,26 @@ class PublicResponseCookieGuardMiddleware:
             ]
             response["Cache-Control"] = ", ".join(["private", *kept])
         return response
+
+
+class NulCharacterRefusalMiddleware:
+    """Refuses (400) a request whose query string or url-encoded form holds a NUL character,
+    in a name or a value. Multipart bodies are left to their views (reading them here would
+    come before an upload view sets its size limit); Django's form fields refuse NUL there."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _holds_nul(request.GET) or (
+            request.content_type == "application/x-www-form-urlencoded" and _holds_nul(request.POST)
+        ):
+            raise BadRequest("A parameter holds a NUL character.")
+        return self.get_response(request)
+
+
+def _holds_nul(params) -> bool:
+    return any(
+        "\x00" in name or any("\x00" in value for value in values)
+        for name, values in params.lists()
+    )
