@@ -73,6 +73,11 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
+    return world_build()
+
+
+def world_build() -> World:
+    """The federation, two districts and a grassroots union under each (see ``World``)."""
     federation = unit_create(acting_user=None, name="重庆市总工会", code="cq", kind="federation")
     district = unit_create(
         acting_user=None, name="永川区总工会", code="cq/yc", kind="district", parent=federation

@@ -14,13 +14,13 @@ from django.utils.module_loading import import_string
 
 from laurel import periodic
 from laurel.contests.models import EntryPhoto
-from laurel.contests.services import entry_submit
 from laurel.media import services as media_services
 from laurel.media.models import MediaAsset
 from tests.contests.conftest import (  # noqa: F401 - fixtures used here
     ALL_DECLARATIONS,
     contest,
     contest_factory,
+    member_entry_submit,
     member_self,
     photo_upload,
 )
@@ -73,15 +73,7 @@ def test_laurel_periodic_runs_the_expiry_job_once_when_due(
     old = upload(1, timedelta(days=2))
     fresh = upload(2, timedelta(hours=1))
     with django_capture_on_commit_callbacks(execute=True):
-        entry = entry_submit(
-            acting_user=users["member"],
-            contest=contest,
-            author=member_self,
-            category=contest.categories.first(),
-            title="有主的照片",
-            uploads=[photo_upload(3)],
-            declarations=ALL_DECLARATIONS,
-        )
+        entry = member_entry_submit(contest, member_self, users, title="有主的照片", seed=3)
     claimed = EntryPhoto.objects.get(entry=entry).asset
     MediaAsset.objects.filter(pk=claimed.pk).update(created_at=timezone.now() - timedelta(days=2))
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from laurel.contests.models import Declaration
-from laurel.contests.services import Upload, contest_create, contest_transition
+from laurel.contests.services import Upload, contest_create, contest_transition, entry_submit
 from laurel.members.services import member_user_link
 from tests.conftest import make_member
 from tests.helpers import jpeg, photo
@@ -62,3 +62,17 @@ def member_self(world, users):
 
 
 ALL_DECLARATIONS = list(Declaration.values)
+
+
+def member_entry_submit(contest, member, users, *, title: str, seed: int):
+    """The member's own single-photo entry, every declaration made; wrap the call in
+    ``django_capture_on_commit_callbacks(execute=True)`` to have it processed."""
+    return entry_submit(
+        acting_user=users["member"],
+        contest=contest,
+        author=member,
+        category=contest.categories.first(),
+        title=title,
+        uploads=[photo_upload(seed)],
+        declarations=ALL_DECLARATIONS,
+    )

@@ -11,11 +11,11 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from laurel.contests.models import BulkSubmission, Declaration, Entry, Flag
-from laurel.contests.services import entry_submit, flag_resolve
+from laurel.contests.services import flag_resolve
 from laurel.media import services as media_services
 from laurel.members.services import member_user_link
 from tests.conftest import english_client, make_member
-from tests.contests.conftest import ALL_DECLARATIONS, photo_upload
+from tests.contests.conftest import ALL_DECLARATIONS, member_entry_submit
 from tests.helpers import jpeg, photo
 
 DECLARE_ALL = {f"declare_{code}": "on" for code in Declaration.values}
@@ -160,15 +160,7 @@ def test_a_refusal_by_the_rules_is_shown_on_the_form(
 ):
     contest = contest_factory("one-each", max_entries_per_member=1)
     with django_capture_on_commit_callbacks(execute=True):
-        entry_submit(
-            acting_user=users["member"],
-            contest=contest,
-            author=member_self,
-            category=contest.categories.first(),
-            title="第一幅",
-            uploads=[photo_upload(1)],
-            declarations=ALL_DECLARATIONS,
-        )
+        member_entry_submit(contest, member_self, users, title="第一幅", seed=1)
     response = client_as("member").post(
         submit_url(contest),
         entry_data(contest, photos=[jpeg_file(2)], title="第二幅", **DECLARE_ALL),
@@ -221,15 +213,7 @@ def test_submitting_needs_a_login(contest):
 @pytest.fixture
 def own_entry(contest, member_self, users, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        entry = entry_submit(
-            acting_user=users["member"],
-            contest=contest,
-            author=member_self,
-            category=contest.categories.first(),
-            title="原题",
-            uploads=[photo_upload(1)],
-            declarations=ALL_DECLARATIONS,
-        )
+        entry = member_entry_submit(contest, member_self, users, title="原题", seed=1)
     entry.refresh_from_db()
     assert entry.state == "accepted"
     return entry
@@ -239,15 +223,7 @@ def test_my_entries_poll_until_processing_is_over(
     contest, member_self, users, client_as, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as callbacks:
-        entry = entry_submit(
-            acting_user=users["member"],
-            contest=contest,
-            author=member_self,
-            category=contest.categories.first(),
-            title="等待",
-            uploads=[photo_upload(1)],
-            declarations=ALL_DECLARATIONS,
-        )
+        entry = member_entry_submit(contest, member_self, users, title="等待", seed=1)
     client = client_as("member")
     waiting = client.get(reverse("contests:my_entries"), headers={"HX-Request": "true"})
     assert b'hx-trigger="every 2s"' in waiting.content

@@ -8,13 +8,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from laurel.contests.services import entry_submit
 from laurel.media import services
 from laurel.media.models import MediaAsset
 from tests.contests.conftest import (  # noqa: F401 - fixtures used here
     ALL_DECLARATIONS,
     contest,
     contest_factory,
+    member_entry_submit,
     member_self,
     photo_upload,
 )
@@ -45,15 +45,7 @@ def image_sources(html: str, section_id: str | None = None) -> list[str]:
 def open_entry(contest, member_self, users, django_capture_on_commit_callbacks):  # noqa: F811
     """The member's entry in an open contest, processed and accepted."""
     with django_capture_on_commit_callbacks(execute=True):
-        entry = entry_submit(
-            acting_user=users["member"],
-            contest=contest,
-            author=member_self,
-            category=contest.categories.first(),
-            title="工地的早晨",
-            uploads=[photo_upload(7)],
-            declarations=ALL_DECLARATIONS,
-        )
+        entry = member_entry_submit(contest, member_self, users, title="工地的早晨", seed=7)
     entry.refresh_from_db()
     assert entry.state == "accepted"
     return entry

@@ -20,6 +20,7 @@ from tests.contests.conftest import (  # noqa: F401 - fixtures used here
     ALL_DECLARATIONS,
     contest,
     contest_factory,
+    member_entry_submit,
     member_self,
     photo_upload,
 )
@@ -77,15 +78,7 @@ def upload(users, django_capture_on_commit_callbacks):
 def claimed_old(contest, member_self, users, django_capture_on_commit_callbacks):  # noqa: F811
     """A day-and-a-half-old upload that an entry uses."""
     with django_capture_on_commit_callbacks(execute=True):
-        entry = entry_submit(
-            acting_user=users["member"],
-            contest=contest,
-            author=member_self,
-            category=contest.categories.first(),
-            title="被使用的照片",
-            uploads=[photo_upload(5)],
-            declarations=ALL_DECLARATIONS,
-        )
+        entry = member_entry_submit(contest, member_self, users, title="被使用的照片", seed=5)
     asset = EntryPhoto.objects.get(entry=entry).asset
     MediaAsset.objects.filter(pk=asset.pk).update(created_at=timezone.now() - timedelta(hours=36))
     asset.refresh_from_db()
@@ -215,6 +208,6 @@ def test_uploads_per_hour_are_limited_per_user(settings, client_as):
     assert post_upload(client, 2).status_code == 201
     limited = post_upload(client, 3)
     assert limited.status_code == 429
-    assert "hour" in json.loads(limited.content)["error"]
+    assert "过去一小时内已上传 2 个文件" in json.loads(limited.content)["error"]  # zh-Hans first
     assert MediaAsset.objects.count() == 2
     assert post_upload(client_as("unit_admin"), 4).status_code == 201  # counted per user

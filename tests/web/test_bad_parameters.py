@@ -32,11 +32,10 @@ from laurel.accounts.services import role_grant, user_create
 from laurel.awards.models import Publication
 from laurel.core.snapshots import snapshot_build
 from laurel.notifications.services import notification_send
-from laurel.orgs.services import unit_create
 from laurel.web.converters import ID_DIGITS, IdConverter
 from laurel.web.params import id_list_param, id_param
 from tests import test_access
-from tests.conftest import PASSWORD, World, english_client, make_member
+from tests.conftest import PASSWORD, english_client, make_member, world_build
 from tests.test_access import CONSOLE_URLS
 from tests.test_access import _contest_entry as make_contest_entry
 
@@ -132,23 +131,6 @@ def _make_user(role, unit, n):
     return user
 
 
-def _world() -> World:
-    federation = unit_create(acting_user=None, name="重庆市总工会", code="cq", kind="federation")
-    district = unit_create(
-        acting_user=None, name="永川区总工会", code="cq/yc", kind="district", parent=federation
-    )
-    grassroots = unit_create(
-        acting_user=None, name="机关工会", code="cq/yc/jg", kind="grassroots", parent=district
-    )
-    other = unit_create(
-        acting_user=None, name="奉节县总工会", code="cq/fj", kind="district", parent=federation
-    )
-    other_grassroots = unit_create(
-        acting_user=None, name="机关工会", code="cq/fj/jg", kind="grassroots", parent=other
-    )
-    return World(federation, district, grassroots, other, other_grassroots)
-
-
 def _targets(fx) -> list[Target]:
     """Console URLs with their real objects; every other pattern with placeholders."""
     entries = {}
@@ -209,7 +191,7 @@ class Fuzz:
 def fuzz_world(django_db_setup, django_db_blocker):
     """Built once for the module, in a transaction rolled back at its end."""
     with django_db_blocker.unblock(), transaction.atomic():
-        world = _world()
+        world = world_build()
         users = {
             "member": _make_user("member", world.grassroots, 0),  # the one acted upon
             "judge": _make_user("judge", world.federation, 1),
