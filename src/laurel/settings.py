@@ -3,7 +3,7 @@
 | variable | default | meaning |
 |---|---|---|
 | LAUREL_DATABASE_URL | sqlite:///<repo>/var/laurel.sqlite3 | any URL dj-database-url reads |
-| LAUREL_REDIS_URL | unset | Redis cache and broker; unset: memory (shared cache: DB), inline tasks |
+| LAUREL_REDIS_URL | unset | Redis cache, broker; unset: memory (shared cache: DB), inline tasks |
 | LAUREL_SECRET_KEY | required unless debug | Django's SECRET_KEY |
 | LAUREL_DEBUG | false | development mode |
 | LAUREL_ALLOWED_HOSTS | localhost,127.0.0.1 | comma-separated |
