@@ -51,21 +51,21 @@ class Access:
 
     def personal_data_filter(self, path_field: str) -> Q:
         """A filter keeping rows whose ``path_field`` the personal-data permission covers."""
-        if self.personal_data_everywhere:
-            return Q()
-        query = Q(pk__in=[])
-        for path in self.personal_data_paths:
-            query |= Q(**{f"{path_field}__startswith": path})
-        return query
+        return _paths_filter(path_field, self.personal_data_everywhere, self.personal_data_paths)
 
     def subtree_filter(self, path_field: str) -> Q:
         """A filter keeping rows whose ``path_field`` lies in an administered subtree."""
-        if self.is_federation_admin:
-            return Q()
-        query = Q(pk__in=[])  # matches nothing: no subtree, no rows
-        for path in self.admin_paths:
-            query |= Q(**{f"{path_field}__startswith": path})
-        return query
+        return _paths_filter(path_field, self.is_federation_admin, self.admin_paths)
+
+
+def _paths_filter(path_field: str, everywhere: bool, paths: frozenset[str]) -> Q:
+    """Rows whose ``path_field`` starts with one of ``paths`` (every row when ``everywhere``)."""
+    if everywhere:
+        return Q()
+    query = Q(pk__in=[])  # matches nothing: no subtree, no rows
+    for path in paths:
+        query |= Q(**{f"{path_field}__startswith": path})
+    return query
 
 
 ANONYMOUS = Access(user_id=None)

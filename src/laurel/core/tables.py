@@ -211,10 +211,11 @@ def _sheets(data: bytes, max_unpacked_bytes: int) -> Iterator[_Sheet]:
 # --- .xlsx --------------------------------------------------------------------------------
 
 
-def archive_check(archive: zipfile.ZipFile, max_unpacked_bytes: int) -> None:
+def archive_check(archive: zipfile.ZipFile, max_unpacked_bytes: int) -> frozenset[str]:
     """Refuse a zip that is a bomb, first from its directory alone: too many parts, too
     large once unpacked, a large part compressed beyond any spreadsheet; then, unpacking
     it a piece at a time without parsing, more rows or cells than a roster ever has.
+    Returns the names of the parts that hold merged ranges (found on the same pass).
 
     The declared sizes bind: Python's zipfile never unpacks a part past its declared size
     (a part that holds more fails its CRC check, and the file is unreadable)."""
@@ -242,7 +243,7 @@ def archive_check(archive: zipfile.ZipFile, max_unpacked_bytes: int) -> None:
                 size=size_text(part.file_size),
                 limit=MAX_COMPRESSION_RATIO,
             )
-    rows, cells = _elements_counted(archive)
+    rows, cells, with_merges = _elements_counted(archive)
     for count, limit, code in (
         (rows, MAX_ROW_ELEMENTS, "too_many_sheet_rows"),
         (cells, MAX_CELL_ELEMENTS, "too_many_sheet_cells"),
@@ -250,18 +251,22 @@ def archive_check(archive: zipfile.ZipFile, max_unpacked_bytes: int) -> None:
         if count > limit:
             detail = f"{count} (blank ones included); the limit is {limit}"
             raise TableError(code, detail, count=count, limit=limit)
+    return with_merges
 
 
-# a row or cell element's start tag, with or without a namespace prefix
-ELEMENT_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)[\s/>]")
+# a row, cell or merged range element's start tag, with or without a namespace prefix
+ELEMENT_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|mergeCell)[\s/>]")
 LONGEST_START = 64  # bytes: a start tag that matches is shorter
 
 
-def _elements_counted(archive: zipfile.ZipFile) -> tuple[int, int]:
+def _elements_counted(archive: zipfile.ZipFile) -> tuple[int, int, frozenset[str]]:
     """Row and cell elements in every part (wherever the workbook says its sheets are),
-    counted in the bytes as they are unpacked, never parsed."""
-    rows = cells = 0
+    counted in the bytes as they are unpacked, never parsed; and the parts that hold a
+    merged range."""
+    counts = {b"row": 0, b"c": 0, b"mergeCell": 0}
+    with_merges = set()
     for part in archive.infolist():
+        merges_before = counts[b"mergeCell"]
         carried = b""
         with archive.open(part) as source:
             while block := source.read(MB):
@@ -270,14 +275,13 @@ def _elements_counted(archive: zipfile.ZipFile) -> tuple[int, int]:
                 if cut < 0 or len(buffer) - cut > LONGEST_START:
                     cut = len(buffer)
                 for found in ELEMENT_START.finditer(buffer, 0, cut):
-                    if found.group(1) == b"row":
-                        rows += 1
-                    else:
-                        cells += 1
+                    counts[found.group(1)] += 1
                 carried = buffer[cut:]
         if carried and (found := ELEMENT_START.match(carried)):
-            rows, cells = (rows + 1, cells) if found.group(1) == b"row" else (rows, cells + 1)
-    return rows, cells
+            counts[found.group(1)] += 1
+        if counts[b"mergeCell"] > merges_before:
+            with_merges.add(part.filename)
+    return counts[b"row"], counts[b"c"], frozenset(with_merges)
 
 
 def _xlsx_sheets(data: bytes, max_unpacked_bytes: int) -> Iterator[_Sheet]:
@@ -286,7 +290,7 @@ def _xlsx_sheets(data: bytes, max_unpacked_bytes: int) -> Iterator[_Sheet]:
     except (zipfile.BadZipFile, ValueError, OSError) as error:
         raise TableError("unreadable", str(error)) from None
     with archive:
-        _unreadable_on_failure(lambda: archive_check(archive, max_unpacked_bytes))
+        with_merges = _unreadable_on_failure(lambda: archive_check(archive, max_unpacked_bytes))
         try:
             workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as error:  # any failure of the parser on a damaged file means the same
@@ -296,8 +300,11 @@ def _xlsx_sheets(data: bytes, max_unpacked_bytes: int) -> Iterator[_Sheet]:
                 # read-only sheets know no merged cells: their XML is read for them first
                 # (at openpyxl 3.1's private _worksheet_path; the merged-cell tests of
                 # tests/core/test_tables.py fail if that ever moves)
-                merges = _unreadable_on_failure(
-                    lambda sheet=sheet: _xlsx_merges(archive, sheet._worksheet_path)
+                path = sheet._worksheet_path.lstrip("/")
+                merges = (
+                    _unreadable_on_failure(lambda path=path: _xlsx_merges(archive, path))
+                    if path in with_merges
+                    else []
                 )
                 sheet.reset_dimensions()  # trust the cells, not the size the file declares
                 rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
@@ -330,9 +337,6 @@ def _unreadable_while_reading(rows: Iterator) -> Iterator:
 def _xlsx_merges(archive: zipfile.ZipFile, path: str) -> list[Merge]:
     """The merged ranges of the sheet at ``path``, from its XML (streamed through defusedxml;
     row elements dropped as they end, so memory stays flat)."""
-    with archive.open(path) as source:
-        if not _contains(source, b"mergeCell"):
-            return []
     merges: list[Merge] = []
     with archive.open(path) as source:
         sheet_data = None
@@ -349,18 +353,6 @@ def _xlsx_merges(archive: zipfile.ZipFile, path: str) -> list[Merge]:
                 if len(merges) > MAX_MERGED_RANGES:
                     raise TableError("unreadable", f"over {MAX_MERGED_RANGES} merged ranges")
     return merges
-
-
-def _contains(source, needle: bytes, chunk: int = MB) -> bool:
-    tail = b""
-    while block := source.read(chunk):
-        if needle in tail + block[: len(needle)] or needle in block:
-            return True
-        tail = block[-len(needle) :]
-    return False
-
-
-# --- .xls ---------------------------------------------------------------------------------
 
 
 def _xls_sheets(data: bytes, limit: int) -> Iterator[_Sheet]:
