@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tables2",  # the one table of every list (web/tables.py)
+    "django_filters",
     "axes",
     "laurel.web",
     "laurel.audit",
