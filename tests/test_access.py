@@ -189,6 +189,7 @@ CONSOLE_URLS = [
         own=lambda fx: {"pk": fx["world"].grassroots.pk},
         foreign=lambda fx: {"pk": fx["world"].other_grassroots.pk},
     ),
+    ConsoleUrl("orgs:unit_pick", STAFF),
     ConsoleUrl("accounts:user_list", STAFF),
     ConsoleUrl("accounts:member_create", STAFF),
     ConsoleUrl(

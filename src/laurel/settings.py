@@ -2,11 +2,12 @@
 
 | variable | default | meaning |
 |---|---|---|
+| LAUREL_VAR_DIR | <repo>/var | the SQLite file, media, the demo's secret key |
 | LAUREL_DATABASE_URL | sqlite:///<repo>/var/laurel.sqlite3 | any URL dj-database-url reads |
 | LAUREL_REDIS_URL | unset | Redis cache, broker; unset: memory (shared cache: DB), inline tasks |
-| LAUREL_SECRET_KEY | required unless debug | Django's SECRET_KEY |
+| LAUREL_SECRET_KEY | <var>/secret_key (mode 0600), else required unless debug | SECRET_KEY |
 | LAUREL_DEBUG | false | development mode |
-| LAUREL_ALLOWED_HOSTS | localhost,127.0.0.1 | comma-separated |
+| LAUREL_ALLOWED_HOSTS | localhost,127.0.0.1 and LAUREL_PUBLIC_URL's host | comma-separated |
 | LAUREL_PUBLIC_URL | http://127.0.0.1:8000 | the site's public address (certificate QR codes) |
 | LAUREL_MEDIA_ROOT | <repo>/var/media | Django's MEDIA_ROOT; Laurel keeps no file there |
 | LAUREL_PRIVATE_MEDIA_ROOT | <repo>/var/private | every media file (served only by the app) |
@@ -30,6 +31,7 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -67,16 +69,35 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def secret_key_file_read(path: Path) -> str:
+    """The key in ``path`` (``scripts/demo`` writes it, mode 0600), or "" if there is none.
+    A key others may read is refused: it would be no secret."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return ""
+    if mode & 0o077:
+        raise ImproperlyConfigured(
+            f"{path} may be read by other users: chmod 600 it, or set LAUREL_SECRET_KEY."
+        )
+    return path.read_text(encoding="utf-8").strip()
+
+
 DEBUG = env_bool("LAUREL_DEBUG", False)
-SECRET_KEY = os.environ.get("LAUREL_SECRET_KEY", "")
+SECRET_KEY_FILE = VAR_DIR / "secret_key"
+SECRET_KEY = os.environ.get("LAUREL_SECRET_KEY", "") or secret_key_file_read(SECRET_KEY_FILE)
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "Set LAUREL_SECRET_KEY (a long random string), or LAUREL_DEBUG=true for development."
+            f"Set LAUREL_SECRET_KEY (a long random string), or put one in {SECRET_KEY_FILE} "
+            "(./scripts/demo makes it), or LAUREL_DEBUG=true for development."
         )
     SECRET_KEY = "laurel-development-only-not-secret"  # noqa: S105 - only ever used with DEBUG on
-ALLOWED_HOSTS = env_list("LAUREL_ALLOWED_HOSTS", "localhost,127.0.0.1")
 LAUREL_PUBLIC_URL = os.environ.get("LAUREL_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# the public address's host is always one this site answers to (a phone on the intranet)
+PUBLIC_HOST = urlsplit(LAUREL_PUBLIC_URL).hostname or ""
+PUBLIC_HOST = f"[{PUBLIC_HOST}]" if ":" in PUBLIC_HOST else PUBLIC_HOST  # IPv6 as Django has it
+ALLOWED_HOSTS = env_list("LAUREL_ALLOWED_HOSTS", f"localhost,127.0.0.1,{PUBLIC_HOST}")
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -3,7 +3,10 @@
 Ids and numbers in paths are ``<id:pk>`` (``laurel.web.converters``), never ``<int:pk>``.
 """
 
+from django.templatetags.static import static
 from django.urls import include, path, register_converter
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from laurel.web.converters import IdConverter
 from laurel.web.views.public import language_choose
@@ -12,6 +15,12 @@ register_converter(IdConverter, "id")  # before the includes below read their pa
 
 urlpatterns = [
     path("i18n/setlang/", language_choose, name="set_language"),
+    # browsers ask for /favicon.ico whatever the page links: sent to the SVG the pages link
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=lazy(static, str)("laurel/favicon.svg")),
+        name="favicon",
+    ),
     path("", include("laurel.web.urls")),
     path("", include("laurel.accounts.urls")),
     path("", include("laurel.orgs.urls")),

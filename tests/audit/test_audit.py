@@ -89,20 +89,17 @@ def test_postgresql_itself_refuses_update_and_delete(db):
 def test_admins_filter_entries_by_action_and_date(users, client_as):
     client = client_as("federation_admin")
     response = client.get(reverse("audit:entry_list"), {"action": "orgs.unit"})
-    actions = {entry.action for entry in response.context["page"].object_list}
+    actions = {entry.action for entry in response.context["listing"].records}
     assert actions == {"orgs.unit.created"}
     response = client.get(reverse("audit:entry_list"), {"until": "2000-01-01"})
-    assert list(response.context["page"].object_list) == []
-    # htmx asks for the table alone
-    response = client.get(
-        reverse("audit:entry_list"), {"action": "accounts"}, HTTP_HX_REQUEST="true"
-    )
-    assert response.templates[0].name == "audit/_entry_table.html"
+    assert response.context["listing"].records == []
+    response = client.get(reverse("audit:entry_list"), {"since": "2000-01-01", "q": "永川"})
+    assert {entry.object_repr for entry in response.context["listing"].records} == {"永川区总工会"}
 
 
 def test_a_unit_admin_sees_only_entries_of_their_subtree(world, users, client_as):
     response = client_as("unit_admin").get(reverse("audit:entry_list"))
-    units = {entry.unit_id for entry in response.context["page"].object_list}
+    units = {entry.unit_id for entry in response.context["listing"].records}
     assert units == {world.district.pk, world.grassroots.pk}
 
 
@@ -112,3 +109,22 @@ def test_the_audit_list_page_costs_a_fixed_number_of_queries(
     client = client_as("federation_admin")
     with django_assert_max_num_queries(12):
         client.get(reverse("audit:entry_list"))
+
+
+def test_the_audit_export_holds_the_filtered_entries_in_sentences_and_only_the_viewers(
+    world, users, client_as
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    client = client_as("unit_admin")
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("audit:entry_list"), {"action": "orgs.unit", "export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    shown = LogEntry.objects.filter(
+        action="orgs.unit.created", unit__path__startswith=world.district.path
+    )
+    assert sorted(row[3] for row in rows[1:]) == sorted(entry.object_repr for entry in shown)
+    assert {row[2] for row in rows[1:]} == {"Unit created"}
+    assert world.other_district.name not in {row[3] for row in rows[1:]}

@@ -1,9 +1,13 @@
 """What awards tests share: a contest judged in one scoring round by three judges, closed,
 with its prize tiers set small (一等奖 × 1, 二等奖 × 2, 三等奖 × 3 over 12 entries)."""
 
-import pytest
+import datetime
 
-from laurel.contests.models import PrizeTier
+import pytest
+from django.utils import timezone
+
+from laurel.awards import services as awards
+from laurel.contests.models import Contest, PrizeTier
 from laurel.judging import services as judging
 from laurel.judging.models import Assignment
 from tests.contests.conftest import (  # noqa: F401 - fixtures used by awards tests
@@ -62,3 +66,25 @@ def judged_contest(closed_contest, make_user, users, deadline):  # noqa: F811
     judged.refresh_from_db()
     judged.test_entries, judged.test_round, judged.test_judges = entries, score_round, judges
     return judged
+
+
+@pytest.fixture
+def organiser(users):
+    return users["federation_admin"]
+
+
+@pytest.fixture
+def published(judged_contest, organiser):
+    """The judged contest with its prizes proposed and published (version 1); the exhibition
+    open from yesterday for ten days."""
+    today = timezone.localdate()
+    Contest.objects.filter(pk=judged_contest.pk).update(
+        exhibition_opens_on=today - datetime.timedelta(days=1),
+        exhibition_closes_on=today + datetime.timedelta(days=10),
+        exhibition_venue="市劳动人民文化宫",
+    )
+    judged_contest.refresh_from_db()
+    awards.awards_propose(acting_user=organiser, contest=judged_contest)
+    awards.results_publish(acting_user=organiser, contest=judged_contest, reason="")
+    judged_contest.refresh_from_db()
+    return judged_contest

@@ -39,28 +39,6 @@ def publish(contest: Contest, organiser, reason: str = "") -> Publication:
     return services.results_publish(acting_user=organiser, contest=contest, reason=reason)
 
 
-@pytest.fixture
-def organiser(users):
-    return users["federation_admin"]
-
-
-@pytest.fixture
-def published(judged_contest, organiser):
-    """The judged contest with its prizes proposed and published (version 1); the exhibition
-    open from yesterday for ten days."""
-    today = timezone.localdate()
-    Contest.objects.filter(pk=judged_contest.pk).update(
-        exhibition_opens_on=today - datetime.timedelta(days=1),
-        exhibition_closes_on=today + datetime.timedelta(days=10),
-        exhibition_venue="市劳动人民文化宫",
-    )
-    judged_contest.refresh_from_db()
-    services.awards_propose(acting_user=organiser, contest=judged_contest)
-    publish(judged_contest, organiser)
-    judged_contest.refresh_from_db()
-    return judged_contest
-
-
 def winners_of(contest: Contest) -> list[Entry]:
     return list(
         Entry.objects.filter(contest=contest, award__isnull=False)
@@ -97,7 +75,8 @@ def test_results_show_the_published_snapshot_with_its_digest(
     published, client, django_assert_max_num_queries
 ):
     publication = Publication.objects.get(contest=published)
-    with django_assert_max_num_queries(3):  # the contest, its versions, the shown snapshot
+    # the contest, its versions, the shown snapshot, the tiers' order, the winners' photos
+    with django_assert_max_num_queries(5):
         response = client.get(urls(published)["results"])
     assert response.status_code == 200
     html = response.content.decode()

@@ -186,3 +186,14 @@ def test_every_changed_field_is_named():
 
     named = sorted(p.split(":")[0] + ":" + p.split(":")[1].split()[0] for p in problems)
     assert named == ["entry 0001:rank", "entry 0001:title", "entry 0002:rank", "entry 0002:score"]
+
+
+def test_a_score_is_shown_to_two_decimals_rounded_half_up_not_through_a_float():
+    assert f"{2.675:.2f}" == "2.67"  # the float nearest 2.675 is below it
+    shown = [
+        snapshots.score_rounded(text)
+        for text in ("2.6750", "2.6749", "0.0050", "0.0049", "9.9950", "10.0000", "7.1250")
+    ]
+    assert shown == ["2.68", "2.67", "0.01", "0.00", "10.00", "10.00", "7.13"]
+    assert snapshots.score_rounded(None) is None
+    assert snapshots.score_rounded("2.6750", places=1) == "2.7"

@@ -62,7 +62,7 @@ def test_the_busiest_pages_work_under_the_policy_with_nothing_blocked(
             assert status_of(page, f"{base_url}/console/members/") == 200
             rows = page.locator("#member-table tbody tr")
             assert rows.count() > 1
-            page.locator("#q").fill("张三丰")
+            page.locator("#memberfilter-q").fill("张三丰")
             expect(rows).to_have_count(1)  # htmx swapped the table in
             expect(rows).to_contain_text("张三丰")
             expect(page).to_have_url(re.compile(r"/console/members/\?q=%E5%BC%A0"))  # pushed
@@ -100,6 +100,16 @@ def test_the_busiest_pages_work_under_the_policy_with_nothing_blocked(
             # --- a visitor: the published results, the exhibition, the language switch -------
             page = browser.new_context(locale="zh-CN").new_page()
             assert status_of(page, f"{base_url}/contests/{exhibited.slug}/results/") == 200
+            # the winners' thumbnails load; the ranking's search reloads it by htmx
+            expect(page.locator("#results-winners .winner-card")).to_have_count(6)
+            thumbnails = page.locator("#results-winners img")
+            expect(thumbnails).to_have_count(6)
+            for src in thumbnails.evaluate_all("images => images.map(i => i.getAttribute('src'))"):
+                assert page.request.get(base_url + src).status == 200, src
+            expect(page.locator("#results-table tbody tr")).to_have_count(12)
+            page.locator("#results-q").fill("作者3")
+            expect(page.locator("#results-table tbody tr")).to_have_count(1)
+            expect(page).to_have_url(re.compile(r"/results/\?q=%E4%BD%9C%E8%80%853"))
             exhibition = f"{base_url}/contests/{exhibited.slug}/exhibition/"
             response = page.goto(exhibition)
             assert response is not None

@@ -192,6 +192,9 @@ def test_a_whole_contest_from_the_call_for_entries_to_a_verified_certificate(
             # --- the public sees the digest the command verifies, and the gallery ----------
             visitor = browser.new_context(locale="zh-CN").new_page()
             assert status_of(visitor, f"{base_url}/contests/{SLUG}/results/") == 200
+            first_prize = visitor.locator("#results-winners [data-prize='一等奖']")
+            expect(first_prize).to_contain_text("王芳")
+            visitor.click("#results-notes > summary")  # the digest is folded under the judging
             digest = visitor.locator("#results-digest").inner_text().strip()
 
             assert status_of(visitor, f"{base_url}/contests/{SLUG}/exhibition/") == 200

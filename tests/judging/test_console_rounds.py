@@ -227,7 +227,7 @@ def test_an_organiser_seats_a_judge_with_unit_categories_cap_and_conflicts(
         reverse("judging:seat_add", args=[score_round.pk]),
         {
             "judge": judges[1].pk,
-            "unit": "ｃｑ/yc",  # full-width letters fold
+            "unit_q": "ｃｑ/yc",  # typed, not picked (no JavaScript); full-width letters fold
             "categories": [category.pk],
             "cap": "10",
             "conflict_units": "cq/fj\n\ncq/fj/jg",

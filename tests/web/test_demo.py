@@ -4,17 +4,23 @@
 import datetime
 import io
 
+from django.conf import settings
 from django.core.management import call_command
+from django.db import models
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from laurel.accounts.models import User
-from laurel.awards.models import Award, Certificate, Publication
+from laurel.awards.models import Award, AwardChange, Certificate, Publication
 from laurel.awards.selectors import Phase, exhibition_phase
-from laurel.contests.models import Contest, Flag
+from laurel.contests.models import Contest, Entry, EntryPhoto, Flag
 from laurel.core.identity import id_card_normalise
-from laurel.judging.models import Assignment
+from laurel.judging.models import Assignment, Round
+from laurel.judging.policy import workspace_link
+from laurel.media.models import MediaAsset
 from laurel.members.models import Member
+from laurel.notifications.models import Notification, OutgoingMessage
 from laurel.orgs.models import Unit
 from laurel.web import demo_dates, demo_judging, demo_photos
 from laurel.web.management.commands.demo import Command as DemoCommand
@@ -42,6 +48,92 @@ def test_demo_loads_idempotently_and_its_logins_work(db, capsys):
     admin = User.objects.get(username="admin")
     assert admin.access.is_federation_admin
     assert admin.access.personal_data_everywhere
+
+
+def test_the_judge_login_finds_a_round_open_with_its_reviews_waiting(db, capsys):
+    call_command("demo", "--members", "300", "--photos", "0")
+    contest = Contest.objects.get(slug="craftsmen")
+    assert contest.state == Contest.State.JUDGING
+    [round_] = contest.rounds.all()
+    now = timezone.now()
+    assert round_.state == Round.State.OPEN
+    assert round_.opened_at < now < round_.deadline
+    judge = User.objects.get(username="judge")
+    mine = Assignment.objects.filter(round=round_, judge=judge)
+    assert mine.count() >= 5
+    assert set(mine.values_list("state", flat=True)) == {Assignment.State.OPEN}
+    panel = Assignment.objects.filter(round=round_).exclude(judge=judge)
+    assert panel.values("judge").distinct().count() == 5  # simulated judges, done already
+    assert set(panel.values_list("state", flat=True)) == {Assignment.State.DONE}
+    assert contest.entries.count() == 16
+
+    # the printed login says which is the judge and that a round is open, with the count
+    [line] = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  judge ")]
+    assert f"round {round_.name} of craftsmen is open, {mine.count()} reviews to do" in line
+    assert f"{settings.LAUREL_PUBLIC_URL}/judge/" in line
+
+    client = Client()
+    client.post("/accounts/login/", {"username": "judge", "password": line.split()[1]})
+    assert client.get(reverse("judging:judge_review", args=[mine.first().pk])).status_code == 200
+
+    work = list(Assignment.objects.filter(round=round_).order_by("pk").values())
+    call_command("demo", "--members", "300", "--photos", "0")  # a second run adds nothing
+    assert list(Assignment.objects.filter(round=round_).order_by("pk").values()) == work
+    assert contest.rounds.count() == 1
+
+
+# every model whose times the demo's stories set (the people and the audit log are today's)
+STORY_MODELS = [
+    Contest, Entry, Flag, MediaAsset, Round, Assignment, Award, AwardChange, Publication,
+    Certificate, Notification, OutgoingMessage,
+]  # fmt: skip
+
+
+def test_the_demos_times_follow_its_stories_not_the_day_it_was_loaded(db):
+    started = timezone.now()
+    call_command("demo", "--members", "300", "--photos", "12")
+    loaded = timezone.now()
+
+    # no time the services took from the clock is left: nothing happened while loading
+    for model in STORY_MODELS:
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.DateTimeField):
+                stamped = model.objects.filter(**{f"{field.name}__range": (started, loaded)})
+                assert not stamped.exists(), f"{model.__name__}.{field.name}"
+
+    for slug in ("photo-2024", "craftsmen"):
+        contest = Contest.objects.get(slug=slug)
+        window = (contest.opens_at, contest.closes_at)
+        assert contest.created_at < contest.opens_at
+        entries = {entry.pk: entry for entry in contest.entries.all()}
+        assert entries
+        for entry in entries.values():
+            assert window[0] <= entry.created_at <= entry.updated_at < window[1]
+            declared = {
+                datetime.datetime.fromisoformat(d["at"]) for d in entry.declarations.values()
+            }
+            assert declared == {entry.created_at}, entry
+        for photo in EntryPhoto.objects.filter(entry__contest=contest).select_related("asset"):
+            created, asset = entries[photo.entry_id].created_at, photo.asset
+            assert asset.created_at == created
+            assert created < asset.processing_started_at < asset.processed_at < window[1]
+        for flag in Flag.objects.filter(entry__contest=contest):
+            assert entries[flag.entry_id].created_at < flag.created_at < window[1]
+        # an entrant is told when their entry is accepted, and of a prize when published
+        published = {p.published_at for p in Publication.objects.filter(contest=contest)}
+        told = {reverse("contests:my_entry", args=[pk]): e for pk, e in entries.items()}
+        for notice in Notification.objects.filter(link__in=told):
+            accepted = told[notice.link].created_at < notice.created_at < window[1]
+            assert accepted or notice.created_at in published, notice
+        for round_ in contest.rounds.all():
+            assert window[1] < round_.opened_at < round_.deadline
+            for notice in Notification.objects.filter(link=workspace_link(round_)):
+                assert notice.created_at == round_.opened_at
+            for assignment in Assignment.objects.filter(round=round_):
+                assert round_.opened_at <= assignment.created_at
+                if assignment.state == Assignment.State.DONE:
+                    assert assignment.created_at <= assignment.reviewed_at
+                    assert assignment.reviewed_at <= min(round_.deadline, started)
 
 
 def test_demo_is_the_bulletins_world(db):
@@ -158,3 +250,16 @@ def test_what_is_left_to_load_follows_the_dates_the_contest_was_loaded_with(db, 
     published = timezone.localtime(publication.published_at)
     assert (published.date(), published.hour) == (datetime.date(2024, 4, 30), 21)
     assert str(timezone.localdate() - datetime.timedelta(days=3)) in err.getvalue()
+
+
+def test_the_contest_judged_now_is_in_order_around_today():
+    for today in (datetime.date(2026, 1, 1), datetime.date(2026, 12, 4), datetime.date(2031, 3, 1)):
+        days = demo_dates.judging_now(today)
+        start_of_today = datetime.datetime.combine(today, datetime.time())
+        assert days.created < days.opens < days.closes < days.round_opens < start_of_today
+        assert start_of_today + datetime.timedelta(days=1) < days.deadline
+        # the simulated reviews, from the round's opening to an hour before any time today
+        times = demo_judging.review_times(
+            days.round_opens, start_of_today - datetime.timedelta(hours=1), 8, "judge01"
+        )
+        assert days.round_opens <= times[0] <= times[-1] <= start_of_today

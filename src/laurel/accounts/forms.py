@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from laurel.accounts.models import Role, User
 from laurel.accounts.validators import password_policy_help
 from laurel.core.identity import InvalidMobile, mobile_normalise
+from laurel.orgs.forms import UnitPickField
 
 
 class MobileField(forms.CharField):
@@ -133,7 +134,7 @@ class PasswordChangeForm(NewPasswordMixin):
 
 class InvitationCreateForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"))
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False)
+    unit = UnitPickField(label=_("Unit"), required=False)
     name = forms.CharField(label=_("Name"), max_length=100)
     mobile = MobileField(label=_("Mobile"), required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
@@ -152,7 +153,7 @@ class InvitationCreateForm(forms.Form):
 
 
 class InvitationCodesForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None)
+    unit = UnitPickField(label=_("Unit"))
     count = forms.IntegerField(label=_("How many codes"), min_value=1, max_value=500, initial=20)
 
     def __init__(self, *args, units, **kwargs):
@@ -161,7 +162,7 @@ class InvitationCodesForm(forms.Form):
 
 
 class MemberLoginForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None)
+    unit = UnitPickField(label=_("Unit"))
     username = InvitationAcceptForm.base_fields["username"]
     display_name = forms.CharField(label=_("Name"), max_length=100)
     mobile = MobileField(label=_("Mobile"), required=False)
@@ -176,9 +177,8 @@ class MemberLoginForm(forms.Form):
 
 class RoleGrantForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    unit = forms.ModelChoiceField(
+    unit = UnitPickField(
         label=_("Unit"),
-        queryset=None,
         required=False,
         help_text=_("Personal data without a unit means: everywhere."),
     )

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AwardsConfig(AppConfig):
     name = "laurel.awards"
     verbose_name = _("Awards")
+
+    def ready(self) -> None:
+        from laurel.awards import panels
+
+        panels.register()  # what this app shows on the home pages and in the navigation

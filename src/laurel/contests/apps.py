@@ -7,4 +7,6 @@ class ContestsConfig(AppConfig):
     verbose_name = _("Contests")
 
     def ready(self) -> None:
-        from laurel.contests import tasks  # noqa: F401 - registers the worker_ready hook
+        from laurel.contests import panels, tasks  # noqa: F401 - tasks: the worker_ready hook
+
+        panels.register()  # what this app shows on the home pages and in the navigation

@@ -5,13 +5,13 @@ import re
 import unicodedata
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from laurel.contests.models import Contest, Declaration, Entry, Flag
 from laurel.contests.services import CONTEST_FIELDS, FORMATS
 from laurel.orgs.models import Unit
 from laurel.web.forms import textarea_lines
+from laurel.web.zones import times_help
 
 # --- contest set-up (organisers) -----------------------------------------------------------
 
@@ -138,7 +138,7 @@ class ContestForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        zone = _("Time in %(zone)s.") % {"zone": timezone.get_current_timezone_name()}
+        zone = times_help()
         self.fields["opens_at"].help_text = self.fields["closes_at"].help_text = zone
         contest = self.instance
         if contest.pk is None:

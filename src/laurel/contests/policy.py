@@ -3,7 +3,7 @@ admins; unit admins submit for (and see the entries of) their subtree; members s
 change their own entries. Views and commands ask these rules; they never look at roles.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from laurel.accounts.policy import Access
 from laurel.contests.models import BulkSubmission, Contest, Entry, Flag
@@ -75,3 +75,15 @@ def flags_visible(access: Access) -> QuerySet[Flag]:
     if access.is_federation_admin:
         return Flag.objects.all()
     return Flag.objects.none()
+
+
+def flags_to_answer(access: Access) -> QuerySet[Flag]:
+    """Screening questions waiting for this user's answer: those on their own entries and,
+    for a unit admin, on their subtree's entries (they answer for their members). The
+    federation asks them; it answers only for entries of its own."""
+    if access.user_id is None:
+        return Flag.objects.none()
+    answerable = Q(entry__author__user_id=access.user_id)
+    for path in access.admin_paths:
+        answerable |= Q(entry__unit__path__startswith=path)
+    return Flag.objects.filter(answerable, state=Flag.State.ASKED)

@@ -18,6 +18,7 @@ Anyone can recompute the digest from a published snapshot with::
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 SNAPSHOT_FIELDS = (
@@ -38,6 +39,14 @@ NUMBER_FIELDS = ("score", "low", "high")
 def decimal_text(value: float | None) -> str | None:
     """A score as the snapshot writes it: four decimal places, or None."""
     return None if value is None else f"{value:.4f}"
+
+
+def score_rounded(text: str | None, places: int = 2) -> str | None:
+    """A snapshot's decimal string as people read it: ``places`` decimals rounded half up
+    (``"2.6750"`` → ``"2.68"``), in decimal arithmetic, never through a float; or None."""
+    if text is None:
+        return None
+    return str(Decimal(text).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 def snapshot_row(

@@ -14,8 +14,10 @@ from laurel.contests.forms import DateTimeLocalInput
 from laurel.contests.models import Contest
 from laurel.core.ranking import METHODS
 from laurel.judging.models import Assignment, Criterion, Round
+from laurel.orgs.forms import UnitPickField
 from laurel.orgs.models import Unit
 from laurel.web.forms import COLUMN_INTEGER_MAX, IdsChoiceField, textarea_lines
+from laurel.web.zones import times_help
 
 # "主题 30 1-10": a name, its weight and, optionally, its scale (1–10 when left out); the
 # line is NFKC-folded first, so full-width digits, spaces and dashes read as ASCII ones
@@ -76,7 +78,7 @@ def _unit_codes(text: str) -> list[str]:
 class RoundForm(forms.Form):
     """A new round of a contest, as the organiser fills it in."""
 
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("Round name"), max_length=100)
     mode = forms.ChoiceField(label=_("Mode"), choices=Round.Mode.choices, widget=forms.RadioSelect)
     per_entry = forms.IntegerField(
         label=_("Judges per entry"), min_value=1, max_value=50, initial=3
@@ -127,7 +129,7 @@ class RoundForm(forms.Form):
     def __init__(self, *args, contest: Contest, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["previous"].queryset = contest.rounds.all()
-        zone = _("Time in %(zone)s.") % {"zone": timezone.get_current_timezone_name()}
+        zone = times_help()
         self.fields["deadline"].help_text = zone
 
     def clean_deadline(self):
@@ -159,22 +161,21 @@ class RoundForm(forms.Form):
 
 class JudgeField(forms.ModelChoiceField):
     def label_from_instance(self, user: User) -> str:
-        code = getattr(user, "judge_unit_code", None)
+        unit = getattr(user, "judge_unit_name", None)
         label = f"{user} ({user.username})"
-        return f"{label} · {code}" if code else label
+        return f"{label} · {unit}" if unit else label
 
 
 class SeatForm(forms.Form):
     """A judge put on a round's panel: where they work, what they judge, how much at most."""
 
     judge = JudgeField(label=_("Judge"), queryset=User.objects.none())
-    unit = forms.CharField(
+    unit = UnitPickField(
         label=_("Judge's unit"),
         required=False,
-        max_length=64,
         help_text=_(
-            "The code of the unit they work in, like “cq/yc”: its entries (and those above "
-            "and below it) are never theirs. Empty for outside experts."
+            "The unit they work in: its entries (and those above and below it) are never "
+            "theirs. No unit for outside experts."
         ),
     )
     categories = IdsChoiceField(
@@ -198,22 +199,12 @@ class SeatForm(forms.Form):
         help_text=_("Codes of units they must not judge, one per line."),
     )
 
-    def __init__(self, *args, round: Round, judges, **kwargs):
+    def __init__(self, *args, round: Round, judges, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["judge"].queryset = judges
+        self.fields["unit"].queryset = units
         self.fields["categories"].queryset = round.contest.categories.all()
         self.fields["categories"].label_from_instance = lambda category: category.name
-
-    def clean_unit(self) -> Unit | None:
-        (code,) = _unit_codes(self.cleaned_data["unit"]) or [""]
-        if not code:
-            return None
-        unit = Unit.objects.filter(code=code).first()
-        if unit is None:
-            raise forms.ValidationError(
-                _("No unit has the code “%(code)s”."), code="unknown_unit", params={"code": code}
-            )
-        return unit
 
     def clean_conflict_units(self) -> list[Unit]:
         codes = _unit_codes(self.cleaned_data["conflict_units"])

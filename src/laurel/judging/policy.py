@@ -23,14 +23,18 @@ def rounds_visible(access: Access) -> QuerySet[Round]:
 
 def judges_available(access: Access) -> QuerySet[User]:
     """Who an organiser may seat on a panel: active holders of the judge role, each with
-    ``judge_unit_code``, the unit of their judge role (where they work), if any."""
+    ``judge_unit_code`` and ``judge_unit_name``, the unit of their judge role (where they
+    work), if any."""
     if not may_organise_rounds(access):
         return User.objects.none()
     grants = RoleGrant.objects.filter(role=Role.JUDGE)
-    unit_code = grants.filter(user=OuterRef("pk"), unit__isnull=False).values("unit__code")
+    unit_grants = grants.filter(user=OuterRef("pk"), unit__isnull=False)
     return (
         User.objects.filter(is_active=True, pk__in=grants.values("user_id"))
-        .annotate(judge_unit_code=Subquery(unit_code[:1]))
+        .annotate(
+            judge_unit_code=Subquery(unit_grants.values("unit__code")[:1]),
+            judge_unit_name=Subquery(unit_grants.values("unit__name")[:1]),
+        )
         .order_by("display_name", "username")
     )
 

@@ -22,7 +22,7 @@ from laurel.audit.services import audit_log
 from laurel.contests.models import Contest, Entry
 from laurel.core import assignment as core_assignment
 from laurel.core import ranking as core_ranking
-from laurel.judging import policy
+from laurel.judging import policy, selectors
 from laurel.judging.models import Assignment, Criterion, JudgeCalibration, Result, Round, Seat
 from laurel.notifications.services import notification_send
 
@@ -638,16 +638,14 @@ def round_progress(round: Round, now: datetime.datetime | None = None) -> dict:
         .annotate(assigned=Count("pk"), done=Count("pk", filter=Q(state=Assignment.State.DONE)))
         .order_by("judge_id")
     )
-    started = round.opened_at or now
-    window = max((round.deadline - started).total_seconds(), 1)
-    gone = min(max((now - started).total_seconds() / window, 0), 1)
+    gone = selectors.window_gone(round, now)
     judges = {seat.judge_id: seat.judge for seat in round.seats.select_related("judge")}
     progress = [
         JudgeProgress(
             judges.get(row["judge_id"]),
             row["assigned"],
             row["done"],
-            behind=row["done"] < gone * row["assigned"] - 0.5,
+            behind=selectors.behind_pace(done=row["done"], assigned=row["assigned"], gone=gone),
         )
         for row in per_judge
     ]

@@ -2,14 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from laurel.members.models import Member
+from laurel.orgs.forms import UnitPickField
 from laurel.web.forms import IdsChoiceField
 
 MAX_ROSTER_BYTES = 10 * 1024 * 1024
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, unit):
-        return f"{unit.name} ({unit.code})"
 
 
 class MemberImportForm(forms.Form):
@@ -20,7 +16,7 @@ class MemberImportForm(forms.Form):
             "(a unit's code or name), 行业, 职务."
         ),
     )
-    unit = UnitChoiceField(label=_("Unit for rows that name none"), queryset=None, required=False)
+    unit = UnitPickField(label=_("Unit for rows that name none"), required=False)
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,6 +31,14 @@ class MemberImportForm(forms.Form):
                 params={"mb": MAX_ROSTER_BYTES // (1024 * 1024)},
             )
         return upload
+
+
+class TeamUnitForm(forms.Form):
+    unit = UnitPickField(label=_("Which unit does the team represent?"))
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
 
 
 class MemberChoiceField(IdsChoiceField):

@@ -14,3 +14,8 @@ def units_visible(access: Access):
     if not access.is_unit_admin:
         return Unit.objects.none()
     return Unit.objects.filter(access.subtree_filter("path"))
+
+
+def units_administered(access: Access):
+    """The units this user holds the unit-admin role for (the tops of their subtrees)."""
+    return Unit.objects.filter(path__in=access.admin_paths)

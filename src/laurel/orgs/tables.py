@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from laurel.orgs.forms import UnitPickField
 from laurel.orgs.models import Unit
 from laurel.web.charts import indent_class
 from laurel.web.tables import LabelColumn, ListFilter, ListTable
@@ -37,3 +38,22 @@ class UnitFilter(ListFilter):
 
     def search(self, queryset, name, value):
         return queryset.filter(name__icontains=value.strip())
+
+
+class UnitPickFilter(django_filters.ModelChoiceFilter):
+    """A list's filter by unit: chosen with the unit picker among ``queryset`` (the units the
+    viewer may see), keeping the rows of that unit's whole subtree (``field_name`` is the
+    path of the row's unit, e.g. ``unit__path``)."""
+
+    field_class = UnitPickField
+
+    @property
+    def field(self):
+        field = super().field
+        field.widget.empty_choice = "any"  # no unit chosen: the filter is off
+        return field
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        return queryset.filter(**{f"{self.field_name}__startswith": value.path})

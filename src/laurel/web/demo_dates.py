@@ -13,13 +13,19 @@ code: the command passes every moment of the story through ``Timeline.at`` (loca
 or ``Timeline.on`` (dates), with an offset of zero for the bulletin's dates. Whole days
 keep every moment at its hour of the day (Asia/Shanghai keeps no summer time).
 
-What moves: the submission window and when each entry was submitted; when the rounds
-opened, their deadlines, when they closed, and when each review was given; when the prizes
-were proposed; the publication (its snapshot carries the time and is digested, so the
-results are *published* at the moved time, never moved afterwards) and with it the
-certificates' date and the winners' notifications; the exhibition's dates. What stays: the
-photos' own EXIF dates (the pictures carry them) and so the date-taken window screening
-checks them against.
+What moves: when the contest was set up; the submission window and when each entry was
+submitted, and with it when its declarations were made, its photos uploaded and processed,
+screening's flags raised and its entrant told; when the rounds opened (their judges told),
+their deadlines, when they closed, and when each review was given; when the prizes were
+proposed; the publication (its snapshot carries the time and is digested, so the results
+are *published* at the moved time, never moved afterwards) and with it the certificates'
+date and the winners' notifications; the exhibition's dates. What stays: the photos' own
+EXIF dates (the pictures carry them) and so the date-taken window screening checks them
+against; the audit log, which records when the demo itself was loaded; and the people
+(members, logins), who are today's.
+
+The small contest judged now (``judging_now``) keeps to the days around today: its entries
+came in over the last four weeks and its round opened two days ago.
 
 The dates are set when the scenario is first loaded: a database that already holds
 ``photo-2024`` keeps the dates it was loaded with (its published snapshot cannot change),
@@ -33,6 +39,7 @@ from datetime import date, datetime, timedelta
 from laurel.web import demo_judging, demo_photos
 
 # local times, as demo_photos and demo_judging give them (the command makes them aware)
+CONTEST_CREATED = datetime(2024, 3, 20, 10)  # noqa: DTZ001 - local, made aware by the command
 ENTRIES_OPEN = demo_photos.OPENS
 ENTRIES_CLOSE = demo_photos.CLOSES
 AWARDS_PROPOSED = datetime(2024, 4, 30, 20, 30)  # noqa: DTZ001 - local, made aware by the command
@@ -46,6 +53,7 @@ OPEN_FOR_DAYS = 3  # --today: the exhibition opened this many days before today
 
 # the story in order: each stage after the one before (tests/web/test_demo.py)
 STAGES = [
+    CONTEST_CREATED,
     ENTRIES_OPEN,
     ENTRIES_CLOSE,
     demo_judging.QUALIFY_OPENS,
@@ -89,3 +97,33 @@ def timeline_of(exhibition_opens_on: date | None) -> Timeline:
     if exhibition_opens_on is None:
         return Timeline()
     return Timeline(exhibition_opens_on - EXHIBITION_OPENS)
+
+
+@dataclass(frozen=True)
+class JudgingNow:
+    """The small contest being judged now (local times): set up, open for entries, closed,
+    its round opened, and the round's deadline."""
+
+    created: datetime
+    opens: datetime
+    closes: datetime
+    round_opens: datetime
+    deadline: datetime
+
+
+def judging_now(today: date) -> JudgingNow:
+    """Around ``today``: entries from four weeks to six days ago, the round opened two days
+    ago (the panel's simulated judges have been at work since), due in five days."""
+
+    def at(days: int, hour: int) -> datetime:
+        return datetime.combine(today + timedelta(days=days), datetime.min.time()).replace(
+            hour=hour
+        )
+
+    return JudgingNow(
+        created=at(-30, 10),
+        opens=at(-28, 9),
+        closes=at(-6, 18),
+        round_opens=at(-2, 9),
+        deadline=at(5, 18),
+    )

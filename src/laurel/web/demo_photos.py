@@ -153,6 +153,33 @@ def contest_entries(photo_count: int, seed: int = 2024) -> list[DemoEntry]:
     return sorted((_sent(entry, rng) for entry in entries), key=lambda e: e.submitted_at)
 
 
+def small_contest_entries(
+    count: int, opens: datetime, closes: datetime, seed: int = 2026
+) -> list[DemoEntry]:
+    """``count`` single photos, the categories in turn, sent between ``opens`` and
+    ``closes`` (local times) in order, each taken a few days to weeks before it was sent.
+    Nothing for screening to find; pictures of their own (another ``seed``), so no
+    duplicate of another contest's."""
+    rng = random.Random(seed)  # noqa: S311 - demo data, not security
+    sent = sorted(opens + (closes - opens) * rng.uniform(0.02, 0.98) for _ in range(count))
+    entries = []
+    for index, submitted_at in enumerate(sent):
+        category = CATEGORIES[index % len(CATEGORIES)]
+        taken_at = (submitted_at - timedelta(days=rng.uniform(2, 40))).replace(microsecond=0)
+        photo = DemoPhoto(
+            name=f"IMG{index + 1:04d}.jpg",
+            seed=seed * 10_000 + index + 1,
+            category=category,
+            taken_at=taken_at,
+            camera=rng.choice(CAMERAS),
+        )
+        title = rng.choice(MOODS) + rng.choice(TITLES[category])
+        entries.append(
+            DemoEntry(category, title, rng.choice(PLACES), "", index, (photo,), submitted_at)
+        )
+    return entries
+
+
 def _sent(entry: DemoEntry, rng: random.Random) -> DemoEntry:
     """The entry with the time it was sent: a few hours to days after its last photo."""
     taken = [photo.taken_at for photo in entry.photos if photo.taken_at]

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import django_filters
 import django_tables2 as tables
 from django import forms
+from django.core.paginator import EmptyPage
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html
@@ -76,8 +77,11 @@ class BadgeColumn(LabelColumn):
     the export holds the display name."""
 
     def render(self, value, record, bound_column):
+        # ``value`` is already the display name for a field with choices: the stored value
+        # names the class
+        state = bound_column.accessor.resolve(record)
         return format_html(
-            '<span class="pill pill-{}">{}</span>', value, self._display(record, bound_column)
+            '<span class="pill pill-{}">{}</span>', state, self._display(record, bound_column)
         )
 
     def value(self, value, record, bound_column):
@@ -98,6 +102,16 @@ class ListFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
 
+    refusal = ""  # why a search was refused (set by ``search``), said above the table
+
+    @property
+    def form(self):
+        """The filter form, its ids its own (``userfilter-role``): a page's other form may have
+        a field of the same name (the invitations page: ``role``)."""
+        form = super().form
+        form.auto_id = f"{type(self).__name__.lower()}-%s"
+        return form
+
     def search(self, queryset, name, value):
         raise NotImplementedError
 
@@ -113,12 +127,21 @@ class Listing:
     count: int
 
     @property
+    def records(self) -> list:
+        """The objects on this page, in order."""
+        return [row.record for row in self.table.paginated_rows]
+
+    @property
     def export_requested(self) -> bool:
         return self.request.GET.get("export") == "xlsx"
 
     @property
     def filtered(self) -> bool:
         return bool(self.filters and any(self.filters.form.cleaned_data.values()))
+
+    @property
+    def refusal(self) -> str:
+        return str(self.filters.refusal) if self.filters else ""
 
     def export_response(self, name: str) -> HttpResponse:
         """Every row the filters select, sorted as shown, as an .xlsx of the shown values."""
@@ -150,9 +173,22 @@ def listing_build(
             queryset = queryset.none()
         elif not filter_set.is_bound:
             filter_set.form.is_valid()  # an empty search: cleaned_data for the template
-    table = table_class(queryset, request=request, **(table_kwargs or {}))
+    table = table_class(queryset, **(table_kwargs or {}))  # given a request, it would page
+    tables.RequestConfig(request, paginate=False).configure(table)  # the request, the order
     if request.GET.get("export") != "xlsx":
-        tables.RequestConfig(request, paginate={"per_page": per_page}).configure(table)
-    else:
-        tables.RequestConfig(request, paginate=False).configure(table)
+        _paginate(table, request.GET.get(table.prefixed_page_field), per_page)
     return Listing(request=request, table=table, filters=filter_set, count=len(table.rows))
+
+
+def _paginate(table: ListTable, page: str | None, per_page: int) -> None:
+    """The page asked for, of the list's own size (a ``per_page`` in the request is not read:
+    garbage there answered 500, a huge one every row); a page that is not a number is the
+    first, one out of range the last."""
+    try:
+        number = int(page or 1)
+    except ValueError:
+        number = 1
+    try:
+        table.paginate(per_page=per_page, page=number)
+    except EmptyPage:
+        table.paginate(per_page=per_page, page=table.paginator.num_pages)

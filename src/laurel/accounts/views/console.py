@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,43 +15,23 @@ from laurel.accounts.forms import (
     RoleGrantForm,
 )
 from laurel.accounts.models import Role
-from laurel.accounts.people_search import USER_FIELDS, NumberSearchLimited, people_search
+from laurel.accounts.people_search import NumberSearchLimited
+from laurel.accounts.tables import InvitationFilter, InvitationTable, UserFilter, UserTable
 from laurel.orgs.policy import units_visible
 from laurel.web.access import allowed_if
-
-
-def _user_rows(access, users):
-    """Users with their grants, and the mobile masked unless this viewer may see it."""
-    return [{"user": user, "mobile": policy.mobile_shown_to(access, user)} for user in users]
+from laurel.web.tables import listing_build
 
 
 @allowed_if(policy.may_manage_users)
 def user_list(request):
-    access = request.user.access
-    users = policy.users_visible(access).prefetch_related("grants__unit")
-    query = request.GET.get("q", "").strip()
-    refusal = ""
-    try:
-        users = people_search(
-            users, query, request=request, fields=USER_FIELDS, place="accounts:user_list"
-        )
-    except NumberSearchLimited as limited:
-        users, query, refusal = users.none(), "", limited.message
-    role = request.GET.get("role", "")
-    if role in Role.values:
-        users = users.filter(grants__role=role).distinct()
-    page = Paginator(users.order_by("username"), 50).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "rows": _user_rows(access, page.object_list),
-        "query": query,
-        "role": role,
-        "roles": Role.choices,
-        "searches_whole_numbers": policy.may_reveal_personal_data_somewhere(access),
-        "search_refusal": refusal,
-    }
-    template = "accounts/_user_table.html" if request.htmx else "accounts/user_list.html"
-    return render(request, template, context)
+    users = policy.users_visible(request.user.access).prefetch_related("grants__unit")
+    listing = listing_build(request, UserTable, users, filters=UserFilter)
+    if listing.export_requested:
+        if listing.refusal:
+            raise NumberSearchLimited
+        return listing.export_response("people")
+    template = "web/_listing.html" if request.htmx else "accounts/user_list.html"
+    return render(request, template, {"listing": listing})
 
 
 @allowed_if(policy.may_manage_users)
@@ -179,8 +158,11 @@ def invitation_list(request):
     invitations = (
         policy.invitations_visible(access)
         .filter(kind="link")
-        .select_related("unit", "created_by", "accepted_by")[:100]
+        .select_related("unit", "created_by", "accepted_by")
     )
+    listing = listing_build(request, InvitationTable, invitations, filters=InvitationFilter)
+    if listing.export_requested:
+        return listing.export_response("invitations")
     return render(
         request,
         "accounts/invitation_list.html",
@@ -188,7 +170,7 @@ def invitation_list(request):
             "form": form,
             "issued": issued,
             "issued_url": request.build_absolute_uri(issued.path) if issued else "",
-            "invitations": invitations,
+            "listing": listing,
         },
     )
 

@@ -22,6 +22,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from laurel.awards import policy, selectors, services
 from laurel.awards.forms import AwardForm, MethodForm, PublishForm
 from laurel.awards.models import Award, AwardChange, Publication
+from laurel.contests import prize_tiers
 from laurel.contests.models import Contest, Entry
 from laurel.contests.policy import contests_visible, entries_visible
 from laurel.core import prizes as core_prizes
@@ -119,20 +120,27 @@ class _Axis:
         )
 
 
-def _rows(base: str, results: list, awards: dict[int, Award], near: set[int]):
-    """The table's rows as one block of markup, and the axis its bars are drawn on."""
+def _rows(
+    base: str, results: list, awards: dict[int, Award], near: set[int], places: dict[str, int]
+):
+    """The table's rows as one block of markup, and the axis its bars are drawn on (a prize
+    in its tier's colour: ``places``, tier name → place)."""
     values = [value for r in results for value in (r.score, r.low, r.high) if value is not None]
     axis = _Axis(values)
     states = {value: escape(str(label)) for value, label in Entry.State.choices}
     by_hand = f' <span class="pill results-by-hand">{escape(_("by hand"))}</span>'
     prizes = {
-        entry_id: (escape(award.tier.name), by_hand if award.by_hand else "")
+        entry_id: (
+            escape(award.tier.name),
+            prize_tiers.tier_class(places.get(award.tier.name)),
+            by_hand if award.by_hand else "",
+        )
         for entry_id, award in awards.items()
     }
     parts = []
     for r in results:
-        prize, hand = prizes.get(r.entry_id, ("", ""))
-        prize_cell = f"<strong>{prize}</strong>{hand}" if prize else ""
+        prize, colour, hand = prizes.get(r.entry_id, ("", "", ""))
+        prize_cell = f'<span class="pill tier-pill {colour}">{prize}</span>{hand}' if prize else ""
         if r.entry__state not in selectors.PRIZE_STATES:
             prize_cell += f' <span class="pill pill-withdrawn">{states[r.entry__state]}</span>'
         interval = (
@@ -229,9 +237,11 @@ def _near_ties(
 
 def _tier_counts(tiers, awards: dict[int, Award]) -> list[dict]:
     given = Counter(award.tier_id for award in awards.values())
+    places = prize_tiers.places_of(tier.name for tier in tiers)
     return [
         {
             "name": tier.name,
+            "tier_class": prize_tiers.tier_class(places[tier.name]),
             "given": given[tier.pk],
             "places": tier.count,
             "over": given[tier.pk] > tier.count,
@@ -255,7 +265,8 @@ def _results_context(contest: Contest) -> dict:
     prizes = {str(entry_id): award.tier.name for entry_id, award in awards.items()}
     base = reverse("awards:console_results", args=[contest.slug])
     near_ties, near = _near_ties(base, results, prizes, [tier.name for tier in tiers])
-    table, axis = _rows(base, results, awards, near)
+    places = prize_tiers.places_of(tier.name for tier in tiers)
+    table, axis = _rows(base, results, awards, near, places)
     publications = list(
         Publication.objects.filter(contest=contest)
         .defer("snapshot")
@@ -474,6 +485,7 @@ def _entry_context(contest: Contest, entry: Entry) -> dict:
         "round": round_,
         "photos": list(entry.photos.select_related("asset")),
         "award": award,
+        "tier_places": prize_tiers.tier_places(contest.pk) if award else {},
         "changes": list(
             AwardChange.objects.filter(entry=entry)
             .select_related("changed_by")

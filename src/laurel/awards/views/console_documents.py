@@ -20,9 +20,11 @@ from laurel.accounts.policy import may_reveal_personal_data_somewhere
 from laurel.awards import certificates as certificate_documents
 from laurel.awards import exports, policy
 from laurel.awards.models import Certificate
+from laurel.awards.tables import CertificateFilter, CertificateTable
 from laurel.contests import policy as contests_policy
 from laurel.contests.models import Contest
 from laurel.web.access import allowed_if
+from laurel.web.tables import listing_build
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STREAM_CHUNK = 1024 * 1024
@@ -56,15 +58,14 @@ def valid_certificate(request, number: str) -> Certificate:
 def certificates(request, slug: str):
     access = request.user.access
     contest = _contest(request, slug)
-    listed = (
-        policy.certificates_visible(access)
-        .filter(contest=contest)
-        .select_related("entry")
-        .order_by("number")
-    )
+    listed = policy.certificates_visible(access).filter(contest=contest).select_related("entry")
+    listing = listing_build(request, CertificateTable, listed, filters=CertificateFilter)
+    if listing.export_requested:
+        return listing.export_response(f"{contest.slug}-certificates")
     context = {
         "contest": contest,
-        "certificates": listed,
+        "listing": listing,
+        "issued": listed.exists(),
         "may_organise": contests_policy.may_organise(access),
         "may_bundle": policy.may_decide_awards(access),
     }

@@ -2,7 +2,10 @@
 
 The results page reads only the published snapshot (``Publication.snapshot``), never the live
 entries or scores: what was published is what is shown, with its digest and every version.
-Unpublished results do not exist for the public (404, not even the ranking).
+Unpublished results do not exist for the public (404, not even the ranking). It leads with
+the winners, tier by tier (each tier's colour by its place), then the full ranking, searched
+and paged over the snapshot's rows; scores show two decimals, rounded half up; the intervals,
+the digest and how to check it are folded below for those who want them.
 
 The exhibition shows the latest snapshot's prize-winners, display renditions only, and is
 built to be fast (200 works at hundreds of requests a second):
@@ -31,13 +34,15 @@ import datetime
 import functools
 import hashlib
 import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Value
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -55,6 +60,7 @@ from laurel.accounts.policy import access_for
 from laurel.awards import selectors
 from laurel.awards.caching import exhibition_generation
 from laurel.awards.models import Certificate, Publication
+from laurel.contests import prize_tiers
 from laurel.contests.models import Category, Contest, EntryPhoto, PrizeTier
 from laurel.contests.policy import contests_visible
 from laurel.core import snapshots
@@ -73,7 +79,7 @@ FACTS_SECONDS = 10  # how long a contest's facts (version, dates) are trusted fr
 PAGE_SECONDS = 24 * 60 * 60  # a gallery's HTML, the works (their keys change when they must)
 BROWSER_SECONDS = 300  # Cache-Control max-age of the exhibition pages
 SPLIT_ABOVE = 12  # a prize tier with more works than this is shown category by category
-RESULTS_PER_PAGE = 100
+RESULTS_PER_PAGE = 50
 ANY_PRIZE, NO_PRIZE = "*", "-"  # the results filter's two choices besides a tier's name
 
 
@@ -151,6 +157,109 @@ def _interval_bar(row: dict, low: float, high: float) -> dict | None:
     return {"left": left, "width": max(right - left, 0.5), "dot": at(row["score"], 0)}
 
 
+def _row_shown(row: dict, places: dict[str, int], bar: dict | None = None) -> dict:
+    """A snapshot row as the page shows it: scores to two decimals (half up), its prize's
+    colour class."""
+    return {
+        **row,
+        "score_shown": snapshots.score_rounded(row["score"]),
+        "low_shown": snapshots.score_rounded(row["low"]),
+        "high_shown": snapshots.score_rounded(row["high"]),
+        "tier_class": prize_tiers.tier_class(places.get(row["prize"])),
+        "bar": bar,
+    }
+
+
+def _folded(text: str) -> str:
+    """Text as the search compares it: full-width folded, case ignored."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def ranking_search(rows: list[dict], query: str) -> list[dict]:
+    """The rows whose title, author or unit hold every word of ``query`` (all rows when
+    it has none)."""
+    words = _folded(query).split()
+    if not words:
+        return rows
+    found = []
+    for row in rows:
+        text = _folded(f"{row['title']}\n{row['author']}\n{row['unit']}")
+        if all(word in text for word in words):
+            found.append(row)
+    return found
+
+
+@dataclass
+class RankingListing:
+    """The full ranking as one request asks for it: searched (``q``), filtered by prize and
+    category, this page of ``RESULTS_PER_PAGE`` rows."""
+
+    page: Page
+    matching: int
+    query: str
+    prize: str
+    category: str
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.query or self.prize or self.category)
+
+
+def ranking_listing(request, rows: list[dict]) -> RankingListing:
+    """Search, filters and paging of the snapshot's rows (a list, not a queryset)."""
+    query = request.GET.get("q", "").strip()[:100]
+    prize = request.GET.get("prize", "")
+    category = request.GET.get("category", "")
+    chosen = [
+        row
+        for row in ranking_search(rows, query)
+        if (
+            not prize
+            or (prize == ANY_PRIZE and row["prize"])
+            or (prize == NO_PRIZE and not row["prize"])
+            or row["prize"] == prize
+        )
+        and (not category or row["category"] == category)
+    ]
+    page = Paginator(chosen, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    return RankingListing(
+        page=page, matching=len(chosen), query=query, prize=prize, category=category
+    )
+
+
+def _winners(contest: Contest, rows: list[dict], places: dict[str, int]) -> list[dict]:
+    """The snapshot's prize-winners as tiers in the tiers' order (a tier the contest no longer
+    has after them), each winner in rank order with the thumbnail of its first published
+    photo (one query)."""
+    winners = [row for row in rows if row["prize"]]
+    photos = (
+        EntryPhoto.objects.filter(
+            entry__contest=contest,
+            entry__number__in=[int(row["entry"]) for row in winners],
+            asset__status=MediaAsset.Status.READY,
+            asset__published_at__isnull=False,  # published photos only: a public URL
+        )
+        .select_related("entry", "asset")
+        .only("entry__number", "asset__status", "asset__renditions", "asset__published_at")
+        .order_by("entry__number", "position", "pk")
+    )
+    first_photo: dict[int, MediaAsset] = {}
+    for photo in photos:
+        if "thumbnail" in (photo.asset.renditions or {}):
+            first_photo.setdefault(photo.entry.number, photo.asset)
+    tiers: dict[str, dict] = {}
+    for row in winners:
+        place = places.get(row["prize"])
+        tier = tiers.setdefault(
+            row["prize"],
+            {"name": row["prize"], "place": place, "class": prize_tiers.tier_class(place)},
+        )
+        tier.setdefault("winners", []).append(
+            {**_row_shown(row, places), "asset": first_photo.get(int(row["entry"]))}
+        )
+    return sorted(tiers.values(), key=lambda tier: tier["place"])
+
+
 @require_safe
 def results(request, slug: str):
     contest, versions = _publications(request, slug)
@@ -168,48 +277,42 @@ def results(request, slug: str):
         return response
 
     rows = snapshot["rows"]
-    prizes, categories = [], []  # in the snapshot's own order: tiers by their best rank
+    # tiers in the contest's order; a tier of the snapshot the contest no longer has, after
+    places = prize_tiers.tier_places(contest.pk)
+    categories = []
     for row in rows:
-        if row["prize"] and row["prize"] not in prizes:
-            prizes.append(row["prize"])
+        if row["prize"]:
+            places.setdefault(row["prize"], len(places) + 1)
         if row["category"] not in categories:
             categories.append(row["category"])
-    prize_counts = {name: sum(1 for row in rows if row["prize"] == name) for name in prizes}
-    prize = request.GET.get("prize", "")
-    category = request.GET.get("category", "")
-    chosen = [
-        row
-        for row in rows
-        if (
-            not prize
-            or (prize == ANY_PRIZE and row["prize"])
-            or (prize == NO_PRIZE and not row["prize"])
-            or row["prize"] == prize
-        )
-        and (not category or row["category"] == category)
-    ]
-    page = Paginator(chosen, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    prize_counts = Counter(row["prize"] for row in rows if row["prize"])
+    listing = ranking_listing(request, rows)
     numbers = [float(row[k]) for row in rows for k in ("low", "high", "score") if row[k]]
     low, high = (min(numbers), max(numbers)) if numbers else (0.0, 0.0)
+    phase = selectors.exhibition_phase(contest)
     context = {
         "contest": contest,
         "publication": shown,
         "latest": versions[0],
         "versions": versions,
         "snapshot_title": snapshot["title"],
-        "page": page,
-        "rows": [{**row, "bar": _interval_bar(row, low, high)} for row in page.object_list],
+        "tiers": _winners(contest, rows, places),
+        "listing": listing,
+        "page": listing.page,
+        "rows": [
+            _row_shown(row, places, _interval_bar(row, low, high))
+            for row in listing.page.object_list
+        ],
         "total": len(rows),
-        "matching": len(chosen),
         "winners": sum(prize_counts.values()),
-        "prizes": [(name, prize_counts[name]) for name in prizes],
+        "prizes": [(name, prize_counts[name]) for name in places if prize_counts[name]],
         "categories": categories,
-        "prize": prize,
-        "category": category,
         "any_prize": ANY_PRIZE,
         "no_prize": NO_PRIZE,
-        "filtered": bool(prize or category),
-        "exhibition_shown": selectors.exhibition_phase(contest) != selectors.Phase.UNPUBLISHED,
+        "exhibition_shown": phase != selectors.Phase.UNPUBLISHED,
+        # a winner's card leads to its exhibition page while the gallery shows this version
+        "works_shown": shown.pk == versions[0].pk
+        and phase in (selectors.Phase.OPEN, selectors.Phase.ARCHIVE),
     }
     return render(request, "awards/public_results.html", context)
 
@@ -368,6 +471,9 @@ def _works(facts: Facts) -> list[dict]:
             "unit": row["unit"],
             "category": row["category"],
             "prize": row["prize"],
+            "tier_class": prize_tiers.tier_class(
+                tiers[row["prize"]] + 1 if row["prize"] in tiers else None
+            ),
             "photos": photos.get(int(row["entry"]), []),
         }
         for row in winners
@@ -382,7 +488,14 @@ def _groups(works: list[dict]) -> list[dict]:
     groups: list[dict] = []
     for work in works:
         if not groups or groups[-1]["prize"] != work["prize"]:
-            groups.append({"prize": work["prize"], "works": [], "categories": []})
+            groups.append(
+                {
+                    "prize": work["prize"],
+                    "tier_class": work["tier_class"],
+                    "works": [],
+                    "categories": [],
+                }
+            )
         tier = groups[-1]
         tier["works"].append(work)
         if not tier["categories"] or tier["categories"][-1]["name"] != work["category"]:

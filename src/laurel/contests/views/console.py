@@ -8,7 +8,6 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,11 +20,17 @@ from laurel.accounts.policy import may_reveal_personal_data_somewhere
 from laurel.contests import policy, services
 from laurel.contests.forms import ContestForm, FlagResolveForm
 from laurel.contests.models import Contest, Declaration, Entry, EntryPhoto, Flag
+from laurel.contests.tables import (
+    ContestFilter,
+    ContestTable,
+    EntryFilter,
+    EntryTable,
+    with_entry_counts,
+)
 from laurel.web.access import allowed_if
 from laurel.web.forms import service_errors_onto
-from laurel.web.params import id_param
+from laurel.web.tables import listing_build
 
-ENTRIES_PER_PAGE = 50
 PENDING_FLAG_STATES = (Flag.State.OPEN, Flag.State.ASKED)
 # what the button moving a contest to a state says; (from, to) where it depends on both
 TRANSITION_LABELS = {
@@ -51,27 +56,11 @@ def _photos_prefetch(lookup: str = "photos") -> Prefetch:
 @allowed_if(policy.may_browse_contests)
 def contest_list(request):
     access = request.user.access
-    page = Paginator(policy.contests_visible(access), 50).get_page(request.GET.get("page"))
-    contests = list(page.object_list)
-    counts = {
-        row["contest"]: row
-        for row in policy.entries_visible(access)
-        .filter(contest__in=contests)
-        .order_by()
-        .values("contest")
-        .annotate(total=Count("pk"), live=Count("pk", filter=Q(state__in=Entry.LIVE_STATES)))
-    }
-    rows = [
-        {
-            "contest": contest,
-            "total": counts.get(contest.pk, {}).get("total", 0),
-            "live": counts.get(contest.pk, {}).get("live", 0),
-            "may_submit": contest.state == Contest.State.OPEN
-            and policy.may_submit_for_members(access, contest),
-        }
-        for contest in contests
-    ]
-    context = {"page": page, "rows": rows, "may_organise": policy.may_organise(access)}
+    contests = with_entry_counts(policy.contests_visible(access), policy.entries_visible(access))
+    listing = listing_build(request, ContestTable, contests, filters=ContestFilter)
+    if listing.export_requested:
+        return listing.export_response("contests")
+    context = {"listing": listing, "may_organise": policy.may_organise(access)}
     return render(request, "contests/console_contest_list.html", context)
 
 
@@ -260,38 +249,24 @@ def _pending_flag_count(access):
 def entry_list(request, slug: str):
     access = request.user.access
     contest = _contest(request, slug)
-    categories = list(contest.categories.all())
-    category_pk = id_param(request.GET, "category")
-    category = next((c for c in categories if c.pk == category_pk), None)
-    state = request.GET.get("state", "")
-    state = state if state in Entry.State.values else ""
-    flagged = request.GET.get("flagged") == "1"
+    shows_flags = policy.may_organise(access)
     entries = (
         policy.entries_visible(access)
         .filter(contest=contest)
-        .select_related("category", "author", "unit")
+        .select_related("contest", "category", "author", "unit")
         .prefetch_related(_photos_prefetch())
         .annotate(pending_flags=_pending_flag_count(access))
-        .order_by("number")
     )
-    if category is not None:
-        entries = entries.filter(category=category)
-    if state:
-        entries = entries.filter(state=state)
-    if flagged:
-        entries = entries.filter(pending_flags__gt=0)
-    page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
-    context = {
-        "contest": contest,
-        "page": page,
-        "categories": categories,
-        "category": category,
-        "states": Entry.State.choices,
-        "state": state,
-        "flagged": flagged,
-        "shows_flags": policy.may_organise(access),
-        "may_organise": policy.may_organise(access),
-    }
+    listing = listing_build(
+        request,
+        EntryTable,
+        entries,
+        filters=EntryFilter.for_contest(contest, shows_flags=shows_flags),
+        table_kwargs={} if shows_flags else {"exclude": ("pending_flags",)},
+    )
+    if listing.export_requested:
+        return listing.export_response(f"{contest.slug}-entries")
+    context = {"contest": contest, "listing": listing, "may_organise": shows_flags}
     if request.htmx:
         return render(request, "contests/_console_entry_table.html", context)
     return render(request, "contests/console_entry_list.html", context)

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from laurel.contests import policy, services
+from laurel.contests import policy, prize_tiers, services
 from laurel.contests.forms import EntryDeclareForm, EntryForm, EntryWithdrawForm, FlagAnswerForm
 from laurel.contests.models import Declaration, Entry, Flag
 from laurel.members.models import Member
@@ -130,6 +130,10 @@ def _entry_context(request, entry: Entry, **forms) -> dict:
         ],
         "withdraw_form": forms.get("withdraw_form") or EntryWithdrawForm(),
         "unsettled": entry.state in UNSETTLED,
+        # a prize-winner's prize in its tier's colour
+        "tier_places": (
+            prize_tiers.tier_places(entry.contest_id) if entry.state == Entry.State.AWARDED else {}
+        ),
     }
 
 

@@ -6,7 +6,7 @@ judging policy decides who sees what (organisers; anything else is 403, another'
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q
+from django.db.models import Count, Max, Min, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,8 +18,11 @@ from laurel.contests.policy import contests_visible
 from laurel.judging import policy, services
 from laurel.judging.forms import METHOD_LABELS, MoveForm, RoundForm, SeatForm
 from laurel.judging.models import Assignment, Result, Round, Seat
+from laurel.judging.tables import ResultFilter, ResultTable
+from laurel.orgs.policy import units_visible
 from laurel.web.access import allowed_if
 from laurel.web.forms import service_errors_onto
+from laurel.web.tables import listing_build
 
 SHORT_LISTED = 60  # entry codes listed before "and N more"
 
@@ -144,7 +147,7 @@ def _panel(round_: Round) -> list[dict]:
         {
             "seat": seat,
             "categories": [category.name for category in seat.categories.all()],
-            "conflicts": [unit.code for unit in seat.conflict_units.all()],
+            "conflicts": [unit.name for unit in seat.conflict_units.all()],
             "assigned": work.get(seat.judge_id, {}).get("assigned", 0),
             "done": work.get(seat.judge_id, {}).get("done", 0),
         }
@@ -237,55 +240,38 @@ def _progress(round_: Round) -> dict:
     }
 
 
-def _results(round_: Round) -> dict:
-    """The closed round's results, each score with its interval placed on one common axis."""
-    results = list(
-        Result.objects.filter(round=round_)
-        .select_related("entry__category", "entry__author", "entry__unit")
-        .order_by(F("rank").asc(nulls_last=True), "entry__number")
+def _results(request, round_: Round):
+    """The closed round's results as a listing (scores and intervals on one common axis), and
+    how many were ranked, advanced, passed, failed."""
+    results = Result.objects.filter(round=round_).select_related(
+        "entry__category", "entry__author", "entry__unit"
     )
-    values = [
-        value
-        for result in results
-        for value in (result.score, result.low, result.high)
-        if value is not None
-    ]
-    low, high = (min(values), max(values)) if values else (0.0, 1.0)
-    if round_.mode == Round.Mode.QUALIFY:
-        low, high = 0.0, 1.0  # the share of judges who passed the entry
-    span = (high - low) or 1.0
-
-    def at(value: float) -> str:
-        return f"{100 * min(max((value - low) / span, 0), 1):.1f}"
-
-    rows = []
-    for result in results:
-        row = {"result": result, "entry": result.entry, "bar": None, "score_text": "—"}
-        if result.score is not None and round_.mode == Round.Mode.QUALIFY:
-            row["score_text"] = f"{result.score:.0%}"  # of its judges passed it
-        elif result.score is not None:
-            row["score_text"] = f"{result.score:.2f}"
-        if result.low is not None and result.high is not None:
-            row["interval_text"] = f"{result.low:.2f} – {result.high:.2f}"
-        if result.score is not None:
-            start = result.low if result.low is not None else result.score
-            end = result.high if result.high is not None else result.score
-            row["bar"] = {
-                "left": at(start),
-                "width": f"{float(at(end)) - float(at(start)):.1f}",
-                "dot": at(result.score),
-            }
-        rows.append(row)
-    passed = sum(1 for result in results if result.passed)
-    return {
-        "rows": rows,
+    found = results.aggregate(
+        score_low=Min("score"),
+        score_high=Max("score"),
+        interval_low=Min("low"),
+        interval_high=Max("high"),
+        ranked_count=Count("pk", filter=Q(rank__isnull=False)),
+        advanced_count=Count("pk", filter=Q(advanced=True)),
+        passed_count=Count("pk", filter=Q(passed=True)),
+        failed_count=Count("pk", filter=Q(passed=False)),
+    )
+    lows = [value for value in (found["score_low"], found["interval_low"]) if value is not None]
+    highs = [value for value in (found["score_high"], found["interval_high"]) if value is not None]
+    low, high = (min(lows), max(highs)) if lows else (0.0, 1.0)
+    summary = {
         "low": low,
         "high": high,
-        "ranked": sum(1 for result in results if result.rank is not None),
-        "advanced": sum(1 for result in results if result.advanced),
-        "passed": passed,
-        "failed": sum(1 for result in results if result.passed is False),
+        **{name: found[f"{name}_count"] for name in ("ranked", "advanced", "passed", "failed")},
     }
+    listing = listing_build(
+        request,
+        ResultTable,
+        results,
+        filters=ResultFilter.for_round(round_),
+        table_kwargs={"round_": round_, "axis": (low, high)},
+    )
+    return listing, summary
 
 
 def _detail(request, round_: Round, *, seat_form: SeatForm | None = None):
@@ -302,7 +288,9 @@ def _detail(request, round_: Round, *, seat_form: SeatForm | None = None):
     if round_.state != Round.State.CLOSED:
         seated = [row["seat"].judge_id for row in panel]
         context["seat_form"] = seat_form or SeatForm(
-            round=round_, judges=policy.judges_available(access).exclude(pk__in=seated)
+            round=round_,
+            judges=policy.judges_available(access).exclude(pk__in=seated),
+            units=units_visible(access),
         )
         anchor = (
             Assignment.objects.filter(round=round_, state=Assignment.State.OPEN)
@@ -318,7 +306,10 @@ def _detail(request, round_: Round, *, seat_form: SeatForm | None = None):
     elif round_.state == Round.State.OPEN:
         context["progress"] = _progress(round_)
     else:
-        context["results"] = _results(round_)
+        listing, context["results"] = _results(request, round_)
+        if listing.export_requested:
+            return listing.export_response(f"{round_.contest.slug}-round-{round_.pk}")
+        context["listing"] = listing
     return render(request, "judging/round_detail.html", context)
 
 
@@ -331,7 +322,13 @@ def round_detail(request, pk: int):
 @require_POST
 def seat_add(request, pk: int):
     round_ = _round(request, pk)
-    form = SeatForm(request.POST, round=round_, judges=policy.judges_available(request.user.access))
+    access = request.user.access
+    form = SeatForm(
+        request.POST,
+        round=round_,
+        judges=policy.judges_available(access),
+        units=units_visible(access),
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -11,7 +11,6 @@ review, an entry not given to this judge, a withdrawn review or a planned round 
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from laurel.contests.models import EntryPhoto
-from laurel.judging import policy, services
+from laurel.judging import policy, selectors, services
 from laurel.judging.models import Assignment, Round
+from laurel.judging.selectors import Progress
 from laurel.media import services as media_services
 from laurel.media.models import MediaAsset
 from laurel.web.access import allowed_if
@@ -36,16 +36,6 @@ class Work:
     pk: int
     state: str
     number: int  # the judge's own number for it: position + 1
-
-
-@dataclass
-class Progress:
-    done: int
-    total: int
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
 
 
 @dataclass
@@ -115,19 +105,10 @@ def resume_target(work: list[Work], after: int | None = None) -> Work | None:
 
 @allowed_if(policy.may_judge)
 def home(request):
-    access = request.user.access
-    counts = {
-        row["round_id"]: row
-        for row in policy.assignments_of(access)
-        .order_by()
-        .values("round_id")
-        .annotate(assigned=Count("pk"), done=Count("pk", filter=Q(state=Assignment.State.DONE)))
-    }
-    rounds = []
-    for round_ in policy.judge_rounds(access).select_related("contest"):
-        row = counts.get(round_.pk, {"assigned": 0, "done": 0})
-        rounds.append({"round": round_, "progress": Progress(row["done"], row["assigned"])})
-    rounds.sort(key=lambda item: (item["round"].state != Round.State.OPEN, item["round"].deadline))
+    rounds = [
+        {"round": round_, "progress": progress}
+        for round_, progress in selectors.judge_rounds_progress(request.user.access)
+    ]
     return render(request, "judging/judge_home.html", {"rounds": rounds})
 
 

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,15 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from laurel.accounts.people_search import MEMBER_FIELDS, NumberSearchLimited, people_search
+from laurel.accounts.people_search import NumberSearchLimited
 from laurel.accounts.policy import may_reveal_personal_data_somewhere
 from laurel.importing import ImportRefused, report_xlsx
 from laurel.members import policy, services
-from laurel.members.forms import MemberImportForm, TeamCreateForm
+from laurel.members.forms import MemberImportForm, TeamCreateForm, TeamUnitForm
 from laurel.members.models import MemberImport
+from laurel.members.tables import MemberFilter, MemberTable, TeamFilter, TeamTable
 from laurel.orgs.policy import units_visible
 from laurel.web.access import allowed_if
-from laurel.web.params import id_param
+from laurel.web.tables import listing_build
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_ROWS = 500
@@ -31,68 +32,35 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _filtered_members(request):
-    """The members this viewer may see, narrowed by the list's search (``people_search``:
-    may raise ``NumberSearchLimited``) and unit filter."""
-    access = request.user.access
-    members = policy.members_visible(access).select_related("unit")
-    query = request.GET.get("q", "").strip()
-    members = people_search(
-        members, query, request=request, fields=MEMBER_FIELDS, place="members:member_list"
-    )
-    unit_pk = id_param(request.GET, "unit")
-    unit = units_visible(access).filter(pk=unit_pk).first() if unit_pk else None
-    if unit is not None:
-        members = members.filter(unit__path__startswith=unit.path)
-    return members, query, unit
-
-
-def _member_rows(access, members):
-    return [
-        {
-            "member": member,
-            "id_card": policy.id_card_shown_to(access, member),
-            "mobile": policy.mobile_shown_to(access, member),
-        }
-        for member in members
-    ]
-
-
 @allowed_if(policy.may_manage_members)
 def member_list(request):
-    access = request.user.access
-    refusal = ""
-    try:
-        members, query, unit = _filtered_members(request)
-    except NumberSearchLimited as limited:
-        members, query, unit = policy.members_visible(access).none(), "", None
-        refusal = limited.message
-    page = Paginator(members.order_by("unit__path", "name", "pk"), 50).get_page(
-        request.GET.get("page")
-    )
+    members = policy.members_visible(request.user.access).select_related("unit")
+    listing = listing_build(request, MemberTable, members, filters=MemberFilter)
     context = {
-        "page": page,
-        "rows": _member_rows(access, page.object_list),
-        "query": query,
-        "unit": unit,
-        "units": units_visible(access).only("pk", "name", "code", "depth"),
-        "may_export_full_numbers": may_reveal_personal_data_somewhere(access),
-        "search_refusal": refusal,
+        "listing": listing,
+        "listing_id": "member-table",
+        "listing_export": False,  # the members' own export (above the list) is theirs
+        "may_export_full_numbers": may_reveal_personal_data_somewhere(request.user.access),
     }
-    template = "members/_member_table.html" if request.htmx else "members/member_list.html"
+    template = "web/_listing.html" if request.htmx else "members/member_list.html"
     return render(request, template, context)
 
 
 @allowed_if(policy.may_manage_members)
 @never_cache  # personal data: no browser or proxy keeps a copy
 def member_export(request):
-    """Masked; ``full_numbers=1`` asks for whole numbers (a separate, audited choice that
-    gives them only for the members the personal-data permission covers)."""
-    members, _query, _unit = _filtered_members(request)
+    """The members the list's search and unit filter select, masked; ``full_numbers=1`` asks
+    for whole numbers (a separate, audited choice that gives them only for the members the
+    personal-data permission covers)."""
+    members = policy.members_visible(request.user.access).select_related("unit")
+    filters = MemberFilter(request.GET, queryset=members, request=request)
+    selected = filters.qs if filters.is_valid() else members.none()
+    if filters.refusal:
+        raise NumberSearchLimited
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     content = services.members_export(
         acting_user=request.user,
-        members=members.order_by("unit__path", "name", "pk"),
+        members=selected.order_by("unit__path", "name", "pk"),
         description=request.GET.urlencode(),
         full_numbers=request.GET.get("full_numbers") == "1",
     )
@@ -246,20 +214,21 @@ def team_list(request):
     teams = (
         policy.teams_visible(request.user.access)
         .select_related("unit", "leader")
-        .prefetch_related("members")
+        .annotate(member_count=Count("members", distinct=True))
     )
-    page = Paginator(teams.order_by("unit__path", "name"), 50).get_page(request.GET.get("page"))
-    return render(request, "members/team_list.html", {"page": page})
+    listing = listing_build(request, TeamTable, teams, filters=TeamFilter)
+    if listing.export_requested:
+        return listing.export_response("teams")
+    return render(request, "members/team_list.html", {"listing": listing})
 
 
 @allowed_if(policy.may_manage_members)
 def team_create(request):
     access = request.user.access
-    units = units_visible(access)
-    unit_pk = id_param(request.GET, "unit")
-    unit = units.filter(pk=unit_pk).first() if unit_pk else None
-    if unit is None:
-        return render(request, "members/team_unit_choice.html", {"units": units})
+    unit_form = TeamUnitForm(request.GET or None, units=units_visible(access))
+    if not unit_form.is_valid():
+        return render(request, "members/team_unit_choice.html", {"form": unit_form})
+    unit = unit_form.cleaned_data["unit"]
     candidates = (
         policy.members_visible(access)
         .filter(unit__path__startswith=unit.path)
@@ -281,6 +250,17 @@ def team_create(request):
         else:
             return redirect("members:team_detail", pk=team.pk)
     return render(request, "members/team_create.html", {"form": form, "unit": unit})
+
+
+def _member_rows(access, members):
+    return [
+        {
+            "member": member,
+            "id_card": policy.id_card_shown_to(access, member),
+            "mobile": policy.mobile_shown_to(access, member),
+        }
+        for member in members
+    ]
 
 
 @allowed_if(policy.may_manage_members)

@@ -1,18 +1,20 @@
 """Every user's inbox."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from laurel.notifications import policy, services
+from laurel.notifications.tables import InboxFilter, InboxTable
 from laurel.web.access import allowed_if, signed_in
 from laurel.web.params import id_list_param
+from laurel.web.tables import listing_build
 
 
 @allowed_if(signed_in)
 def inbox(request):
-    page = Paginator(policy.inbox_of(request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "notifications/inbox.html", {"page": page})
+    inbox = policy.inbox_of(request.user)
+    listing = listing_build(request, InboxTable, inbox, filters=InboxFilter, per_page=30)
+    return render(request, "notifications/inbox.html", {"listing": listing})
 
 
 @require_POST

@@ -1,22 +1,12 @@
-"""The console's front page for staff."""
+"""The console's front page for staff: the staff panels of the home pages (work waiting,
+activities under way, their units, recent changes), as the apps registered them."""
 
 from django.shortcuts import render
 
-from laurel.accounts import policy as accounts_policy
-from laurel.audit.policy import entries_visible
-from laurel.orgs.policy import units_visible
+from laurel.web import home
 from laurel.web.access import allowed_if
 
 
-@allowed_if(accounts_policy.may_use_console)
+@allowed_if(home.console_rule)
 def console(request):
-    access = request.user.access
-    return render(
-        request,
-        "web/console.html",
-        {
-            "unit_count": units_visible(access).count(),
-            "user_count": accounts_policy.users_visible(access).count(),
-            "recent_entries": entries_visible(access).select_related("actor")[:8],
-        },
-    )
+    return render(request, "web/console.html", {"panels": home.panels_for(request, console=True)})

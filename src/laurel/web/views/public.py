@@ -6,9 +6,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from laurel.web import home as home_registry
+
 
 def home(request):
-    return render(request, "web/home.html")
+    """Everyone's home: the panels the apps registered for this visitor's roles (the public
+    ones for anyone; a member's, a judge's, a unit admin's, the federation's as they hold
+    those roles), in the order registered."""
+    return render(request, "web/home.html", {"panels": home_registry.panels_for(request)})
 
 
 @csrf_exempt

@@ -18,7 +18,16 @@ an entry on four weighted criteria, each judge with their own severity), both cl
 Its 200 prizes (5 + 15 + 30 + 150) are proposed from the 复评 ranking and the results
 published by the organiser on the evening of 30 April 2024, through the awards services;
 the exhibition ran at the 文化宫 from 1 to 20 May 2024, so today it shows as the archive.
-The demo prints the public results and exhibition pages.
+The demo prints the public results and exhibition pages (at ``LAUREL_PUBLIC_URL``).
+
+``craftsmen`` (“巴渝工匠”职工摄影小赛) is being judged now, so that the judge login can try
+scoring at once: 16 entries sent over the last four weeks, its round 专家评审 opened two days
+ago with the judge login and judge01–judge05 seated; those five have done their reviews, the
+judge login's wait, and the judge's printed login line says so.
+
+Every time the services take from the clock (entries, declarations, uploads, screening's
+flags, reviews, prizes, notifications) is set to the story's; only the audit log keeps
+when the demo was loaded.
 
 ``laurel demo --today`` moves the whole story of ``photo-2024`` by one offset (whole days,
 ``web/demo_dates.py``) so that its exhibition opened three days ago and is open now: the
@@ -37,6 +46,7 @@ from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import groupby
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Max
@@ -50,7 +60,7 @@ from laurel.awards import selectors as awards_selectors
 from laurel.awards import services as awards
 from laurel.awards.models import Award
 from laurel.contests.ingest import EntryPlan, entries_submit_batch
-from laurel.contests.models import Contest, Declaration, Entry
+from laurel.contests.models import Contest, Declaration, Entry, EntryPhoto, Flag
 from laurel.contests.services import contest_create, contest_transition, contest_update
 from laurel.core.identity import id_card_check_character
 from laurel.core.roster import MEMBER_COLUMNS
@@ -58,6 +68,7 @@ from laurel.core.tables import Record, Table
 from laurel.judging import services as judging
 from laurel.judging.models import Assignment, Round
 from laurel.media.ingest import SourceFile
+from laurel.media.models import MediaAsset
 from laurel.members.imports import member_import_plan
 from laurel.members.models import Member
 from laurel.members.services import (
@@ -67,7 +78,7 @@ from laurel.members.services import (
     member_user_link,
     team_create,
 )
-from laurel.notifications.models import Notification
+from laurel.notifications.models import Notification, OutgoingMessage
 from laurel.orgs.models import Unit
 from laurel.orgs.services import unit_create
 from laurel.web import demo_dates, demo_judging, demo_photos, demo_world
@@ -85,6 +96,13 @@ MEMBER_LOGIN_ID_CARD = "50011819880512003" + id_card_check_character("5001181988
 
 CONTEST_2024 = "photo-2024"
 CONTEST_OPEN = "photo-2026-autumn"
+CONTEST_JUDGING = "craftsmen"  # judged now: the judge login has reviews waiting
+JUDGING_ENTRIES = 16
+JUDGING_ROUND = "专家评审"
+JUDGING_PANEL = ["judge01", "judge02", "judge03", "judge04", "judge05"]  # with the judge login
+JUDGING_SEED = 2026  # the entries' hidden quality, the panel's scores
+# an upload is processed and screened, and its entry accepted, this long after it arrives
+PROCESSING = datetime.timedelta(seconds=20)
 PRIZE_TIERS = [("一等奖", 5), ("二等奖", 15), ("三等奖", 30), ("优秀奖", 150)]
 # photos entered by default: about 310 entries, of which 复评 ranks 200+ for the 200 prizes
 DEFAULT_PHOTOS = 320
@@ -151,18 +169,27 @@ class Command(BaseCommand):
             and awards_selectors.latest_publication(contest_2024) is None
         ):
             self.load_results(admin, contest_2024)
-        for contest in Contest.objects.filter(slug__in=[CONTEST_2024, CONTEST_OPEN]):
+        self.load_judging_now(admin)
+        for contest in Contest.objects.filter(
+            slug__in=[CONTEST_2024, CONTEST_JUDGING, CONTEST_OPEN]
+        ):
             self.stdout.write(
                 f"Contest {contest.slug}: {contest.get_state_display()}, "
                 f"{contest.entries.count()} entries · {contest.title}"
             )
             for round_ in contest.rounds.all():
                 results = round_.results.all()
+                reviews = round_.assignments.exclude(state=Assignment.State.WITHDRAWN)
+                outcome = (
+                    f"{reviews.filter(state=Assignment.State.DONE).count()} of "
+                    f"{reviews.count()} reviews done, due "
+                    f"{timezone.localtime(round_.deadline):%Y-%m-%d %H:%M}"
+                    if round_.state == Round.State.OPEN
+                    else f"{results.count()} entries, {results.filter(advanced=True).count()} go on"
+                )
                 self.stdout.write(
                     f"Round {round_.name} ({round_.get_mode_display()}): "
-                    f"{round_.get_state_display()}, {results.count()} entries, "
-                    f"{results.filter(advanced=True).count()} go on, "
-                    f"{round_.seats.count()} judges"
+                    f"{round_.get_state_display()}, {outcome}, {round_.seats.count()} judges"
                 )
             publication = awards_selectors.latest_publication(contest)
             if publication is not None:
@@ -179,7 +206,9 @@ class Command(BaseCommand):
             )
         )
         for username, name, _mobile, role, _unit in LOGINS:
-            self.stdout.write(f"  {username:<10} {PASSWORD:<12} {role.label} · {name}")
+            self.stdout.write(
+                f"  {username:<10} {PASSWORD:<12} {role.label} · {name}{self.work_of(username)}"
+            )
         panel = [judge.username for judge in demo_judging.judges()]
         if User.objects.filter(username__in=panel).count() == len(panel):
             self.stdout.write(
@@ -188,6 +217,24 @@ class Command(BaseCommand):
             )
         self.public_pages(contest_2024)
 
+    def work_of(self, username: str) -> str:
+        """What a login has waiting in an open round, said on its line ("" if nothing)."""
+        waiting = Assignment.objects.filter(
+            judge__username=username,
+            state=Assignment.State.OPEN,
+            round__state=Round.State.OPEN,
+        ).select_related("round__contest")
+        first = waiting.order_by("round__deadline").first()
+        if first is None:
+            return ""
+        round_ = first.round
+        return (
+            f" — the judge login: round {round_.name} of {round_.contest.slug} is open, "
+            f"{waiting.filter(round=round_).count()} reviews to do by "
+            f"{timezone.localtime(round_.deadline):%Y-%m-%d %H:%M} at "
+            f"{settings.LAUREL_PUBLIC_URL}{reverse('judging:judge_home')}"
+        )
+
     def public_pages(self, contest: Contest) -> None:
         """The published results and the exhibition, for anyone (no login)."""
         contest.refresh_from_db()
@@ -195,9 +242,9 @@ class Command(BaseCommand):
             return
         phase = awards_selectors.exhibition_phase(contest)
         self.stdout.write(
-            f"Public pages of {contest.slug} (no login): results "
+            f"Public pages of {contest.slug} (no login): results {settings.LAUREL_PUBLIC_URL}"
             f"{reverse('awards:public_results', args=[contest.slug])} · exhibition "
-            f"{reverse('awards:exhibition', args=[contest.slug])} "
+            f"{settings.LAUREL_PUBLIC_URL}{reverse('awards:exhibition', args=[contest.slug])} "
             f"({contest.exhibition_opens_on} – {contest.exhibition_closes_on}: {phase})"
         )
 
@@ -309,6 +356,118 @@ class Command(BaseCommand):
             prize_tiers=PRIZE_TIERS,
         )
         contest_transition(acting_user=admin, contest=contest, to=Contest.State.OPEN)
+        # set up the day before it opened (the services take the clock's time)
+        Contest.objects.filter(pk=contest.pk).update(created_at=now - datetime.timedelta(days=2))
+
+    def load_judging_now(self, admin: User) -> None:
+        """A small contest being judged now, so that the judge login can score at once:
+        ``JUDGING_ENTRIES`` entries sent over the last four weeks, its round (four criteria,
+        three judges an entry) opened two days ago (``demo_dates.judging_now``) with the
+        judge login and ``JUDGING_PANEL`` seated. The panel's simulated judges have done
+        their reviews since; the judge login's wait. Made once, the round all or nothing."""
+        days = demo_dates.judging_now(timezone.localdate())
+        if not Contest.objects.filter(slug=CONTEST_JUDGING).exists():
+            contest = contest_create(
+                acting_user=admin,
+                slug=CONTEST_JUDGING,
+                title="“巴渝工匠”职工摄影小赛",
+                description="记录身边的工匠：车间、工地、田间和窗口里的一技之长。",
+                organiser="重庆市总工会",
+                co_organisers="重庆市劳动人民文化宫",
+                opens_at=timezone.now() - datetime.timedelta(minutes=1),
+                closes_at=timezone.now() + datetime.timedelta(days=1),
+                min_long_edge=demo_photos.MIN_LONG_EDGE,
+                members_submit=True,
+                units_submit=True,
+                categories=demo_photos.CATEGORIES,
+                prize_tiers=[("一等奖", 1), ("二等奖", 3), ("三等奖", 6)],
+            )
+            contest = contest_transition(acting_user=admin, contest=contest, to=Contest.State.OPEN)
+            told = self.told_since()
+            planned = demo_photos.small_contest_entries(JUDGING_ENTRIES, days.opens, days.closes)
+            sent = self.enter_photos(admin, contest, planned)
+            contest = contest_transition(
+                acting_user=admin, contest=contest, to=Contest.State.CLOSED
+            )
+            contest_update(
+                acting_user=admin,
+                contest=contest,
+                opens_at=aware(days.opens),
+                closes_at=aware(days.closes),
+            )
+            Contest.objects.filter(pk=contest.pk).update(created_at=aware(days.created))
+            self.entries_date(contest, [aware(at) for at in sent], told)
+        contest = Contest.objects.get(slug=CONTEST_JUDGING)
+        if (
+            contest.rounds.exists()
+            or not contest.entries.filter(state__in=judging.JUDGED_STATES).exists()
+        ):
+            return
+        people = {person.username: person for person in demo_judging.judges()}
+        judge_login = User.objects.get(username="judge")
+        units = {unit.code: unit for unit in Unit.objects.filter(code__startswith="cq")}
+        with transaction.atomic():
+            panel = {
+                self.load_judge(people[name], units).pk: people[name] for name in JUDGING_PANEL
+            }
+            round_ = judging.round_create(
+                acting_user=admin,
+                contest=contest,
+                name=JUDGING_ROUND,
+                mode=Round.Mode.SCORE,
+                deadline=aware(days.deadline),
+                per_entry=3,
+                criteria=demo_judging.CRITERIA,
+            )
+            judging.seat_add(
+                acting_user=admin,
+                round=round_,
+                judge=judge_login,
+                unit=judge_login.grants.get(role=Role.JUDGE).unit,
+            )
+            self.panel_seat(
+                admin,
+                round_,
+                panel.values(),
+                {u.username: u for u in User.objects.filter(pk__in=panel)},
+                units,
+            )
+            judging.assignment_solve(acting_user=admin, round=round_)
+            told = self.told_since()
+            judging.round_open(acting_user=admin, round=round_)
+            self.told_at(told, aware(days.round_opens))
+            criteria = {c.name: str(c.pk) for c in round_.criteria.all()}
+            numbers = dict(contest.entries.values_list("pk", "number"))
+            for assignment in (
+                Assignment.objects.filter(round=round_, judge_id__in=panel)
+                .select_related("judge")
+                .order_by("judge_id", "position")
+            ):
+                number = numbers[assignment.entry_id]
+                quality = demo_judging.entry_quality(number, "", seed=JUDGING_SEED)
+                given = demo_judging.criteria_scores(
+                    panel[assignment.judge_id], number, quality, seed=JUDGING_SEED
+                )
+                judging.review_save(
+                    acting_user=assignment.judge,
+                    assignment=assignment,
+                    scores={criteria[name]: score for name, score in given.items()},
+                )
+            # as for the 2024 rounds: the services take the clock's time, the story its own
+            Round.objects.filter(pk=round_.pk).update(opened_at=aware(days.round_opens))
+            # the last review an hour ago: nothing reads as done while the demo was loading
+            until = timezone.localtime().replace(tzinfo=None) - datetime.timedelta(hours=1)
+            work = list(Assignment.objects.filter(round=round_).order_by("judge_id", "position"))
+            for judge_id, sitting in groupby(work, key=lambda a: a.judge_id):
+                sitting = list(sitting)
+                done = [a for a in sitting if a.state == Assignment.State.DONE]
+                key = f"{CONTEST_JUDGING}:{judge_id}"
+                times = demo_judging.review_times(days.round_opens, until, len(done), key)
+                for assignment in sitting:
+                    assignment.created_at = aware(days.round_opens)
+                for assignment, moment in zip(done, times, strict=True):
+                    assignment.reviewed_at = aware(moment)
+            Assignment.objects.bulk_update(work, ["created_at", "reviewed_at"], batch_size=500)
 
     def load_contest_2024(self, admin: User, photo_count: int) -> None:
         """The bulletin's contest, entered through the services as if it were spring 2024:
@@ -336,7 +495,9 @@ class Command(BaseCommand):
             prize_tiers=PRIZE_TIERS,
         )
         contest = contest_transition(acting_user=admin, contest=contest, to=Contest.State.OPEN)
-        sent = self.enter_photos(admin, contest, photo_count) if photo_count > 0 else []
+        told = self.told_since()
+        planned = demo_photos.contest_entries(photo_count) if photo_count > 0 else []
+        sent = self.enter_photos(admin, contest, planned)
         contest = contest_transition(acting_user=admin, contest=contest, to=Contest.State.CLOSED)
         contest_update(
             acting_user=admin,
@@ -344,17 +505,74 @@ class Command(BaseCommand):
             opens_at=self.moment(demo_dates.ENTRIES_OPEN),
             closes_at=self.moment(demo_dates.ENTRIES_CLOSE),
         )
-        # The one write behind the services: an entry's "submitted" time is set when it is
-        # made (auto_now_add), and no service back-dates it. Without this the 2024 entries
-        # would read as submitted today, after their contest closed; the audit log keeps
-        # the true times. Entries were submitted in the plan's order, so numbers and times
-        # agree.
-        entries = list(contest.entries.order_by("number"))
-        for entry, planned in zip(entries, sent, strict=False):
-            entry.created_at = self.moment(planned)
-        Entry.objects.bulk_update(entries, ["created_at"], batch_size=500)
+        Contest.objects.filter(pk=contest.pk).update(
+            created_at=self.moment(demo_dates.CONTEST_CREATED)
+        )
+        self.entries_date(contest, [self.moment(at) for at in sent], told)
 
-    def enter_photos(self, admin: User, contest: Contest, photo_count: int) -> list:
+    def entries_date(self, contest: Contest, submitted: list[datetime.datetime], told) -> None:
+        """The one write behind the services for entering: an entry's times are taken from
+        the clock when it is made (auto_now_add, its declarations, its photos' upload and
+        processing, screening's flags, the entrant's notice), and no service back-dates
+        them. Without this the 2024 entries would read as submitted today, after their
+        contest closed; the audit log keeps the true times. ``submitted``: the entries'
+        times in the order they were submitted, which is their numbers' order."""
+        entries = list(contest.entries.order_by("number"))
+        when = {entry.pk: at for entry, at in zip(entries, submitted, strict=False)}
+        entries = [entry for entry in entries if entry.pk in when]
+        for entry in entries:
+            at = when[entry.pk]
+            entry.created_at, entry.updated_at = at, at + PROCESSING
+            declared = at.astimezone(datetime.UTC).isoformat()
+            entry.declarations = {
+                code: {**given, "at": declared} for code, given in entry.declarations.items()
+            }
+        Entry.objects.bulk_update(
+            entries, ["created_at", "updated_at", "declarations"], batch_size=500
+        )
+        assets = []
+        for photo in EntryPhoto.objects.filter(entry__in=entries).select_related("asset"):
+            asset, at = photo.asset, when[photo.entry_id]
+            asset.created_at = at
+            if asset.processing_started_at is not None:
+                asset.processing_started_at = at + PROCESSING / 4
+            if asset.processed_at is not None:
+                asset.processed_at = at + PROCESSING
+            assets.append(asset)
+        MediaAsset.objects.bulk_update(
+            assets, ["created_at", "processing_started_at", "processed_at"], batch_size=500
+        )
+        flags = list(Flag.objects.filter(entry__in=entries))
+        for flag in flags:
+            flag.created_at = when[flag.entry_id] + PROCESSING
+        Flag.objects.bulk_update(flags, ["created_at"], batch_size=500)
+        links = {
+            reverse("contests:my_entry", args=[pk]): at + PROCESSING for pk, at in when.items()
+        }
+        notices = list(Notification.objects.filter(pk__gt=told[0], link__in=links))
+        for notice in notices:
+            notice.created_at = links[notice.link]
+        Notification.objects.bulk_update(notices, ["created_at"], batch_size=500)
+
+    def told_since(self) -> tuple[int, int]:
+        """Where the inbox and the outgoing messages stand: what is told after, ``told_at``
+        dates."""
+        return (
+            Notification.objects.aggregate(last=Max("pk"))["last"] or 0,
+            OutgoingMessage.objects.aggregate(last=Max("pk"))["last"] or 0,
+        )
+
+    def told_at(self, since: tuple[int, int], moment: datetime.datetime) -> None:
+        """Every notification and message since ``since`` (``told_since``), told at
+        ``moment`` of the story: the services take the clock's time."""
+        Notification.objects.filter(pk__gt=since[0]).update(created_at=moment)
+        messages = OutgoingMessage.objects.filter(pk__gt=since[1])
+        messages.update(created_at=moment)
+        messages.exclude(sent_at=None).update(sent_at=moment)
+
+    def enter_photos(
+        self, admin: User, contest: Contest, planned: list[demo_photos.DemoEntry]
+    ) -> list:
         """The entries, submitted, processed on every core and screened by
         ``contests.ingest`` (the unit admins' batch upload, here as the federation); the
         planned times of those that were submitted, in order."""
@@ -364,7 +582,8 @@ class Command(BaseCommand):
         authors = [wan, *others]  # 万承尧 has the bulletin's photo, 《人勤春早》
         categories = {category.name: category for category in contest.categories.all()}
 
-        planned = demo_photos.contest_entries(photo_count)
+        if not planned:
+            return []
         photos = [photo for entry in planned for photo in entry.photos]
         baker = PhotoBaker(photos)
         files = iter(
@@ -441,7 +660,7 @@ class Command(BaseCommand):
                 judge = habits[assignment.judge_id]
                 return {"verdict": demo_judging.verdict(judge, numbers[entry], quality[entry])}
 
-            self.round_judge(admin, first, verdict)
+            self.round_judge(admin, first, verdict, self.moment(demo_judging.QUALIFY_OPENS))
 
             second = None
             if first.results.filter(advanced=True).exists():
@@ -467,7 +686,7 @@ class Command(BaseCommand):
                     given = demo_judging.criteria_scores(judge, numbers[entry], quality[entry])
                     return {"scores": {criteria[name]: score for name, score in given.items()}}
 
-                self.round_judge(admin, second, scores)
+                self.round_judge(admin, second, scores, self.moment(demo_judging.SCORE_OPENS))
             self.judging_backdate(first, second, habits)
 
     def load_judge(self, person: demo_judging.DemoJudge, units: dict[str, Unit]) -> User:
@@ -496,12 +715,14 @@ class Command(BaseCommand):
                 unit=units[person.unit] if person.unit else None,
             )
 
-    def round_judge(self, admin: User, round_: Round, review) -> None:
-        """Assign, open, have every judge review their work (tie-breaks made on the way
-        included), close. Each judge's sitting is one transaction: review_save writes and
-        audits one review a call."""
+    def round_judge(self, admin: User, round_: Round, review, opened: datetime.datetime) -> None:
+        """Assign, open (the judges told at ``opened``), have every judge review their
+        work (tie-breaks made on the way included), close. Each judge's sitting is one
+        transaction: review_save writes and audits one review a call."""
         judging.assignment_solve(acting_user=admin, round=round_)
+        told = self.told_since()
         judging.round_open(acting_user=admin, round=round_)
+        self.told_at(told, opened)
         with tqdm(
             total=0,
             desc=round_.name,
@@ -592,13 +813,13 @@ class Command(BaseCommand):
             Award.objects.filter(contest=contest).update(
                 set_at=self.moment(demo_dates.AWARDS_PROPOSED)
             )
-            told = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
+            told = self.told_since()
             publication = awards.results_publish(
                 acting_user=admin,
                 contest=contest,
                 published_at=self.moment(demo_dates.RESULTS_PUBLISHED),
             )
-            Notification.objects.filter(pk__gt=told).update(created_at=publication.published_at)
+            self.told_at(told, publication.published_at)
 
     def moment(self, local: datetime.datetime) -> datetime.datetime:
         """A local time of the 2024 story, moved as this run's timeline says, made aware."""

@@ -1,0 +1,137 @@
+"""What each audit action code means, as a sentence in the reader's language.
+
+Every code a service writes (``audit_log(action=...)``) has a sentence here;
+``tests/audit/test_action_sentences.py`` reads the source and fails on a code without one.
+Pages show the sentence; the code stays in exports and in a ``title`` attribute.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+# The areas, in the order the audit log's filter lists them: the first part of a code.
+AREAS = {
+    "accounts": _("Accounts and roles"),
+    "orgs": _("Units"),
+    "members": _("Members"),
+    "contests": _("Contests and entries"),
+    "media": _("Photos"),
+    "judging": _("Judging"),
+    "awards": _("Results and prizes"),
+    "notifications": _("Notifications"),
+}
+
+ACTION_SENTENCES = {
+    # accounts
+    "accounts.user.created": _("Login created"),
+    "accounts.user.activated": _("Login enabled"),
+    "accounts.user.deactivated": _("Login disabled"),
+    "accounts.role.granted": _("Role granted"),
+    "accounts.role.revoked": _("Role revoked"),
+    "accounts.invitation.created": _("Invitation made"),
+    "accounts.invitation.codes_created": _("Invitation codes made"),
+    "accounts.invitation.accepted": _("Invitation accepted"),
+    "accounts.invitation.revoked": _("Invitation revoked"),
+    "accounts.password.changed": _("Password changed"),
+    "accounts.password.reset_requested": _("Password reset asked for"),
+    "accounts.password.reset_code_wrong": _("Wrong password reset code typed"),
+    "accounts.password.reset": _("Password reset"),
+    "accounts.personal_data.revealed": _("Full mobile number shown"),
+    "accounts.personal_data.searched": _("People searched by a whole number"),
+    "accounts.login.locked_out": _("Log-in locked after failed attempts"),
+    # orgs
+    "orgs.unit.created": _("Unit created"),
+    "orgs.unit.updated": _("Unit changed"),
+    "orgs.import.committed": _("Unit sheet imported"),
+    # members
+    "members.member.created": _("Member added"),
+    "members.member.updated": _("Member changed"),
+    "members.member.imported": _("Member added by an import"),
+    "members.member.login_created": _("Login made for a member"),
+    "members.member.login_linked": _("Member linked to their login"),
+    "members.team.created": _("Team created"),
+    "members.exported": _("Members exported"),
+    "members.exported_unmasked": _("Members exported with full numbers"),
+    "members.personal_data.revealed": _("Full ID and mobile numbers shown"),
+    "members.import.started": _("Roster import started"),
+    "members.import.previewed": _("Roster import checked"),
+    "members.import.running": _("Roster import running"),
+    "members.import.committed": _("Roster imported"),
+    "members.import.failed": _("Roster import failed"),
+    # contests
+    "contests.contest.created": _("Contest created"),
+    "contests.contest.updated": _("Contest changed"),
+    "contests.contest.state_changed": _("Contest stage changed"),
+    "contests.entry.submitted": _("Entry submitted"),
+    "contests.entry.updated": _("Entry changed"),
+    "contests.entry.withdrawn": _("Entry withdrawn"),
+    "contests.entry.declared": _("Entry's declarations confirmed"),
+    "contests.entry.received": _("Entry received"),
+    "contests.entry.processing": _("Entry's photos being processed"),
+    "contests.entry.accepted": _("Entry accepted"),
+    "contests.entry.refused": _("Entry refused"),
+    "contests.entry.disqualified": _("Entry disqualified"),
+    "contests.entry.qualified": _("Entry qualified"),
+    "contests.entry.awarded": _("Entry awarded"),
+    "contests.flag.open": _("Entry flagged for screening"),
+    "contests.flag.asked": _("Entrant asked about a flagged entry"),
+    "contests.flag.kept": _("Flagged entry kept"),
+    "contests.flag.disqualified": _("Flagged entry disqualified"),
+    "contests.flag.answered": _("Entrant answered a flag"),
+    "contests.bulk.started": _("Entries sent from a spreadsheet"),
+    # media
+    "media.asset.uploaded": _("Photo uploaded"),
+    "media.asset.received": _("Photo received"),
+    "media.asset.processing": _("Photo being processed"),
+    "media.asset.ready": _("Photo processed"),
+    "media.asset.refused": _("Photo refused"),
+    "media.asset.expired": _("Unused photo removed"),
+    "media.assets.published": _("Photos published"),
+    # judging
+    "judging.round.created": _("Judging round created"),
+    "judging.round.opened": _("Judging round opened"),
+    "judging.round.reminded": _("Judges reminded"),
+    "judging.round.closed": _("Judging round closed"),
+    "judging.round.reranked": _("Round ranked again"),
+    "judging.seat.added": _("Judge added to a panel"),
+    "judging.seat.dropped": _("Judge dropped from a panel"),
+    "judging.assignment.solved": _("Entries shared out to judges"),
+    "judging.assignment.moved": _("Review moved to another judge"),
+    "judging.assignment.conflict": _("Judge withdrew from a review: conflict of interest"),
+    "judging.assignment.tiebreak": _("Tie-breaking review given to a judge"),
+    "judging.review.saved": _("Review saved"),
+    # awards
+    "awards.proposed": _("Prizes proposed"),
+    "awards.award.changed": _("Prize changed"),
+    "awards.results.published": _("Results published"),
+    "awards.certificates.bundled": _("Certificates bundled"),
+    "awards.exported": _("Results exported"),
+    "awards.exported_unmasked": _("Results exported with full numbers"),
+    # notifications
+    "notifications.read": _("Notifications read"),
+}
+
+
+def action_sentence(code: str) -> str:
+    """The sentence for ``code``; a code with none (an entry from an older version) as it is."""
+    sentence = ACTION_SENTENCES.get(code)
+    return str(sentence) if sentence is not None else code
+
+
+@dataclass(frozen=True)
+class ActionGroup:
+    label: str
+    choices: list[tuple[str, str]]  # (code, sentence)
+
+
+def action_groups() -> list[ActionGroup]:
+    """Every action as (code, sentence), grouped by area: the audit log's filter."""
+    groups = []
+    for area, label in AREAS.items():
+        choices = [
+            (code, str(sentence))
+            for code, sentence in ACTION_SENTENCES.items()
+            if code.split(".", 1)[0] == area
+        ]
+        groups.append(ActionGroup(str(label), choices))
+    return groups

@@ -1,0 +1,71 @@
+"""An audit entry's data as a reader sees it: labelled rows, units by name (code in a title)."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from laurel.orgs.models import Unit
+
+DATA_LABELS = {
+    "after": _("after"),
+    "before": _("before"),
+    "code": _("unit"),
+    "count": _("how many"),
+    "entry": _("entry"),
+    "error": _("error"),
+    "file": _("file"),
+    "from": _("from"),
+    "from_unit": _("from unit"),
+    "id_card": _("ID number"),
+    "judge": _("judge"),
+    "kind": _("kind"),
+    "mobile": _("mobile"),
+    "name": _("name"),
+    "parent": _("parent unit"),
+    "reason": _("reason"),
+    "role": _("role"),
+    "to": _("to"),
+    "unit": _("unit"),
+}
+
+
+@dataclass(frozen=True)
+class DataRow:
+    label: str
+    value: str
+    code: str = ""  # the unit code the value names, for a title
+
+
+def entry_data_rows(data: dict) -> list[DataRow]:
+    """One row per value (nested dictionaries flattened, their labels joined by " · ");
+    a string that is a unit's code is shown as the unit's name."""
+    flat: list[tuple[str, object]] = []
+    _flatten(data, [], flat)
+    values = [v for _label, value in flat for v in (value if isinstance(value, list) else [value])]
+    strings = {v for v in values if isinstance(v, str) and 0 < len(v) <= 64}
+    names = dict(Unit.objects.filter(code__in=strings).values_list("code", "name"))
+
+    def shown(value) -> str:
+        if isinstance(value, str):
+            return names.get(value, value) or "—"
+        if isinstance(value, bool):
+            return str(_("yes") if value else _("no"))
+        return "—" if value is None else str(value)
+
+    rows = []
+    for label, value in flat:
+        if isinstance(value, list):
+            rows.append(DataRow(label, ", ".join(shown(v) for v in value) or "—"))
+        else:
+            code = value if isinstance(value, str) and value in names else ""
+            rows.append(DataRow(label, shown(value), code=code))
+    return rows
+
+
+def _flatten(data: dict, labels: list[str], into: list) -> None:
+    for key, value in data.items():
+        label = [*labels, str(DATA_LABELS.get(key, str(key).replace("_", " ")))]
+        if isinstance(value, dict) and value:
+            _flatten(value, label, into)
+        else:
+            into.append((" · ".join(label), value))

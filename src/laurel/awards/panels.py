@@ -1,0 +1,77 @@
+"""What awards shows on the home pages (``web.home``): for anyone, the exhibitions open now
+and the results published; for an entrant, their certificates and the published results of
+the contests they entered."""
+
+from django.utils import timezone
+
+from laurel.accounts.policy import access_for
+from laurel.awards import selectors
+from laurel.awards.models import Certificate
+from laurel.contests import policy as contests_policy
+from laurel.contests.models import Contest
+from laurel.web import home
+
+PUBLISHED_SHOWN = 6
+
+
+def _published(request) -> list[Contest]:
+    """The latest published contests (read once per request by both public panels)."""
+    if not hasattr(request, "_home_published"):
+        request._home_published = list(
+            contests_policy.contests_visible(access_for(request.user))
+            .filter(state=Contest.State.PUBLISHED)
+            .order_by("-closes_at", "-pk")[: PUBLISHED_SHOWN * 2]
+        )
+    return request._home_published
+
+
+def exhibitions_panel(request) -> dict | None:
+    today = timezone.localdate()
+    open_now = [
+        contest
+        for contest in _published(request)
+        if selectors.exhibition_phase(contest, today) == selectors.Phase.OPEN
+    ]
+    return {"contests": open_now[:PUBLISHED_SHOWN]} if open_now else None
+
+
+def results_panel(request) -> dict | None:
+    published = _published(request)[:PUBLISHED_SHOWN]
+    return {"contests": published} if published else None
+
+
+def my_awards_panel(request) -> dict | None:
+    """The user's own certificates (not revoked) and the published results of the contests
+    they entered."""
+    if not request.user.is_authenticated:
+        return None
+    own_entries = contests_policy.entries_of(request.user.access)
+    certificates = list(
+        Certificate.objects.filter(entry__in=own_entries.values("pk"), revoked_at__isnull=True)
+        .select_related("contest")
+        .order_by("-issued_on", "-pk")
+    )
+    results = list(
+        Contest.objects.filter(
+            state=Contest.State.PUBLISHED,
+            pk__in=own_entries.values("contest_id"),
+        ).order_by("-closes_at", "-pk")[:PUBLISHED_SHOWN]
+    )
+    if not certificates and not results:
+        return None
+    return {"certificates": certificates, "results": results}
+
+
+def register() -> None:
+    home.panel_register(
+        "my_awards", order=70, template="awards/_panel_my_awards.html", context=my_awards_panel
+    )
+    home.panel_register(
+        "exhibitions",
+        order=80,
+        template="awards/_panel_exhibitions.html",
+        context=exhibitions_panel,
+    )
+    home.panel_register(
+        "results", order=90, template="awards/_panel_results.html", context=results_panel
+    )

@@ -1,0 +1,104 @@
+"""Reads of judging rounds that several pages share: a judge's rounds with their progress,
+and the organiser's open rounds with the judges behind the even pace of the round."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from laurel.judging import policy
+from laurel.judging.models import Assignment, Round
+
+
+@dataclass
+class Progress:
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def window_gone(round: Round, now: datetime.datetime) -> float:
+    """The share of the round's window (opening to deadline) gone at ``now``, 0 to 1."""
+    started = round.opened_at or now
+    window = max((round.deadline - started).total_seconds(), 1)
+    return min(max((now - started).total_seconds() / window, 0), 1)
+
+
+def behind_pace(*, done: int, assigned: int, gone: float) -> bool:
+    """A judge is behind when they have done a smaller share than the share of time gone
+    (half a review of slack)."""
+    return done < gone * assigned - 0.5
+
+
+_COUNTS = {
+    "assigned": Count("pk"),
+    "done": Count("pk", filter=Q(state=Assignment.State.DONE)),
+}
+
+
+def judge_rounds_progress(access, *, open_only: bool = False) -> list[tuple[Round, Progress]]:
+    """The judge's rounds (open first, by deadline) with their own reviews done / assigned;
+    two queries."""
+    counts = {
+        row["round_id"]: row
+        for row in policy.assignments_of(access).order_by().values("round_id").annotate(**_COUNTS)
+    }
+    rounds = policy.judge_rounds(access).select_related("contest")
+    if open_only:
+        rounds = rounds.filter(state=Round.State.OPEN)
+    shown = []
+    for round_ in rounds:
+        row = counts.get(round_.pk, {"assigned": 0, "done": 0})
+        shown.append((round_, Progress(row["done"], row["assigned"])))
+    shown.sort(key=lambda item: (item[0].state != Round.State.OPEN, item[0].deadline))
+    return shown
+
+
+@dataclass
+class RoundPace:
+    round: Round
+    progress: Progress
+    judges_behind: int
+
+
+def open_rounds_pace(access, now: datetime.datetime | None = None) -> list[RoundPace]:
+    """The open rounds this organiser sees, by deadline, each with its reviews done /
+    assigned and how many judges are behind its even pace; two queries whatever the number
+    of rounds and judges."""
+    now = now or timezone.now()
+    rounds = list(
+        policy.rounds_visible(access)
+        .filter(state=Round.State.OPEN)
+        .select_related("contest")
+        .order_by("deadline", "pk")
+    )
+    per_judge = (
+        Assignment.objects.filter(round__in=[r.pk for r in rounds])
+        .exclude(state=Assignment.State.WITHDRAWN)
+        .order_by()
+        .values("round_id", "judge_id")
+        .annotate(**_COUNTS)
+    )
+    by_round: dict[int, list[dict]] = {}
+    for row in per_judge:
+        by_round.setdefault(row["round_id"], []).append(row)
+    paces = []
+    for round_ in rounds:
+        rows = by_round.get(round_.pk, [])
+        gone = window_gone(round_, now)
+        paces.append(
+            RoundPace(
+                round_,
+                Progress(sum(r["done"] for r in rows), sum(r["assigned"] for r in rows)),
+                sum(
+                    1
+                    for r in rows
+                    if behind_pace(done=r["done"], assigned=r["assigned"], gone=gone)
+                ),
+            )
+        )
+    return paces
