@@ -85,3 +85,39 @@ def response_body(response) -> bytes:
     if response.streaming:
         return b"".join(response.streaming_content)
     return response.content
+
+
+def rows_data(name: str, rows: list[dict], *, total: int | None = None) -> dict:
+    """What a rows editor (``web.rows.RowsField`` called ``name``) sends: its management form
+    and each row's fields, as ``<name>-<index>-<field>``; ``total`` rows in all (default: as
+    many as given)."""
+    data = {
+        f"{name}-TOTAL_FORMS": str(len(rows) if total is None else total),
+        f"{name}-INITIAL_FORMS": "0",
+    }
+    for index, row in enumerate(rows):
+        for field, value in row.items():
+            data[f"{name}-{index}-{field}"] = value
+    return data
+
+
+def seal_image(colour: tuple[int, int, int] = (220, 20, 30), size: int = 400) -> bytes:
+    """A round red seal on a transparent square, as a PNG (with a text chunk of metadata)."""
+    from PIL import PngImagePlugin
+
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    edge = size // 20
+    draw.ellipse((edge, edge, size - edge, size - edge), fill=(*colour, 255))
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "scanned at the office")
+    return encode(image, "PNG", pnginfo=info)
+
+
+def exported(response) -> list[list]:
+    """The rows of a list's ``?export=xlsx`` answer (header first), read back with openpyxl."""
+    from openpyxl import load_workbook
+
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response_body(response))).active
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]

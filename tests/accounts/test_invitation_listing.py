@@ -2,15 +2,14 @@
 exported without the revoke buttons, scoped to the viewer's units."""
 
 import datetime
-import io
 import re
 
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from laurel.accounts.models import Invitation, Role
 from laurel.accounts.services import invitation_accept, invitation_create, invitation_revoke
 from tests.conftest import PASSWORD
+from tests.helpers import exported
 
 INVITATIONS = "/console/invitations/"
 
@@ -21,12 +20,6 @@ def shown_rows(response) -> dict[str, str]:
     body = response.content.decode()
     body = body[body.index('<section class="listing"') :]
     return dict(re.findall(r"<tr[^>]*>\s*<td[^>]*>([^<]+)</td>.*?pill-(\w+)", body, re.S))
-
-
-def exported(response) -> list[list]:
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    return [[cell.value for cell in row] for row in sheet.iter_rows()]
 
 
 def invitations(world, admin):

@@ -1,15 +1,13 @@
 """The people list as one table (web.tables): searched through people_search, filtered by role
 and state, sorted, exported — scoped and masked as the page is."""
 
-import io
 import re
-
-from openpyxl import load_workbook
 
 from laurel.accounts.models import Role
 from laurel.accounts.services import role_grant, user_set_active
 from laurel.audit.models import LogEntry
 from laurel.web.tables import ROWS_PER_PAGE
+from tests.helpers import exported
 
 PEOPLE = "/console/people/"
 HTMX = {"HX-Request": "true"}
@@ -18,12 +16,6 @@ HTMX = {"HX-Request": "true"}
 def shown_usernames(response) -> list[str]:
     assert response.status_code == 200
     return re.findall(r'href="/console/people/\d+/">([^<]+)</a>', response.content.decode())
-
-
-def exported(response) -> list[list]:
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    return [[cell.value for cell in row] for row in sheet.iter_rows()]
 
 
 def test_the_search_finds_by_name_and_shown_digits_and_excludes_the_rest(users, client_as):

@@ -5,18 +5,16 @@ search, filters, sorting and the export of what is shown, scoped to what the vie
 entries 0–5; the even ones are of 永川区 (the unit admin's), the odd ones of 奉节县.
 """
 
-import io
 import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from laurel.awards import services
 from laurel.awards.models import Certificate
 from tests.conftest import english_client
-from tests.helpers import response_body
+from tests.helpers import exported, response_body
 
 
 @pytest.fixture
@@ -33,12 +31,6 @@ def list_url(contest) -> str:
 
 def shown(response) -> list[str]:
     return re.findall(r'<tr id="certificate-([^"]+)"', response_body(response).decode())
-
-
-def exported(response) -> list[list]:
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response_body(response))).active
-    return [[cell.value for cell in row] for row in sheet.iter_rows()]
 
 
 def number_of(contest, n: int) -> str:

@@ -1,27 +1,19 @@
 """The console's contest list and a contest's entries as the one table of every list
 (web.tables): search, filters, sorting, and the export of what is shown — scoped by policy."""
 
-import io
 import re
 
 import pytest
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from laurel.contests.models import Entry, Flag
 from laurel.contests.services import entry_submit
 from laurel.orgs.services import unit_create
 from tests.conftest import english_client, make_member
 from tests.contests.conftest import ALL_DECLARATIONS, photo_upload
-from tests.helpers import response_body
+from tests.helpers import exported, response_body
 
 CONTESTS = reverse("contests:console_contest_list")
-
-
-def exported(response) -> list[list]:
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response_body(response))).active
-    return [[cell.value for cell in row] for row in sheet.iter_rows()]
 
 
 def contest_slugs(response) -> list[str]:

@@ -2,17 +2,15 @@
 search, filters, sorting and the export of what is shown (the page is the organisers' alone:
 tests/test_access.py)."""
 
-import io
 import re
 
 import pytest
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from laurel.judging import services
 from laurel.judging.models import Assignment, Result
 from tests.conftest import english_client
-from tests.helpers import response_body
+from tests.helpers import exported, response_body
 
 ADVANCE = 5
 
@@ -54,12 +52,6 @@ def detail_url(round_) -> str:
 
 def shown_codes(response) -> list[str]:
     return re.findall(r'<tr id="result-(\d+)"', response_body(response).decode())
-
-
-def exported(response) -> list[list]:
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response_body(response))).active
-    return [[cell.value for cell in row] for row in sheet.iter_rows()]
 
 
 def ranked_codes(round_, **where) -> list[str]:

@@ -1,13 +1,11 @@
 """The teams list as one table (web.tables): searched by team, unit or leader, sorted by size,
 exported, scoped to the viewer's units."""
 
-import io
 import re
-
-from openpyxl import load_workbook
 
 from laurel.members.services import team_create
 from tests.conftest import make_member
+from tests.helpers import exported
 
 TEAMS = "/console/teams/"
 
@@ -15,12 +13,6 @@ TEAMS = "/console/teams/"
 def shown_teams(response) -> list[str]:
     assert response.status_code == 200
     return re.findall(r'href="/console/teams/\d+/">([^<]+)</a>', response.content.decode())
-
-
-def exported(response) -> list[list]:
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    return [[cell.value for cell in row] for row in sheet.iter_rows()]
 
 
 def teams(world):

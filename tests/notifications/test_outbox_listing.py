@@ -2,14 +2,13 @@
 bodies), filtered by channel and state, sorted, exported masked; the federation's only."""
 
 import datetime
-import io
 import re
 
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from laurel.notifications.models import OutgoingMessage
 from laurel.notifications.services import message_send
+from tests.helpers import exported
 
 OUTBOX = "/console/outbox/"
 CODE = "482913"
@@ -18,12 +17,6 @@ CODE = "482913"
 def shown_recipients(response) -> list[str]:
     assert response.status_code == 200
     return re.findall(r'<td class="[^"]*\bmono\b[^"]*">([^<]+)</td>', response.content.decode())
-
-
-def exported(response) -> list[list]:
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    return [[cell.value for cell in row] for row in sheet.iter_rows()]
 
 
 def messages(django_capture_on_commit_callbacks):

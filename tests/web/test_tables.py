@@ -1,14 +1,11 @@
 """The one table of every list (web.tables), seen through the units list: search, filters,
 sorting, pages, the export of what is shown, and the policy's scope kept through all of them."""
 
-import io
 import re
-
-from openpyxl import load_workbook
 
 from laurel.orgs.services import unit_create
 from laurel.web.tables import ROWS_PER_PAGE
-from tests.helpers import response_body
+from tests.helpers import exported, response_body
 
 UNITS = "/console/units/"
 
@@ -16,12 +13,6 @@ UNITS = "/console/units/"
 def shown_names(response) -> list[str]:
     body = response_body(response).decode()
     return re.findall(r'href="/console/units/\d+/">([^<]+)</a>', body)
-
-
-def exported(response) -> list[list]:
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response_body(response))).active
-    return [[cell.value for cell in row] for row in sheet.iter_rows()]
 
 
 def many_units(world, count: int):
