@@ -14,6 +14,7 @@ from django.utils import timezone
 from laurel.accounts.services import invitation_create
 from laurel.audit.models import LogEntry
 from laurel.awards.models import Certificate, Publication
+from laurel.awards.services import seal_upload
 from laurel.contests.models import BulkSubmission, Entry, Flag
 from laurel.contests.services import (
     Upload,
@@ -26,7 +27,7 @@ from laurel.judging.models import Assignment, Round
 from laurel.judging.services import round_create, seat_add
 from laurel.members.services import member_import_preview, team_create
 from tests.conftest import ROLES, make_member, valid_id_card
-from tests.helpers import jpeg, photo
+from tests.helpers import jpeg, photo, seal_image
 
 STAFF = {"unit_admin", "federation_admin"}
 FEDERATION = {"federation_admin"}
@@ -72,6 +73,12 @@ def _member_import(uploader, unit):
 def _team(fx, leader):
     return team_create(
         acting_user=None, unit=leader.unit, name="代表队", leader=leader, members=[leader]
+    )
+
+
+def _seal(fx):
+    return seal_upload(
+        acting_user=fx["users"]["federation_admin"], issuer="市总工会", data=seal_image()
     )
 
 
@@ -267,6 +274,7 @@ CONSOLE_URLS = [
         own=lambda fx: {"pk": fx["own_person"].pk},
     ),
     ConsoleUrl("members:member_import", STAFF),
+    ConsoleUrl("members:member_import_template", STAFF),
     ConsoleUrl(
         "members:member_import_detail",
         STAFF,
@@ -301,11 +309,14 @@ CONSOLE_URLS = [
         "contests:console_contest_edit", FEDERATION, own=lambda fx: {"slug": _contest(fx).slug}
     ),
     ConsoleUrl(
+        "contests:console_contest_copy", FEDERATION, own=lambda fx: {"slug": _contest(fx).slug}
+    ),
+    ConsoleUrl(
         "contests:console_contest_transition",
         FEDERATION,
         method="post",
         own=lambda fx: {"slug": _contest(fx).slug},
-        data={"to": "closed"},
+        data={"to": "closed", "confirm": "1"},
     ),
     ConsoleUrl("contests:console_entry_list", STAFF, own=lambda fx: {"slug": _contest(fx).slug}),
     ConsoleUrl(
@@ -323,6 +334,13 @@ CONSOLE_URLS = [
     ConsoleUrl(
         "contests:console_screening", FEDERATION, own=lambda fx: {"slug": _contest(fx).slug}
     ),
+    ConsoleUrl("contests:console_statistics", STAFF, own=lambda fx: {"slug": _contest(fx).slug}),
+    ConsoleUrl(
+        "contests:console_statistics_unit",
+        STAFF,
+        own=lambda fx: {"slug": _contest(fx).slug, "pk": fx["world"].district.pk},
+        foreign=lambda fx: {"slug": _contest(fx).slug, "pk": fx["world"].other_district.pk},
+    ),
     ConsoleUrl(
         "contests:console_flag_resolve",
         FEDERATION,
@@ -332,6 +350,7 @@ CONSOLE_URLS = [
     ),
     ConsoleUrl("contests:console_entry_submit", STAFF, own=lambda fx: {"slug": _contest(fx).slug}),
     ConsoleUrl("contests:console_bulk", STAFF, own=lambda fx: {"slug": _contest(fx).slug}),
+    ConsoleUrl("contests:console_bulk_template", STAFF, own=lambda fx: {"slug": _contest(fx).slug}),
     ConsoleUrl(
         "contests:console_bulk_detail",
         STAFF,
@@ -358,6 +377,20 @@ CONSOLE_URLS = [
         allowed_status=200,  # nobody named: the page shows the form's errors
     ),
     ConsoleUrl(
+        "judging:seats_add",
+        FEDERATION,
+        method="post",
+        own=lambda fx: {"pk": _round(fx).pk},
+        allowed_status=200,  # nobody ticked: the page shows the form's errors
+    ),
+    ConsoleUrl(
+        "judging:panel_copy",
+        FEDERATION,
+        method="post",
+        own=lambda fx: {"pk": _round(fx).pk},
+        allowed_status=200,  # no round chosen: the page shows the form's errors
+    ),
+    ConsoleUrl(
         "judging:judge_drop",
         FEDERATION,
         method="post",
@@ -373,10 +406,18 @@ CONSOLE_URLS = [
         own=lambda fx: {"pk": _assignment(fx).pk},  # to nobody: back to the form, which says so
     ),
     ConsoleUrl(
-        "judging:round_open", FEDERATION, method="post", own=lambda fx: {"pk": _round(fx).pk}
+        "judging:round_open",
+        FEDERATION,
+        method="post",
+        own=lambda fx: {"pk": _round(fx).pk},
+        data={"confirm": "1"},
     ),
     ConsoleUrl(
-        "judging:reminders_send", FEDERATION, method="post", own=lambda fx: {"pk": _round(fx).pk}
+        "judging:reminders_send",
+        FEDERATION,
+        method="post",
+        own=lambda fx: {"pk": _round(fx).pk},
+        data={"confirm": "1"},
     ),
     ConsoleUrl(
         "judging:round_close", FEDERATION, method="post", own=lambda fx: {"pk": _round(fx).pk}
@@ -401,6 +442,7 @@ CONSOLE_URLS = [
         FEDERATION,
         method="post",
         own=lambda fx: {"slug": _contest(fx).slug},
+        data={"confirm": "1"},
     ),
     ConsoleUrl("awards:console_result_entry", FEDERATION, own=_results_entry),
     ConsoleUrl(
@@ -437,6 +479,14 @@ CONSOLE_URLS = [
     ),
     ConsoleUrl(
         "awards:console_originals_zip", FEDERATION, own=lambda fx: {"slug": _contest(fx).slug}
+    ),
+    ConsoleUrl("awards:console_seals", FEDERATION),
+    ConsoleUrl("awards:console_seal_image", FEDERATION, own=lambda fx: {"pk": _seal(fx).pk}),
+    ConsoleUrl(
+        "awards:console_seal_remove",
+        FEDERATION,
+        method="post",
+        own=lambda fx: {"pk": _seal(fx).pk},
     ),
 ]
 

@@ -1,5 +1,7 @@
 """What every spreadsheet import shares: row outcomes, the summary line, reasons in the
-reader's language, and the .xlsx report of rejected rows.
+reader's language, the .xlsx report of rejected rows, and the blank template to fill in
+(``ImportTemplate``: the header row made from the importer's own column definitions, so the
+two never drift; ``MEMBER_TEMPLATE``, ``UNIT_TEMPLATE``, and the contests' bulk sheet).
 
 The imports themselves live with their data (``orgs.services.unit_file_import``,
 ``members.services.member_file_import``); both read files with ``core.tables`` and check rows
@@ -8,19 +10,20 @@ with ``core.roster``.
 
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.http import HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
-from laurel.core.roster import Problem
+from laurel.core.roster import MEMBER_COLUMNS, UNIT_COLUMNS, Problem
 from laurel.core.sheet_writer import Sheet, xlsx_write
 from laurel.core.tables import Column, Table, TableError, table_read
 
@@ -195,6 +198,109 @@ def row_problems(problems: list[Problem], headers: dict[str, str], columns) -> l
     ]
 
 
+# --- blank templates -----------------------------------------------------------------------
+
+REQUIRED_MARK = "（必填）"  # after a required column's header; the reader ignores it
+
+
+@dataclass(frozen=True)
+class ImportTemplate:
+    """A blank sheet for an importer: ``columns`` are the importer's own (``core.tables.
+    Column``); ``explanations`` and ``examples`` say, by column key, what each holds."""
+
+    columns: tuple[Column, ...]
+    explanations: Mapping[str, object]
+    examples: Mapping[str, str]
+
+    def header(self) -> list[str]:
+        """Each column's first name, as the reader finds it (required ones marked)."""
+        return [
+            column.aliases[0] + (REQUIRED_MARK if column.required else "")
+            for column in self.columns
+        ]
+
+    def xlsx(self) -> bytes:
+        """The first sheet is the header alone, to fill in below (the importer reads the
+        first sheet with a header it knows); the second explains each column, with an
+        example, in the reader's language."""
+        fill_in = Sheet(title=_("Fill in"), header=self.header(), rows=[])
+        explained = Sheet(
+            title=_("How to fill in"),
+            header=[_("Column"), _("Required"), _("What it holds"), _("Example")],
+            rows=[
+                [
+                    header,
+                    _("yes") if column.required else _("no"),
+                    str(self.explanations.get(column.key, "")),
+                    self.examples.get(column.key, ""),
+                ]
+                for header, column in zip(self.header(), self.columns, strict=True)
+            ],
+        )
+        return xlsx_write([fill_in, explained])
+
+
+MEMBER_TEMPLATE = ImportTemplate(
+    columns=MEMBER_COLUMNS,
+    explanations={
+        "name": gettext_lazy("The member's name."),
+        "gender": gettext_lazy("男 or 女; may be left blank (the ID number tells it)."),
+        "id_card": gettext_lazy(
+            "The 18-character ID number. Format the column as text first: Excel loses the "
+            "last digits of a long number."
+        ),
+        "mobile": gettext_lazy("A mainland mobile number (11 digits)."),
+        "unit": gettext_lazy(
+            "The unit's code or exact name; blank: the unit chosen when importing."
+        ),
+        "industry": gettext_lazy("Free text, at most 100 characters."),
+        "job_title": gettext_lazy("Free text, at most 100 characters."),
+    },
+    examples={
+        "name": "张三",
+        "gender": "男",
+        "id_card": "11010519491231002X",
+        "mobile": "13800138000",
+        "unit": "机关工会",
+        "industry": "制造业",
+        "job_title": "车间主任",
+    },
+)
+
+UNIT_TEMPLATE = ImportTemplate(
+    columns=UNIT_COLUMNS,
+    explanations={
+        "name": gettext_lazy("The unit's name."),
+        "code": gettext_lazy("A code of its own: letters, digits and / - _ . only."),
+        "parent": gettext_lazy(
+            "The code of the unit it belongs to: an existing unit or another row of the sheet."
+        ),
+        "kind": gettext_lazy(
+            "市总工会, 区县工会, 经开区工会, 产业工会, 基层工会 or 工作单位; "
+            "blank: guessed from the name and the parent."
+        ),
+        "industry": gettext_lazy("Free text, at most 100 characters."),
+    },
+    examples={
+        "name": "机关工会",
+        "code": "cq/yongchuan/jiguan",
+        "parent": "cq/yongchuan",
+        "kind": "基层工会",
+        "industry": "机关",
+    },
+)
+
+
+def template_response(template: ImportTemplate, filename: str) -> HttpResponse:
+    """``template`` as a download named ``filename`` (ASCII)."""
+    response = HttpResponse(template.xlsx(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 Progress = Callable[[int, int], None]
 
 
@@ -229,14 +335,24 @@ STDERR_ROWS = 50  # rejected rows printed; the report has them all
 
 
 class ImportCommand(BaseCommand):
-    """``laurel import-… FILE [--dry-run] [--report REPORT.xlsx] [--as-user NAME]``.
+    """``laurel import-… FILE [--dry-run] [--report REPORT.xlsx] [--as-user NAME]``, or
+    ``laurel import-… --template BLANK.xlsx`` for the blank sheet to fill in.
 
     Standard output carries exactly one line, the summary; rejected rows go to standard
     error and to the report; a bar on standard error shows progress on a terminal.
     """
 
+    template: ImportTemplate | None = None  # what ``--template`` writes
+
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path)
+        parser.add_argument("file", type=Path, nargs="?")
+        if self.template is not None:
+            parser.add_argument(
+                "--template",
+                type=Path,
+                metavar="BLANK.xlsx",
+                help="Write a blank sheet to fill in (the columns this command reads) and stop.",
+            )
         parser.add_argument(
             "--dry-run", action="store_true", help="Check and count, write nothing."
         )
@@ -253,7 +369,12 @@ class ImportCommand(BaseCommand):
 
     def handle(self, *args, **options):
         translation.activate(settings.LANGUAGE_CODE)
-        source: Path = options["file"]
+        if options.get("template"):
+            options["template"].write_bytes(self.template.xlsx())
+            return
+        source: Path | None = options["file"]
+        if source is None:
+            raise CommandError(_("Name the file to import."))
         if not source.is_file():
             raise CommandError(_("No such file: %(path)s") % {"path": source})
         acting_user = None

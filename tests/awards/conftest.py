@@ -1,5 +1,6 @@
-"""What awards tests share: a contest judged in one scoring round by three judges, closed,
-with its prize tiers set small (一等奖 × 1, 二等奖 × 2, 三等奖 × 3 over 12 entries)."""
+"""What awards tests share: a contest screened (every flag kept), judged in one scoring round
+by three judges, closed, with its prize tiers set small (一等奖 × 1, 二等奖 × 2, 三等奖 × 3
+over 12 entries)."""
 
 import datetime
 
@@ -7,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from laurel.awards import services as awards
-from laurel.contests.models import Contest, PrizeTier
+from laurel.contests.models import Contest, Flag, PrizeTier
+from laurel.contests.services import flag_resolve
 from laurel.judging import services as judging
 from laurel.judging.models import Assignment
 from tests.contests.conftest import (  # noqa: F401 - fixtures used by awards tests
@@ -34,6 +36,8 @@ def judged_contest(closed_contest, make_user, users, deadline):  # noqa: F811
     ``contest.test_round`` is the round, ``contest.test_judges`` the judges."""
     judged = closed_contest
     organiser = users["federation_admin"]
+    for flag in Flag.objects.filter(entry__contest=judged):  # screening decided first
+        flag_resolve(acting_user=organiser, flag=flag, decision=Flag.State.KEPT, reason="已核实")
     PrizeTier.objects.filter(contest=judged).delete()
     for position, (name, count) in enumerate(TIERS):
         PrizeTier.objects.create(contest=judged, name=name, count=count, position=position)

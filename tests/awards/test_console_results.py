@@ -342,7 +342,7 @@ def test_publishing_makes_version_one_and_shows_its_digest(
 ):
     proposed(judged_contest, organiser)
     url = reverse("awards:console_results_publish", args=[judged_contest.slug])
-    assert organiser_client.post(url).status_code == 302
+    assert organiser_client.post(url, {"confirm": "1"}).status_code == 302
     publication = Publication.objects.get(contest=judged_contest)
     assert publication.version == 1
     assert publication.digest == selectors.results_verify(judged_contest).digest
@@ -369,7 +369,7 @@ def test_a_correction_needs_a_reason_and_becomes_version_two(
     awards.award_set(
         acting_user=organiser, entry=seventh, tier=tier(judged_contest, "三等奖"), reason="递补"
     )
-    organiser_client.post(url, {"reason": "第六名资格问题，第七名递补"})
+    organiser_client.post(url, {"reason": "第六名资格问题，第七名递补", "confirm": "1"})
     versions = list(
         Publication.objects.filter(contest=judged_contest).values_list("version", "reason")
     )

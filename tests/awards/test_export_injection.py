@@ -70,7 +70,7 @@ def test_the_entries_workbook_neutralises_titles_and_names(injected, client_as):
     row = next(row for row in cells if row[0].value == injected.test_entries[2].code)
     assert row[1].value == "'-2+3"  # the title
     assert row[5].value == "'@SUM(A1)"  # the author
-    assert isinstance(row[9].value, datetime.datetime)  # submitted: still a date and time
+    assert isinstance(row[10].value, datetime.datetime)  # submitted: still a date and time
 
 
 def test_the_scores_workbook_neutralises_judges_and_criteria(injected, client_as):
@@ -95,8 +95,8 @@ def test_the_results_workbook_neutralises_titles_and_names(injected, client_as, 
     assert_neutralised(cells, INJECTIONS)
     first = cells[1]
     assert [first[0].value, first[2].value, first[3].value] == [1, "'" + INJECTIONS[0], "'+1+1"]
-    assert isinstance(first[6].value, int | float)  # the score (9.0 reads back as 9)
-    assert first[6].data_type == "n"
+    assert isinstance(first[7].value, int | float)  # the score (9.0 reads back as 9)
+    assert first[7].data_type == "n"
 
 
 def test_the_winners_captions_neutralise_titles_and_names(injected, client_as, users):

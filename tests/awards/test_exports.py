@@ -17,6 +17,7 @@ from django.core.files.storage import storages
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from laurel.accounts.models import Role
 from laurel.accounts.services import role_grant
@@ -24,9 +25,13 @@ from laurel.audit.models import LogEntry
 from laurel.awards import exports, services
 from laurel.awards.models import Award
 from laurel.contests.models import EntryPhoto
+from laurel.core.sheet_writer import WIDTH_MAX, text_width, value_width
 from laurel.media.models import MediaAsset
 
 EXPECTED_PRIZES = ["一等奖", "二等奖", "二等奖", "三等奖", "三等奖", "三等奖"]
+# the results workbook's columns: rank, code, title, author, unit, district, category, score,
+# low, high, prize
+UNIT, DISTRICT, SCORE, PRIZE = 4, 5, 7, 10
 
 
 def export_url(contest, kind: str) -> str:
@@ -95,7 +100,8 @@ def test_the_entries_export_has_each_entrys_facts(judged_contest, client_as):
     assert row[6] == first.author.id_card_masked  # an organiser without personal_data
     assert row[7] == first.author.mobile_masked
     assert row[8] == first.unit.name
-    assert row[9] is not None  # submitted: a date and time
+    assert row[9] == "永川区总工会"  # the district beside the unit
+    assert row[10] is not None  # submitted: a date and time
 
 
 def test_the_personal_data_permission_shows_whole_numbers_only_when_asked(judged_contest, users):
@@ -189,11 +195,11 @@ def test_the_organiser_exports_the_ranking_with_prizes_before_publication(propos
     rows = sheet_rows(client_as("federation_admin").get(export_url(proposed, "results")))
     body = rows[1:]
     assert [row[0] for row in body] == list(range(1, 13))
-    assert [row[9] for row in body[:6]] == EXPECTED_PRIZES
-    assert all(row[9] in (None, "") for row in body[6:])
+    assert [row[PRIZE] for row in body[:6]] == EXPECTED_PRIZES
+    assert all(row[PRIZE] in (None, "") for row in body[6:])
     assert body[0][1] == proposed.test_entries[0].code
     assert body[0][3] == proposed.test_entries[0].author.name
-    score, low, high = body[0][6:9]
+    score, low, high = body[0][SCORE : SCORE + 3]
     assert low <= score <= high
 
 
@@ -206,7 +212,7 @@ def test_a_unit_admin_exports_results_only_once_published_and_only_their_subtree
     rows = sheet_rows(client.get(export_url(proposed, "results")))
     body = rows[1:]
     assert {row[1] for row in body} == codes_of(proposed, range(0, 12, 2))
-    prizes = {row[1]: row[9] for row in body}
+    prizes = {row[1]: row[PRIZE] for row in body}
     assert prizes[proposed.test_entries[0].code] == "一等奖"
     assert prizes[proposed.test_entries[2].code] == "二等奖"
     cells = {cell for row in rows for cell in row}
@@ -219,9 +225,60 @@ def test_a_unit_admin_sees_the_published_prizes_not_later_changes(published, cli
     entry = published.test_entries[0]
     services.award_set(acting_user=users["federation_admin"], entry=entry, tier=None, reason="复核")
     unit_rows = sheet_rows(client_as("unit_admin").get(export_url(published, "results")))
-    assert {row[1]: row[9] for row in unit_rows[1:]}[entry.code] == "一等奖"
+    assert {row[1]: row[PRIZE] for row in unit_rows[1:]}[entry.code] == "一等奖"
     organiser_rows = sheet_rows(client_as("federation_admin").get(export_url(published, "results")))
-    assert {row[1]: row[9] for row in organiser_rows[1:]}[entry.code] in (None, "")
+    assert {row[1]: row[PRIZE] for row in organiser_rows[1:]}[entry.code] in (None, "")
+
+
+# --- workbooks made to fit -------------------------------------------------------------
+
+LONG_TITLE = "重庆市永川区机关工会职工摄影作品《山城晨光》"
+
+
+def fitted_sheet(response):
+    """The one sheet of a downloaded workbook, opened whole (widths, filter, panes)."""
+    assert response.status_code == 200, response.status_code
+    return load_workbook(io.BytesIO(response.content)).worksheets[0]
+
+
+def assert_fitted(sheet, rows: int, columns: int) -> None:
+    """Frozen header, autofilter over header and data, every column wide enough for its
+    longest value (wide characters counted double) and no wider than the cap."""
+    last = get_column_letter(columns)
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:{last}{rows + 1}"
+    for column in range(1, columns + 1):
+        letter = get_column_letter(column)
+        values = [sheet.cell(row=r, column=column).value for r in range(1, rows + 2)]
+        widest = max(value_width(value) for value in values)
+        width = sheet.column_dimensions[letter].width
+        assert min(widest, WIDTH_MAX) <= width <= WIDTH_MAX, (letter, values, width)
+
+
+def test_the_results_workbook_fits_and_names_each_units_district(proposed, client_as):
+    proposed.test_entries[0].__class__.objects.filter(pk=proposed.test_entries[0].pk).update(
+        title=LONG_TITLE
+    )
+    sheet = fitted_sheet(client_as("federation_admin").get(export_url(proposed, "results")))
+
+    assert_fitted(sheet, rows=12, columns=11)
+    # the title column: every character of the title is wide (two columns each)
+    assert sheet.column_dimensions["C"].width >= 2 * len(LONG_TITLE) == text_width(LONG_TITLE)
+    body = list(sheet.iter_rows(min_row=2, values_only=True))
+    code_index = {entry.code: n for n, entry in enumerate(proposed.test_entries)}
+    for row in body:
+        n = code_index[row[1]]
+        assert row[UNIT] == "机关工会"  # the same name in both districts: told apart here
+        assert row[DISTRICT] == ("永川区总工会" if n % 2 == 0 else "奉节县总工会")
+
+
+def test_the_entries_and_scores_workbooks_fit_too(judged_contest, client_as):
+    client = client_as("federation_admin")
+    entries = fitted_sheet(client.get(export_url(judged_contest, "entries")))
+    assert_fitted(entries, rows=12, columns=11)
+    assert entries.column_dimensions["J"].width >= 2 * len("永川区总工会")  # the district
+    scores = fitted_sheet(client.get(export_url(judged_contest, "scores")))
+    assert_fitted(scores, rows=36, columns=7)
 
 
 # --- the winners' originals -------------------------------------------------------------

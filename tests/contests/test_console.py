@@ -15,13 +15,22 @@ from laurel.contests.models import Contest, Entry, Flag
 from laurel.contests.services import contest_transition, entry_submit
 from laurel.media import services as media_services
 from laurel.notifications.models import Notification
+from laurel.orgs.models import Unit
+from laurel.web.rows import RowsField
 from tests.conftest import english_client, make_member
 from tests.contests.conftest import ALL_DECLARATIONS, photo_upload
+from tests.helpers import rows_data
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def contest_form_data(**overrides) -> dict:
+CATEGORY_ROWS = ("自然风光", "人文风情", "", "生活场景")  # an empty row is no row
+PRIZE_ROWS = (("一等奖", "5"), ("二等奖", "１５"), ("三等奖", " 30"))
+
+
+def contest_form_data(
+    categories=CATEGORY_ROWS, prize_tiers=PRIZE_ROWS, quotas=(), **overrides
+) -> dict:
     data = {
         "slug": "spring-2026",
         "title": "春天的工地",
@@ -44,9 +53,9 @@ def contest_form_data(**overrides) -> dict:
         "exhibition_opens_on": "2026-09-01",
         "exhibition_closes_on": "2026-09-30",
         "exhibition_venue": "市工人文化宫",
-        "categories": "自然风光\n人文风情\n\n生活场景\n",
-        "prize_tiers": "一等奖 5\n二等奖\u300015\n三等奖  30",
-        "quotas": "cq/yc 20\ncq/fj/jg 8",
+        **rows_data("categories", [{"name": name} for name in categories]),
+        **rows_data("prize_tiers", [{"name": name, "count": n} for name, n in prize_tiers]),
+        **rows_data("quotas", list(quotas)),
     }
     data.update(overrides)
     return data
@@ -60,7 +69,11 @@ def form_data_from(response) -> dict:
         if field.disabled:
             continue
         value = form[name].value()
-        if isinstance(value, bool):
+        if isinstance(field, RowsField):
+            rows = [field.row_form.row_initial(row) for row in value]
+            rows = [{k: getattr(v, "pk", v) for k, v in row.items()} for row in rows]
+            data.update(rows_data(name, rows))
+        elif isinstance(value, bool):
             if value:
                 data[name] = "on"
         elif isinstance(value, datetime.datetime):
@@ -89,8 +102,12 @@ def submit(users, contest, author, seed: int, *, by="federation_admin", title=No
 
 
 def test_an_organiser_creates_a_contest_through_the_form(client_as, world):
+    quotas = [
+        {"unit": world.district.pk, "limit": "20"},
+        {"unit": world.other_grassroots.pk, "limit": "8"},
+    ]
     response = client_as("federation_admin").post(
-        reverse("contests:console_contest_create"), contest_form_data()
+        reverse("contests:console_contest_create"), contest_form_data(quotas=quotas)
     )
 
     contest = Contest.objects.get(slug="spring-2026")
@@ -118,45 +135,147 @@ def test_an_organiser_creates_a_contest_through_the_form(client_as, world):
 
 
 @pytest.mark.parametrize(
-    ("field", "text", "bad_line"),
+    ("rows", "field", "problem"),
     [
-        ("prize_tiers", "一等奖 5\n二等奖 十五", "二等奖 十五"),
-        ("prize_tiers", "一等奖 5\n特别奖", "特别奖"),
-        ("quotas", "cq/yc 20\nnowhere 5", "nowhere 5"),
+        ({"prize_tiers": [("一等奖", "5"), ("二等奖", "十五")]}, "“How many”", "whole number"),
+        ({"prize_tiers": [("一等奖", "5"), ("特别奖", "")]}, "“How many”", "fill it in"),
+        ({"prize_tiers": [("一等奖", "5"), ("二等奖", "0")]}, "“How many”", "1 or more"),
+        ({"prize_tiers": [("一等奖", "5"), ("", "3")]}, "“Prize”", "fill it in"),
+        ({"categories": ["风光", "风光"]}, "“Category”", "the same as row 1"),
     ],
 )
-def test_a_bad_line_is_an_error_naming_it_and_nothing_is_stored(
-    client_as, world, field, text, bad_line
+def test_a_bad_row_is_refused_naming_its_row_and_field_and_the_rows_are_kept(
+    users, world, rows, field, problem
 ):
-    response = client_as("federation_admin").post(
-        reverse("contests:console_contest_create"), contest_form_data(**{field: text})
-    )
-
-    assert response.status_code == 200
-    errors = response.context["form"].errors[field]
-    assert len(errors) == 1
-    assert bad_line in errors[0]
-    assert "2" in errors[0]  # the line's number
-    assert not Contest.objects.exists()
-    assert bad_line in response.content.decode()
-
-
-def test_the_error_says_which_line_in_english(users, world):
     client = english_client()
     client.force_login(users["federation_admin"])
 
+    response = client.post(reverse("contests:console_contest_create"), contest_form_data(**rows))
+
+    assert response.status_code == 200
+    assert not Contest.objects.exists()
+    (name,) = rows
+    errors = response.context["form"].errors[name]
+    assert len(errors) == 1
+    assert errors[0].startswith(f"Row 2, {field}: ")
+    assert problem in errors[0]
+    page = response.content.decode()
+    assert f"Row 2, {field}: " in page
+    # every row comes back as it was sent, the good one and the bad one
+    for index, row in enumerate(rows[name]):
+        for value in row if isinstance(row, tuple) else [row]:
+            if value:
+                assert re.search(rf'name="{name}-{index}-\w+"[^>]*value="{value}"', page), value
+
+
+def test_a_quota_row_takes_a_unit_typed_by_name_with_the_unit_picker(client_as, world):
+    client = client_as("federation_admin")
+    url = reverse("contests:console_contest_create")
+
+    several = client.post(url, contest_form_data(quotas=[{"unit_q": "机关", "limit": "5"}]))
+    assert "quotas" in several.context["form"].errors  # two 机关工会: choose one
+    offered = f'name="quotas-0-unit" value="{world.other_grassroots.pk}"'
+    assert offered in several.content.decode()
+    by_name = client.post(url, contest_form_data(quotas=[{"unit_q": "永川", "limit": "5"}]))
+
+    assert by_name.status_code == 302
+    assert list(Contest.objects.get().quotas.values_list("unit", "limit")) == [
+        (world.district.pk, 5)
+    ]
+
+
+def test_a_unit_twice_in_the_quotas_is_refused_naming_the_row(users, world):
+    client = english_client()
+    client.force_login(users["federation_admin"])
+    quotas = [
+        {"unit": world.district.pk, "limit": "5"},
+        {"unit": world.other_district.pk, "limit": "5"},
+        {"unit": world.district.pk, "limit": "9"},
+    ]
+
     response = client.post(
-        reverse("contests:console_contest_create"),
-        contest_form_data(prize_tiers="一等奖 5\n\n二等奖 lots"),
+        reverse("contests:console_contest_create"), contest_form_data(quotas=quotas)
     )
 
-    assert "Line 3, “二等奖 lots”" in response.content.decode()
+    assert response.context["form"].errors["quotas"] == ["Row 3, “Unit”: the same as row 1"]
+    assert not Contest.objects.exists()
+
+
+def test_a_unit_the_organiser_may_not_see_is_no_quota(client_as, world, monkeypatch):
+    """The rows' unit picker offers the units the view gives it, and takes no other."""
+    from laurel.contests.views import console
+
+    monkeypatch.setattr(
+        console, "units_visible", lambda access: Unit.objects.filter(pk=world.district.pk)
+    )
+    response = client_as("federation_admin").post(
+        reverse("contests:console_contest_create"),
+        contest_form_data(quotas=[{"unit": world.other_district.pk, "limit": "5"}]),
+    )
+
+    assert response.status_code == 200
+    assert "quotas" in response.context["form"].errors
+    assert not Contest.objects.exists()
+
+
+def test_add_a_row_shows_the_form_again_with_one_more_row_and_stores_nothing(client_as, world):
+    client = client_as("federation_admin")
+    data = contest_form_data(prize_tiers=[("一等奖", "5"), ("二等奖", "十五")])
+    data["prize_tiers-add"] = "1"
+
+    response = client.post(reverse("contests:console_contest_create"), data)
+
+    assert response.status_code == 200
+    assert not Contest.objects.exists()
+    form = response.context["form"]
+    assert not form.errors  # not sent yet: the bad count is not an error yet
+    page = response.content.decode()
+    assert 'name="prize_tiers-TOTAL_FORMS" value="3"' in page
+    assert 'name="prize_tiers-2-name"' in page  # the new, empty row
+    assert 'name="prize_tiers-1-count" value="十五"' in page  # the rows typed so far are kept
+    assert 'class="row-invalid"' not in page
+    assert 'name="categories-TOTAL_FORMS" value="4"' in page  # other editors as they were
+
+    del data["prize_tiers-add"]
+    data.update(rows_data("prize_tiers", [{"name": "一等奖", "count": "5"}] * 2 + [{}]))
+    data["prize_tiers-2-name"], data["prize_tiers-2-count"] = "三等奖", "9"
+    response = client.post(reverse("contests:console_contest_create"), data)
+    assert response.status_code == 302
+    assert list(Contest.objects.get().prize_tiers.values_list("name", "count")) == [
+        ("一等奖", 5),
+        ("一等奖", 5),
+        ("三等奖", 9),
+    ]
+
+
+def test_a_row_ticked_for_removal_is_dropped(client_as, world):
+    data = contest_form_data(prize_tiers=[("一等奖", "5"), ("二等奖", "bad"), ("三等奖", "9")])
+    data["prize_tiers-1-DELETE"] = "on"  # its bad count no longer matters
+
+    response = client_as("federation_admin").post(reverse("contests:console_contest_create"), data)
+
+    assert response.status_code == 302
+    assert list(Contest.objects.get().prize_tiers.values_list("name", "count")) == [
+        ("一等奖", 5),
+        ("三等奖", 9),
+    ]
+
+
+def test_the_rows_editor_adds_rows_in_the_page_with_its_script(client_as, world):
+    page = client_as("federation_admin").get(reverse("contests:console_contest_create"))
+    html = page.content.decode()
+
+    assert html.count("data-rows-add") == 3  # categories, prize tiers, quotas
+    assert "<template data-rows-empty>" in html
+    assert 'name="prize_tiers-__prefix__-name"' in html
+    assert "/static/laurel/rows.js" in html
+    assert "<script>" not in html  # no inline script: the CSP allows none
 
 
 def test_service_errors_land_on_their_fields(client_as, world):
     response = client_as("federation_admin").post(
         reverse("contests:console_contest_create"),
-        contest_form_data(closes_at="2026-04-01T09:00", categories="风光\n风光"),
+        contest_form_data(closes_at="2026-04-01T09:00"),
     )
 
     assert response.status_code == 200
@@ -182,15 +301,22 @@ def test_the_edit_form_is_filled_in_from_the_contest_and_saves_changes(client_as
     response = client.get(url)
     form = response.context["form"]
     assert "slug" not in form.fields
-    assert form["categories"].value().splitlines() == [c.name for c in contest.categories.all()]
-    assert form["prize_tiers"].value().splitlines()[0] == "一等奖 5"
-    assert form["quotas"].value() == "cq/yc 12"
+    assert form["categories"].value() == [c.name for c in contest.categories.all()]
+    assert form["prize_tiers"].value()[0] == ("一等奖", 5)
+    assert form["quotas"].value() == [(world.district, 12)]
+    page = response.content.decode()
+    assert f'name="quotas-0-unit" value="{world.district.pk}" checked' in page
+    assert "永川区总工会" in page  # the quota's unit shown by its name
 
     data = form_data_from(response)
     data["title"] = "职工摄影展（第二届）"
-    data["categories"] += "\n夜景"
-    data["prize_tiers"] = "金奖 1\n银奖 2"
-    data["quotas"] = ""
+    names = [{"name": c.name} for c in contest.categories.all()]
+    data.update(rows_data("categories", [*names, {"name": "夜景"}]))
+    data.update(
+        rows_data("prize_tiers", [{"name": "金奖", "count": 1}, {"name": "银奖", "count": 2}])
+    )
+    data.update(rows_data("quotas", [{"unit": world.district.pk, "limit": 12}]))
+    data["quotas-0-DELETE"] = "on"
     response = client.post(url, data)
 
     assert response.status_code == 302
@@ -219,7 +345,8 @@ def test_once_judging_started_the_title_still_changes_and_the_rules_do_not(
     assert not form.fields["title"].disabled
 
     data = form_data_from(response)
-    data.update(title="新标题", max_entries_per_member="99", categories="只有一个")
+    data.update(title="新标题", max_entries_per_member="99")
+    data.update(rows_data("categories", [{"name": "只有一个"}]))
     response = client.post(url, data)
 
     assert response.status_code == 302
@@ -227,6 +354,24 @@ def test_once_judging_started_the_title_still_changes_and_the_rules_do_not(
     assert contest.title == "新标题"
     assert contest.max_entries_per_member == 5
     assert contest.categories.count() == 4
+
+
+def test_once_judging_started_locked_rows_are_shown_without_add_or_remove(
+    client_as, users, contest
+):
+    for state in ("closed", "judging"):
+        contest = contest_transition(
+            acting_user=users["federation_admin"], contest=contest, to=state
+        )
+    page = client_as("federation_admin").get(
+        reverse("contests:console_contest_edit", args=[contest.slug])
+    )
+    html = page.content.decode()
+
+    assert re.search(r'name="categories-0-name" value="自然风光"[^>]*disabled', html)
+    assert 'name="categories-add"' not in html
+    assert 'name="categories-0-DELETE"' not in html
+    assert 'name="prize_tiers-add"' in html  # prize tiers may still change
 
 
 # --- states -----------------------------------------------------------------------------

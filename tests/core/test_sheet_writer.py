@@ -11,12 +11,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from laurel.core import sheet_writer
 from laurel.core.sheet_writer import (
+    WIDTH_MAX,
+    WIDTH_PADDING,
     Sheet,
     cell_safe,
+    column_widths,
     csv_text,
     formula_like,
     text_safe,
+    text_width,
+    value_width,
     xlsx_write,
 )
 
@@ -157,3 +163,77 @@ def test_control_characters_xml_cannot_hold_are_dropped_not_a_crash():
     data = xlsx_write([Sheet(title="作品", rows=[["夕阳\x07下的\x1b工地", 3]])])
     row = workbook_cells(data)["作品"][0]
     assert (row[0].value, row[1].value) == ("夕阳下的工地", 3)
+
+
+# --- fitted columns, autofilter ---------------------------------------------------------
+
+
+def test_text_width_counts_wide_characters_double_and_takes_the_longest_line():
+    assert text_width("abc") == 3
+    assert text_width("永川区总工会") == 12
+    assert text_width("Ａ1") == 3  # a full-width letter is wide too
+    assert text_width("e\u0301") == 1  # a combining accent takes no column
+    assert text_width("短\nlonger line") == 11
+    assert text_width("") == 0
+
+
+def test_value_width_is_what_the_cell_shows():
+    assert value_width(None) == 0
+    assert value_width(True) == 5
+    assert value_width(LAUNCH_NOON) == 19
+    assert value_width(date(2026, 3, 8)) == 10
+    assert value_width(1234) == 4
+    assert value_width(0.1 + 0.2) == 12  # shown rounded, not 0.30000000000000004
+    assert value_width("=1") == 3  # as written: with its leading quote
+
+
+def test_columns_fit_the_widest_value_or_header_within_the_bounds():
+    widths = column_widths(
+        ["标题", "分"],
+        [["永川区机关工会的摄影作品", 7], ["a", 12345], ["x" * 200, None]],
+    )
+    assert widths == [WIDTH_MAX, 5 + WIDTH_PADDING]  # the long text capped; "12345" padded
+    assert column_widths(["n"], [[1]]) == [6]  # never narrower than the minimum
+    # the filter's drop-down button covers part of the header: it is counted in
+    assert column_widths(["单位名称全称"], [], filter_buttons=True) == [12 + 2 + 2]
+
+
+def test_a_sheet_with_a_header_has_fitted_widths_an_autofilter_and_a_frozen_header():
+    titles = ["夕阳下的工地", "重庆市永川区总工会职工摄影协会的作品", "a"]
+    rows = [[title, n, LAUNCH_NOON] for n, title in enumerate(titles)]
+    data = xlsx_write([Sheet(title="作品", header=["标题", "序号", "提交时间"], rows=rows)])
+
+    sheet = load_workbook(io.BytesIO(data))["作品"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:C4"
+    widest_title = max(text_width(title) for title in titles)
+    assert sheet.column_dimensions["A"].width >= widest_title
+    assert sheet.column_dimensions["A"].width == widest_title + WIDTH_PADDING
+    assert sheet.column_dimensions["C"].width >= 19  # the whole time shows
+    assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == rows
+
+
+def test_rows_past_the_measured_ones_are_still_written_and_filtered(monkeypatch):
+    monkeypatch.setattr(sheet_writer, "FIT_SAMPLE_ROWS", 2)
+    rows = ([f"行{n}", n] for n in range(5))  # a generator: measured, then streamed
+    data = xlsx_write([Sheet(title="s", header=["名", "n"], rows=rows)])
+
+    sheet = load_workbook(io.BytesIO(data))["s"]
+    assert [row[1].value for row in sheet.iter_rows(min_row=2)] == [0, 1, 2, 3, 4]
+    assert sheet.auto_filter.ref == "A1:B6"
+
+
+def test_explicit_widths_and_no_filter_stay_as_asked():
+    data = xlsx_write(
+        [
+            Sheet(title="a", header=["x"], rows=[["long text " * 5]], widths=(9,)),
+            Sheet(title="b", header=["x"], rows=[["y"]], autofilter=False),
+            Sheet(title="c", rows=[["no header"]]),
+        ]
+    )
+    first, second, third = load_workbook(io.BytesIO(data)).worksheets
+    assert first.column_dimensions["A"].width == 9
+    assert first.auto_filter.ref == "A1:A2"
+    assert second.auto_filter.ref is None
+    assert third.auto_filter.ref is None  # no header: nothing to filter by
+    assert third.column_dimensions["A"].width == text_width("no header") + WIDTH_PADDING

@@ -88,12 +88,23 @@ def test_contest_is_set_up_entries_arrive_and_a_duplicate_is_disqualified(
             organiser.fill("#id_opens_at", local_minute(now - datetime.timedelta(hours=1)))
             organiser.fill("#id_closes_at", local_minute(now + datetime.timedelta(days=7)))
             organiser.fill("#id_min_long_edge", "1200")
-            organiser.fill("#id_categories", "\n".join(CATEGORIES))
-            organiser.fill("#id_prize_tiers", "一等奖 5\n二等奖 15\n三等奖 30\n优秀奖 150")
+            # three empty rows are offered: "Add a row" adds the fourth in the page
+            tiers = [("一等奖", "5"), ("二等奖", "15"), ("三等奖", "30"), ("优秀奖", "150")]
+            for index, (category, (prize, count)) in enumerate(zip(CATEGORIES, tiers, strict=True)):
+                if index >= 3:
+                    organiser.click("#id_categories [data-rows-add]")
+                    organiser.click("#id_prize_tiers [data-rows-add]")
+                organiser.fill(f"#id_categories-{index}-name", category)
+                organiser.fill(f"#id_prize_tiers-{index}-name", prize)
+                organiser.fill(f"#id_prize_tiers-{index}-count", count)
             for box in organiser.locator("input[name=formats]").all():
                 box.check()
-            organiser.locator("#contest-form button[type=submit]").click()
+            organiser.click("#contest-submit")
             expect(organiser).to_have_url(f"{base_url}/console/contests/{SLUG}/")
+            organiser.goto(f"{base_url}/console/contests/{SLUG}/edit/")
+            expect(organiser.locator("#id_categories-3-name")).to_have_value(CATEGORIES[3])
+            expect(organiser.locator("#id_prize_tiers-3-count")).to_have_value("150")
+            organiser.goto(f"{base_url}/console/contests/{SLUG}/")
             expect(organiser.locator("#contest-state-label")).to_have_attribute(
                 "data-state", "draft"
             )

@@ -92,8 +92,10 @@ def test_a_whole_contest_from_the_call_for_entries_to_a_verified_certificate(
             organiser.fill("#id_opens_at", local_minute(now - datetime.timedelta(hours=1)))
             organiser.fill("#id_closes_at", local_minute(now + datetime.timedelta(days=7)))
             organiser.fill("#id_min_long_edge", "1000")
-            organiser.fill("#id_categories", "自然风光")
-            organiser.fill("#id_prize_tiers", "一等奖 1\n二等奖 1")
+            organiser.fill("#id_categories-0-name", "自然风光")
+            for index, prize in enumerate(("一等奖", "二等奖")):
+                organiser.fill(f"#id_prize_tiers-{index}-name", prize)
+                organiser.fill(f"#id_prize_tiers-{index}-count", "1")
             organiser.fill("#id_exhibition_opens_on", today.isoformat())
             organiser.fill(
                 "#id_exhibition_closes_on", (today + datetime.timedelta(days=20)).isoformat()
@@ -101,7 +103,7 @@ def test_a_whole_contest_from_the_call_for_entries_to_a_verified_certificate(
             organiser.fill("#id_exhibition_venue", "市劳动人民文化宫")
             for box in organiser.locator("input[name=formats]").all():
                 box.check()
-            organiser.locator("#contest-form button[type=submit]").click()
+            organiser.click("#contest-submit")
             expect(organiser).to_have_url(f"{base_url}/console/contests/{SLUG}/")
             organiser.click("#transition-open")
             expect(organiser.locator("#contest-state-label")).to_have_attribute(
@@ -131,6 +133,7 @@ def test_a_whole_contest_from_the_call_for_entries_to_a_verified_certificate(
             # --- entries close; a scoring round with two judges is set up and opened -------
             organiser.goto(f"{base_url}/console/contests/{SLUG}/")
             organiser.click("#transition-closed")
+            organiser.click("#confirm-button")  # the confirmation counts the entrants first
             expect(organiser.locator("#contest-state-label")).to_have_attribute(
                 "data-state", "closed"
             )
@@ -139,17 +142,19 @@ def test_a_whole_contest_from_the_call_for_entries_to_a_verified_certificate(
             organiser.check("input[name=mode][value=score]")
             organiser.fill("#id_per_entry", "2")
             organiser.fill("#id_deadline", local_minute(now + datetime.timedelta(days=2)))
-            organiser.fill("#id_criteria", "总分 100 1-10")
-            organiser.locator("#round-form button[type=submit]").click()
+            organiser.fill("#id_criteria-0-name", "总分")
+            organiser.fill("#id_criteria-0-weight", "100")  # the scale stays 1-10
+            organiser.click("#round-submit")
             expect(organiser.locator("#round-state")).to_have_attribute("data-state", "planned")
             round_url = organiser.url
             for judge in judges:
-                organiser.select_option("#seat-form select[name=judge]", value=str(judge.pk))
-                organiser.locator("#seat-form button[type=submit]").click()
+                organiser.check(f"#pick-{judge.pk}")
+            organiser.click("#seats-submit")
             expect(organiser.locator("#seats tbody tr")).to_have_count(2)
             organiser.click("#assign-button")
             expect(organiser.locator("#assignment-totals")).to_have_attribute("data-assigned", "6")
             organiser.click("#open-button")
+            organiser.click("#confirm-button")  # after it says how many judges are told
             expect(organiser.locator("#round-state")).to_have_attribute("data-state", "open")
 
             # --- two judges score every entry, by keyboard ---------------------------------
@@ -177,6 +182,16 @@ def test_a_whole_contest_from_the_call_for_entries_to_a_verified_certificate(
             organiser.click("#close-button")
             expect(organiser.locator("#round-state")).to_have_attribute("data-state", "closed")
 
+            # --- the organiser keeps the flagged entries: publishing waits for every flag ----
+            organiser.goto(f"{base_url}/console/contests/{SLUG}/screening/")
+            undecided = organiser.locator("article.flag-card[data-state=open]")
+            for left in reversed(range(undecided.count())):
+                card = undecided.first
+                card.locator("input[name=decision][value=kept]").check()
+                card.locator("textarea[name=reason]").fill("作者已说明拍摄时间")
+                card.locator("button[type=submit]").click()
+                expect(undecided).to_have_count(left)
+
             # --- the organiser looks at the near tie, proposes the prizes and publishes ----
             organiser.goto(f"{base_url}/console/contests/{SLUG}/results/")
             expect(organiser.locator("#results-table tbody tr")).to_have_count(3)
@@ -185,8 +200,8 @@ def test_a_whole_contest_from_the_call_for_entries_to_a_verified_certificate(
             near_ties = organiser.locator("#near-ties")
             expect(near_ties).to_contain_text("赵磊的作品")
             expect(near_ties).to_contain_text("孙丽的作品")
-            organiser.once("dialog", lambda dialog: dialog.accept())
             organiser.click("#publish-form button[type=submit]")
+            organiser.click("#confirm-button")  # after it says who is told
             expect(organiser.locator("#publications tbody tr")).to_have_count(1)
 
             # --- the public sees the digest the command verifies, and the gallery ----------

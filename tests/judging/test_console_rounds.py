@@ -14,6 +14,7 @@ from laurel.judging import policy, services
 from laurel.judging.models import Assignment, Criterion, Result, Round, Seat
 from laurel.notifications.models import Notification
 from tests.conftest import english_client
+from tests.helpers import rows_data
 
 # --- helpers --------------------------------------------------------------------------------
 
@@ -45,7 +46,16 @@ def local_minute(moment: datetime.datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
 
-def round_data(due, **overrides) -> dict:
+CRITERIA_ROWS = [("主题", "30", "1", "10"), ("构图", "30", "1", "10"), ("技术", "20", "1", "10")]
+
+
+def criteria_rows(rows) -> dict:
+    """The criteria editor's rows as sent: (name, weight, low, high) each."""
+    fields = ("name", "weight", "low", "high")
+    return rows_data("criteria", [dict(zip(fields, row, strict=True)) for row in rows])
+
+
+def round_data(due, criteria=(*CRITERIA_ROWS, ("创意", "20", "1", "10")), **overrides) -> dict:
     return {
         "name": "复评",
         "mode": "score",
@@ -53,7 +63,7 @@ def round_data(due, **overrides) -> dict:
         "deadline": local_minute(due),
         "entrants": "accepted",
         "method": "calibrated",
-        "criteria": "主题 30 1-10\n构图 30 1-10\n技术 20 1-10\n创意 20 1-10",
+        **criteria_rows(criteria),
         **overrides,
     }
 
@@ -123,7 +133,8 @@ def detail_url(round_: Round) -> str:
 def test_an_organiser_creates_a_scoring_round_through_the_form(
     organiser_client, closed_contest, deadline
 ):
-    criteria = "主题 30 1-10\n构图　３０　１－１０\n\n技术 20\n创意 20 0~5"
+    criteria = [*CRITERIA_ROWS[:1], ("构图", "３０", "１", "１０"), ("", "", "1", "10")]
+    criteria += [*CRITERIA_ROWS[2:], ("创意", "20", "0", "5")]  # the empty row is no criterion
     url = reverse("judging:round_create", args=[closed_contest.slug])
     response = organiser_client.post(url, round_data(deadline, criteria=criteria, advance="5"))
     round_ = Round.objects.get(contest=closed_contest)
@@ -167,23 +178,51 @@ def test_a_qualifying_round_drops_criteria_it_has_no_use_for(
     assert (round_.mode, round_.advance, round_.criteria.count()) == ("qualify", None, 0)
 
 
-def test_a_bad_criterion_line_is_named_and_nothing_is_created(organiser, closed_contest, deadline):
+@pytest.mark.parametrize(
+    ("criteria", "problem"),
+    [
+        ([("主题", "30", "1", "10"), ("构图", "thirty", "1", "10")], "Row 2, “Weight”: "),
+        ([("主题", "30", "1", "10"), ("构图", "30", "9", "2")], "Row 2, “Highest score”: "),
+        ([("主题", "30", "1", "10"), ("", "30", "1", "10")], "Row 2, “Criterion”: "),
+        ([("主题", "30", "1", "10"), ("主题", "20", "1", "10")], "Row 2, “Criterion”: "),
+    ],
+)
+def test_a_bad_criterion_row_is_named_and_nothing_is_created(
+    organiser, closed_contest, deadline, criteria, problem
+):
     client = english_client()
     client.force_login(organiser)
     url = reverse("judging:round_create", args=[closed_contest.slug])
-    response = client.post(url, round_data(deadline, criteria="主题 30 1-10\n构图 thirty"))
+    response = client.post(url, round_data(deadline, criteria=criteria))
     assert response.status_code == 200
-    assert "Line 2, “构图 thirty”" in response.content.decode()
-    response = client.post(url, round_data(deadline, criteria="主题 30 9-2"))
-    assert "Line 1, “主题 30 9-2”" in response.content.decode()
+    (error,) = response.context["form"].errors["criteria"]
+    assert error.startswith(problem)
+    assert problem in response.content.decode()
+    assert 'name="criteria-0-name" value="主题"' in response.content.decode()  # rows kept
     assert not Round.objects.exists()
     assert not Criterion.objects.exists()
+
+
+def test_add_a_criterion_row_shows_the_form_again_with_one_more_row(
+    organiser_client, closed_contest, deadline
+):
+    url = reverse("judging:round_create", args=[closed_contest.slug])
+    data = round_data(deadline, criteria=CRITERIA_ROWS[:2])
+    data["criteria-add"] = "1"
+    response = organiser_client.post(url, data)
+    assert response.status_code == 200
+    assert not response.context["form"].errors
+    page = response.content.decode()
+    assert 'name="criteria-TOTAL_FORMS" value="3"' in page
+    assert 'name="criteria-1-name" value="构图"' in page
+    assert 'name="criteria-2-high" value="10"' in page  # the new row's default scale
+    assert not Round.objects.exists()
 
 
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"criteria": ""}, "criteria"),  # a scoring round needs criteria
+        ({"criteria": ()}, "criteria"),  # a scoring round needs criteria
         ({"entrants": "passed"}, "previous"),  # where from?
         ({"deadline": "2001-01-01T10:00"}, "deadline"),
     ],
@@ -370,7 +409,9 @@ def test_a_move_the_rules_refuse_changes_nothing(organiser_client, assigned, jud
 
 
 def test_opening_the_round_tells_the_judges(organiser_client, assigned, judges):
-    response = organiser_client.post(reverse("judging:round_open", args=[assigned.pk]))
+    response = organiser_client.post(
+        reverse("judging:round_open", args=[assigned.pk]), {"confirm": "1"}
+    )
     assert response.status_code == 302
     assert Round.objects.get(pk=assigned.pk).state == "open"
     assert Notification.objects.filter(recipient__in=judges).count() == 4
@@ -430,7 +471,7 @@ def test_judges_behind_schedule_are_marked_and_reminded(organiser_client, opened
 
     before = {judge.pk: judge.notifications.count() for judge in judges}
     response = organiser_client.post(
-        reverse("judging:reminders_send", args=[opened.pk]), follow=True
+        reverse("judging:reminders_send", args=[opened.pk]), {"confirm": "1"}, follow=True
     )
     assert [m.level_tag for m in response.context["messages"]] == ["success"]
     after = {judge.pk: judge.notifications.count() for judge in judges}
@@ -443,7 +484,7 @@ def test_judges_behind_schedule_are_marked_and_reminded(organiser_client, opened
 def test_nobody_behind_nobody_reminded(organiser_client, opened, judges):
     before = Notification.objects.count()
     response = organiser_client.post(
-        reverse("judging:reminders_send", args=[opened.pk]), follow=True
+        reverse("judging:reminders_send", args=[opened.pk]), {"confirm": "1"}, follow=True
     )
     assert [m.level_tag for m in response.context["messages"]] == ["info"]
     assert Notification.objects.count() == before

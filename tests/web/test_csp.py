@@ -14,7 +14,10 @@ from laurel.web import charts
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "laurel"
 # Drawn to PDF by WeasyPrint, never served to a browser: the policy does not reach them.
-PDF_DOCUMENTS = {"awards/templates/awards/certificate.html"}
+PDF_DOCUMENTS = {
+    "awards/templates/awards/certificate.html",
+    "awards/templates/awards/winners_list.html",
+}
 
 
 def policy_of(response) -> dict[str, list[str]]:

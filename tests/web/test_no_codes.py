@@ -1,7 +1,7 @@
 """Staff pages name things: no audit action code, no unit code and no time zone name in any
 console page's visible text. Codes may stay where no one reads them (attributes, form values,
-exports) and where people type them: a unit's page gives its code for import sheets, and the
-contest form's quota lines are an editor of codes."""
+exports) and where people type them: a unit's page gives its code for import sheets. (The
+contest form's quotas are rows with a unit picker: no codes there either.)"""
 
 import re
 from html.parser import HTMLParser
@@ -23,12 +23,8 @@ PAGES = [
 ]
 CONSOLE_URLS_BY_NAME = {url.name: url for url in CONSOLE_URLS}
 # where a unit's code is what a person types: into an import sheet (the unit's page says its
-# code for that), and into the contest form's quota lines ("cq/yc 20", an editor of codes)
-UNIT_CODE_SHOWN = {
-    "orgs:unit_detail",
-    "contests:console_contest_create",
-    "contests:console_contest_edit",
-}
+# code for that)
+UNIT_CODE_SHOWN = {"orgs:unit_detail"}
 
 
 class VisibleText(HTMLParser):

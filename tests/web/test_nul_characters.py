@@ -37,12 +37,13 @@ def test_the_same_requests_without_nul_are_answered(client_as):
 
 @pytest.mark.postgres
 def test_on_postgresql_a_nul_search_would_fail_without_the_refusal(client_as, settings):
-    """The fault the refusal prevents, shown on PostgreSQL: without the middleware the member
-    search holding a NUL is a 500 (psycopg refuses the string)."""
+    """The fault the refusal prevents, shown on PostgreSQL: without the middleware the unit
+    picker's search holding a NUL is a 500 (psycopg refuses the string). (A list's search is a
+    form field, which refuses NUL itself.)"""
     settings.MIDDLEWARE = [
         m for m in settings.MIDDLEWARE if not m.endswith("NulCharacterRefusalMiddleware")
     ]
     client = client_as("federation_admin")
     client.raise_request_exception = False
-    response = client.get(reverse("members:member_list"), {"q": "张\x00三"})
+    response = client.get(reverse("orgs:unit_pick"), {"q": "张\x00三"})
     assert response.status_code == 500

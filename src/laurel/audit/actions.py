@@ -61,6 +61,7 @@ ACTION_SENTENCES = {
     # contests
     "contests.contest.created": _("Contest created"),
     "contests.contest.updated": _("Contest changed"),
+    "contests.contest.copied": _("Contest copied from an earlier one"),
     "contests.contest.state_changed": _("Contest stage changed"),
     "contests.entry.submitted": _("Entry submitted"),
     "contests.entry.updated": _("Entry changed"),
@@ -107,6 +108,8 @@ ACTION_SENTENCES = {
     "awards.certificates.bundled": _("Certificates bundled"),
     "awards.exported": _("Results exported"),
     "awards.exported_unmasked": _("Results exported with full numbers"),
+    "awards.seal.uploaded": _("Seal for certificates uploaded"),
+    "awards.seal.removed": _("Seal for certificates removed"),
     # notifications
     "notifications.read": _("Notifications read"),
 }

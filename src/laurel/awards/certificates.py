@@ -3,6 +3,8 @@
 subsets), a QR code to the public verification page (``settings.LAUREL_PUBLIC_URL``).
 
 The certificate's text is Chinese whatever the reader's language: it is a printed document.
+It names its issuer (``contest.certificate_issuer or contest.organiser``); when that body has a
+``Seal``, its image is stamped over the name (a PNG data URI), else the name stands alone.
 Rendering fetches nothing: only ``data:`` URIs (the QR code) may be read, so a certificate
 can never make a request. A revoked certificate is not drawn (``CertificateRevoked``).
 
@@ -11,6 +13,7 @@ A contest's certificates "all in one file" are drawn in the background
 lives in the cache (``bundle_status``) and the file in the private storage.
 """
 
+import base64
 import datetime
 import uuid
 from collections.abc import Callable, Iterable
@@ -28,7 +31,7 @@ from weasyprint import HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 
 from laurel.audit.services import audit_log
-from laurel.awards.models import Certificate
+from laurel.awards.models import Certificate, Seal
 from laurel.contests.models import Contest
 
 BUNDLE_CHUNK = 20  # certificates drawn per step of the all-in-one job (progress in between)
@@ -57,8 +60,32 @@ def chinese_date(day: datetime.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _page(certificate: Certificate) -> dict:
+def issuer_name_clean(issuer: str) -> str:
+    """An issuing body's name as certificates print it and find its seal: spaces collapsed."""
+    return " ".join(issuer.split())
+
+
+def issuer_of(contest: Contest) -> str:
+    return issuer_name_clean(contest.certificate_issuer or contest.organiser)
+
+
+def seal_data_uris(issuers: Iterable[str]) -> dict[str, str]:
+    """Each of ``issuers`` that has a seal → its image as a PNG data URI (one query; a seal
+    whose file is missing is left out: the certificate prints as without one)."""
+    uris = {}
+    for seal in Seal.objects.filter(issuer__in=set(issuers)):
+        try:
+            with seal.image.open("rb") as image:
+                png = image.read()
+        except FileNotFoundError:
+            continue
+        uris[seal.issuer] = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    return uris
+
+
+def _page(certificate: Certificate, seals: dict[str, str]) -> dict:
     contest = certificate.contest
+    issuer = issuer_of(contest)
     return {
         "number": certificate.number,
         "recipient": certificate.recipient,
@@ -66,18 +93,20 @@ def _page(certificate: Certificate) -> dict:
         "title": certificate.title,
         "prize": certificate.prize,
         "contest": contest.title,
-        "issuer": contest.certificate_issuer or contest.organiser,
+        "issuer": issuer,
+        "seal": seals.get(issuer, ""),
         "issued_on": chinese_date(certificate.issued_on),
         "qr": qr_data_uri(verify_url(certificate.number)),
     }
 
 
 def _document(certificates: Iterable[Certificate], font_config: FontConfiguration | None = None):
-    pages = []
+    certificates = list(certificates)
     for certificate in certificates:
         if certificate.revoked_at is not None:
             raise CertificateRevoked(certificate.number)
-        pages.append(_page(certificate))
+    seals = seal_data_uris(issuer_of(certificate.contest) for certificate in certificates)
+    pages = [_page(certificate, seals) for certificate in certificates]
     html = render_to_string("awards/certificate.html", {"certificates": pages})
     fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
     return HTML(string=html, url_fetcher=fetcher).render(font_config=font_config)

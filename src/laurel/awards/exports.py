@@ -5,8 +5,10 @@ captions for printing the physical exhibition.
 Each reads only what the viewer may see — the views apply ``awards.policy`` first, and the
 entries and results are scoped by ``contests.policy.entries_visible`` here. Personal
 numbers appear as ``members.policy`` shows them to that viewer (masked unless allowed).
-Headers are in the reader's language. Every file is written by ``core.sheet_writer``: a
-row at a time, and text a spreadsheet would run as a formula neutralised.
+Headers are in the reader's language; beside each unit stands its district (区县: the union at
+depth 1 it belongs to), by which offices sort and filter. Every file is written by
+``core.sheet_writer``: a row at a time, columns fitted to their content, an autofilter over
+the header, and text a spreadsheet would run as a formula neutralised.
 """
 
 import contextlib
@@ -29,11 +31,12 @@ from laurel.audit.services import audit_log
 from laurel.awards import policy, selectors
 from laurel.awards.models import Award
 from laurel.contests import policy as contests_policy
-from laurel.contests.models import Contest, EntryPhoto
+from laurel.contests.models import Contest, Entry, EntryPhoto
 from laurel.core import ranking as core_ranking
 from laurel.core.sheet_writer import Sheet, csv_text, text_safe, xlsx_write
 from laurel.judging.models import Assignment, Round
 from laurel.members import policy as members_policy
+from laurel.orgs.selectors import district_namer
 
 ROWS_CHUNK = 1000
 # characters no file system or zip tool accepts in a name (and the separators)
@@ -71,6 +74,7 @@ def entries_workbook(access: Access, contest: Contest, *, full_numbers: bool = F
         _("ID number"),
         _("Mobile"),
         _("Unit"),
+        _("District"),
         _("Submitted"),
     ]
     entries = (
@@ -79,6 +83,7 @@ def entries_workbook(access: Access, contest: Contest, *, full_numbers: bool = F
         .select_related("category", "author__unit", "unit")
         .order_by("number")
     )
+    district_of = district_namer()
     rows = (
         [
             entry.code,
@@ -90,6 +95,7 @@ def entries_workbook(access: Access, contest: Contest, *, full_numbers: bool = F
             members_policy.id_card_shown_to(access, entry.author, revealed=full_numbers),
             members_policy.mobile_shown_to(access, entry.author, revealed=full_numbers),
             entry.unit.name,
+            district_of(entry.unit.path),
             _local(entry.created_at),
         ]
         for entry in entries.iterator(chunk_size=ROWS_CHUNK)
@@ -181,12 +187,18 @@ def results_workbook(access: Access, contest: Contest) -> bytes:
         _("Title"),
         _("Author"),
         _("Unit"),
+        _("District"),
         _("Category"),
         _("Score"),
         _("Low (90%)"),
         _("High (90%)"),
         _("Prize"),
     ]
+    results = results_rows(access, contest)
+    district_of = district_namer()
+    unit_paths = dict(  # entry number → its unit's path: the district of each row
+        Entry.objects.filter(contest=contest).values_list("number", "unit__path")
+    )
     rows = (
         [
             row["rank"],
@@ -194,13 +206,14 @@ def results_workbook(access: Access, contest: Contest) -> bytes:
             row["title"],
             row["author"],
             row["unit"],
+            district_of(unit_paths.get(int(row["entry"]), "")),
             row["category"],
             _number(row["score"]),
             _number(row["low"]),
             _number(row["high"]),
             row["prize"],
         ]
-        for row in results_rows(access, contest)
+        for row in results
     )
     return _workbook(_("Results"), headers, rows)
 

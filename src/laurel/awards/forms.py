@@ -68,3 +68,25 @@ class PublishForm(forms.Form):
         self.fields["reason"].required = correction
         if not correction:
             del self.fields["reason"]
+
+
+class SealForm(forms.Form):
+    """An issuing body's seal: its name as certificates print it, and the image (checked by
+    content in ``awards.services.seal_upload``)."""
+
+    issuer = forms.CharField(
+        label=_("Issuing body"),
+        max_length=200,
+        help_text=_(
+            "Exactly as the certificates print it: the contest's certificate issuer, "
+            "else its organiser."
+        ),
+        widget=forms.TextInput(attrs={"list": "seal-issuers", "autocomplete": "off"}),
+    )
+    image = forms.FileField(
+        label=_("Seal image"),
+        help_text=_(
+            "A PNG with a transparent background, at least 200 pixels across, at most 5 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png"}),
+    )

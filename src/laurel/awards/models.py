@@ -105,3 +105,34 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+def seal_storage():
+    """Seals are kept in the private storage (served to the console only)."""
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+class Seal(models.Model):
+    """An issuing body's seal (公章), stamped over its name on the certificates it issues
+    (``contest.certificate_issuer or contest.organiser``, matched by name). The image is a
+    PNG re-encoded from the upload (``core.seal_images``), in the private storage."""
+
+    issuer = models.CharField(_("issuing body"), max_length=200, unique=True)
+    image = models.FileField(_("seal image"), storage=seal_storage, upload_to="seals/")
+    sha256 = models.CharField(max_length=64)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("seal")
+        verbose_name_plural = _("seals")
+        ordering = ["issuer"]
+
+    def __str__(self) -> str:
+        return self.issuer

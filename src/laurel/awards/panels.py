@@ -3,9 +3,10 @@ and the results published; for an entrant, their certificates and the published 
 the contests they entered."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from laurel.accounts.policy import access_for
-from laurel.awards import selectors
+from laurel.awards import policy, selectors
 from laurel.awards.models import Certificate
 from laurel.contests import policy as contests_policy
 from laurel.contests.models import Contest
@@ -63,6 +64,9 @@ def my_awards_panel(request) -> dict | None:
 
 
 def register() -> None:
+    home.console_link_register(
+        "awards:console_seals", _("Seals"), order=55, rule=policy.may_manage_seals
+    )
     home.panel_register(
         "my_awards", order=70, template="awards/_panel_my_awards.html", context=my_awards_panel
     )

@@ -41,6 +41,11 @@ def may_download_originals(access: Access) -> bool:
     return access.is_federation_admin
 
 
+def may_manage_seals(access: Access) -> bool:
+    """The issuing bodies' seals printed on certificates: organisers only."""
+    return access.is_federation_admin
+
+
 def certificates_visible(access: Access) -> QuerySet[Certificate]:
     """Certificates of the entries this viewer may see (an entrant: their own)."""
     if access.user_id is None:

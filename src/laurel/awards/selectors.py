@@ -1,17 +1,19 @@
 """Reads of a contest's outcome that several audiences share: the final ranking, the live
-rows a snapshot is made of, the latest publication, the exhibition's phase."""
+rows a snapshot is made of, the latest publication, the exhibition's phase, one entry's
+prize and the reviews every round gave it."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from laurel.awards.models import Award, Publication
-from laurel.contests.models import Contest, Entry
+from laurel.contests import prize_tiers
+from laurel.contests.models import Contest, Entry, Flag
 from laurel.core import prizes as core_prizes
 from laurel.core import snapshots
-from laurel.judging.models import Result, Round
+from laurel.judging.models import Assignment, Criterion, Result, Round
 
 # entries that can hold a prize (not withdrawn or disqualified since judging)
 PRIZE_STATES = (Entry.State.ACCEPTED, Entry.State.QUALIFIED, Entry.State.AWARDED)
@@ -107,6 +109,14 @@ def core_ranked(rows) -> list[core_prizes.Ranked]:
     ]
 
 
+def flags_undecided(contest: Contest) -> int:
+    """The contest's screening flags still waiting for a decision (open, or the entrant
+    asked): while any is, its results are not published."""
+    return Flag.objects.filter(
+        entry__contest=contest, state__in=(Flag.State.OPEN, Flag.State.ASKED)
+    ).count()
+
+
 def latest_publication(contest: Contest) -> Publication | None:
     return Publication.objects.filter(contest=contest).order_by("-version").first()
 
@@ -155,3 +165,85 @@ def exhibition_phase(contest: Contest, today: datetime.date | None = None) -> st
     if contest.exhibition_closes_on and today > contest.exhibition_closes_on:
         return Phase.ARCHIVE
     return Phase.OPEN
+
+
+# --- one entry --------------------------------------------------------------------------
+
+
+@dataclass
+class EntryPrize:
+    """An entry's prize as a page shows it: its tier's name and colour class, and the prize
+    the latest published version gives it (None: no version is published)."""
+
+    name: str
+    tier_class: str
+    published: str | None
+
+    @property
+    def as_published(self) -> bool:
+        return self.published == self.name
+
+
+def entry_prize(entry: Entry, *, live: bool) -> EntryPrize | None:
+    """``entry``'s prize: as decided now (``live``: for the organisers, who decide it) or
+    as the latest published version gives it (for anyone else); None when it has none."""
+    publication = latest_publication(entry.contest)
+    published = None
+    if publication is not None:
+        row = next((r for r in publication.snapshot["rows"] if r["entry"] == entry.code), None)
+        published = row["prize"] if row else ""
+    if live:
+        award = Award.objects.filter(entry=entry).select_related("tier").first()
+        name = award.tier.name if award else ""
+    else:
+        name = published or ""
+    if not name:
+        return None
+    places = prize_tiers.tier_places(entry.contest_id)
+    places.setdefault(name, len(places) + 1)  # a tier the contest no longer has: after
+    return EntryPrize(name, prize_tiers.tier_class(places[name]), published)
+
+
+@dataclass
+class RoundReviews:
+    """What one round made of an entry: each judge's review (in the order they came in)
+    and the entry's result (rank and score, or passed)."""
+
+    round: Round
+    criteria: list[Criterion]
+    reviews: list[dict] = field(default_factory=list)  # judge, scores, verdict, comment
+    result: Result | None = None
+
+
+def entry_reviews(entry: Entry) -> list[RoundReviews]:
+    """Every round that has a finished review of ``entry``, in the rounds' order: each
+    judge's scores per criterion (criteria in order) or verdict, and the round's result.
+    Judges are named: the organisers' alone (``awards.policy.may_export_scores``)."""
+    done = list(
+        Assignment.objects.filter(entry=entry, state=Assignment.State.DONE)
+        .select_related("judge", "round")
+        .order_by("round__position", "round_id", "reviewed_at", "pk")
+    )
+    results = {result.round_id: result for result in Result.objects.filter(entry=entry)}
+    criteria: dict[int, list[Criterion]] = {}
+    for criterion in Criterion.objects.filter(
+        round_id__in={review.round_id for review in done}
+    ).order_by("position", "pk"):
+        criteria.setdefault(criterion.round_id, []).append(criterion)
+    rounds: dict[int, RoundReviews] = {}
+    for review in done:
+        shown = rounds.setdefault(
+            review.round_id,
+            RoundReviews(
+                review.round, criteria.get(review.round_id, []), result=results.get(review.round_id)
+            ),
+        )
+        shown.reviews.append(
+            {
+                "judge": str(review.judge),
+                "scores": [review.scores.get(str(c.pk)) for c in shown.criteria],
+                "verdict": review.verdict,
+                "comment": review.comment,
+            }
+        )
+    return list(rounds.values())

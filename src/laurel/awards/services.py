@@ -1,14 +1,19 @@
 """Writes of a contest's outcome: prizes proposed and changed by hand, results published as a
-snapshot (a correction is a new version), certificates issued. Each is atomic and audited.
+snapshot (a correction is a new version), certificates issued, the issuing bodies' seals
+uploaded and removed. Each is atomic and audited.
 """
 
 import datetime
+import hashlib
 from collections import Counter
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from laurel.accounts.models import Role, RoleGrant
@@ -16,10 +21,12 @@ from laurel.accounts.policy import access_for
 from laurel.audit.services import audit_log
 from laurel.awards import policy, selectors
 from laurel.awards.caching import exhibition_changed
-from laurel.awards.models import Award, AwardChange, Certificate, Publication
+from laurel.awards.certificates import issuer_name_clean
+from laurel.awards.models import Award, AwardChange, Certificate, Publication, Seal, seal_storage
 from laurel.contests.models import Contest, Entry, EntryPhoto, PrizeTier
 from laurel.core import prizes as core_prizes
 from laurel.core import snapshots
+from laurel.core.seal_images import SealRefused, seal_png
 from laurel.media import services as media_services
 from laurel.notifications.services import notification_send
 
@@ -180,7 +187,77 @@ def publish_problems(contest: Contest) -> list[str]:
                 )
                 % {"code": award.entry.code, "tier": award.tier.name}
             )
+    undecided = selectors.flags_undecided(contest)
+    if undecided:  # one may yet disqualify a winner: decide them first
+        problems.append(
+            ngettext(
+                "%(count)d screening flag is still undecided; decide it in screening first.",
+                "%(count)d screening flags are still undecided; decide them in screening first.",
+                undecided,
+            )
+            % {"count": undecided}
+        )
     return problems
+
+
+def _publish_check(contest: Contest, reason: str):
+    """The final round and the latest publication, or the refusal ``results_publish`` gives."""
+    round = _final_round_or_refuse(contest)
+    if contest.state not in OUTCOME_STATES:
+        raise AwardsRefused(_("Results are published once the contest has been judged."))
+    previous = selectors.latest_publication(contest)
+    if previous is not None and not reason.strip():
+        raise AwardsRefused({"reason": _("Say what this correction changes; it is published.")})
+    if not Award.objects.filter(contest=contest).exists():
+        raise AwardsRefused(_("No prizes are given yet: propose them from the ranking first."))
+    problems = publish_problems(contest)
+    if problems:
+        raise AwardsRefused(problems)
+    return round, previous
+
+
+@dataclass
+class PublishPreview:
+    """What publishing now would do: the version, the prizes, and whom it tells — the
+    entrants newly certified (with a login) and the unit admins of their units."""
+
+    version: int
+    prizes: int
+    certified: int  # certificates issued now (new winners, or a changed prize)
+    entrants: list = field(default_factory=list)  # the entries whose entrant is told
+    admins: list = field(default_factory=list)  # (unit admin's grant, winners of theirs)
+
+    @property
+    def entrants_told(self) -> int:
+        return len({entry.author.user_id for entry in self.entrants})
+
+    @property
+    def units_told(self) -> int:
+        return len({grant.unit_id for grant, _count in self.admins})
+
+    @property
+    def admins_told(self) -> int:
+        return len({grant.user_id for grant, _count in self.admins})
+
+
+def results_publish_preview(contest: Contest, reason: str = "") -> PublishPreview:
+    """What ``results_publish`` would do now, found as it finds it; refused as it would be."""
+    _round, previous = _publish_check(contest, reason)
+    winners = {
+        award.entry_id: award
+        for award in Award.objects.filter(contest=contest).select_related(
+            "tier", "entry__author__user", "entry__unit"
+        )
+    }
+    _valid, due = _certificates_due(contest, winners)
+    entrants, admins = _told_of([award.entry for award in due])
+    return PublishPreview(
+        version=(previous.version + 1) if previous else 1,
+        prizes=len(winners),
+        certified=len(due),
+        entrants=entrants,
+        admins=admins,
+    )
 
 
 @transaction.atomic
@@ -197,17 +274,7 @@ def results_publish(
     demo publishes 2024's results as of 30 April 2024."""
     _organiser_check(acting_user)
     contest = _contest_lock(contest)
-    round = _final_round_or_refuse(contest)
-    if contest.state not in OUTCOME_STATES:
-        raise AwardsRefused(_("Results are published once the contest has been judged."))
-    previous = selectors.latest_publication(contest)
-    if previous is not None and not reason.strip():
-        raise AwardsRefused({"reason": _("Say what this correction changes; it is published.")})
-    if not Award.objects.filter(contest=contest).exists():
-        raise AwardsRefused(_("No prizes are given yet: propose them from the ranking first."))
-    problems = publish_problems(contest)
-    if problems:
-        raise AwardsRefused(problems)
+    round, previous = _publish_check(contest, reason)
     if contest.state == Contest.State.JUDGING:
         _results_state(contest, acting_user)
     now = (published_at or timezone.now()).replace(microsecond=0)
@@ -289,14 +356,28 @@ def _certificate_number(contest: Contest, sequence: int) -> str:
     return f"{year}{contest.pk:04d}{sequence:04d}"
 
 
+def _certificates_due(
+    contest: Contest, winners: dict[int, Award]
+) -> tuple[dict[int, Certificate], list[Award]]:
+    """The contest's valid certificates by entry, and the winners that need a new one (none
+    valid for their prize), by entry number."""
+    valid = {
+        c.entry_id: c for c in Certificate.objects.filter(contest=contest, revoked_at__isnull=True)
+    }
+    due = [
+        award
+        for entry_id, award in sorted(winners.items(), key=lambda kv: kv[1].entry.number)
+        if entry_id not in valid or valid[entry_id].prize != award.tier.name
+    ]
+    return valid, due
+
+
 def _certificates_issue(
     contest: Contest, publication: Publication, winners: dict[int, Award]
 ) -> list[Certificate]:
     """A certificate for every winner without a valid one for the same prize; certificates
     whose prize changed or went are revoked. Returns the certificates issued now."""
-    valid = {
-        c.entry_id: c for c in Certificate.objects.filter(contest=contest, revoked_at__isnull=True)
-    }
+    valid, due = _certificates_due(contest, winners)
     now = timezone.now()
     for entry_id, certificate in valid.items():
         award = winners.get(entry_id)
@@ -305,10 +386,7 @@ def _certificates_issue(
             certificate.save(update_fields=["revoked_at"])
     sequence = Certificate.objects.filter(contest=contest).count()
     issued = []
-    for entry_id, award in sorted(winners.items(), key=lambda kv: kv[1].entry.number):
-        current = valid.get(entry_id)
-        if current is not None and current.revoked_at is None:
-            continue
+    for award in due:
         sequence += 1
         issued.append(
             Certificate(
@@ -334,28 +412,132 @@ def _winners_notify(contest: Contest, publication: Publication, issued: list[Cer
         "author__user", "unit"
     )
     by_entry = {c.entry_id: c for c in issued}
-    for entry in entries:
-        if entry.author.user_id:
-            certificate = by_entry[entry.pk]
-            notification_send(
-                recipient=entry.author.user,
-                title=_("“%(title)s” won %(prize)s in %(contest)s")
-                % {"title": entry.title, "prize": certificate.prize, "contest": contest.title},
-                body=_("Certificate number %(number)s.") % {"number": certificate.number},
-                link=reverse("contests:my_entry", args=[entry.pk]),
-            )
+    entrants, admins = _told_of(entries)
+    for entry in entrants:
+        certificate = by_entry[entry.pk]
+        notification_send(
+            recipient=entry.author.user,
+            title=_("“%(title)s” won %(prize)s in %(contest)s")
+            % {"title": entry.title, "prize": certificate.prize, "contest": contest.title},
+            body=_("Certificate number %(number)s.") % {"number": certificate.number},
+            link=reverse("contests:my_entry", args=[entry.pk]),
+        )
+    for grant, count in admins:
+        notification_send(
+            recipient=grant.user,
+            title=_("%(count)d works of %(unit)s won prizes in %(contest)s")
+            % {"count": count, "unit": grant.unit.name, "contest": contest.title},
+            body=_("Version %(version)d of the results, digest %(digest)s.")
+            % {"version": publication.version, "digest": publication.digest[:16]},
+            link=results_link,
+        )
+
+
+def _told_of(entries) -> tuple[list[Entry], list[tuple[RoleGrant, int]]]:
+    """Whom publishing tells about ``entries`` (the winners certified now): the entries whose
+    entrant has a login, and each unit admin with how many of them are from their subtree."""
+    entries = list(entries)
+    entrants = [entry for entry in entries if entry.author.user_id]
     grants = RoleGrant.objects.filter(role=Role.UNIT_ADMIN, unit__isnull=False).select_related(
         "unit", "user"
     )
     paths = [entry.unit.path for entry in entries]
+    admins = []
     for grant in grants:
         count = sum(1 for path in paths if path.startswith(grant.unit.path))
         if count:
-            notification_send(
-                recipient=grant.user,
-                title=_("%(count)d works of %(unit)s won prizes in %(contest)s")
-                % {"count": count, "unit": grant.unit.name, "contest": contest.title},
-                body=_("Version %(version)d of the results, digest %(digest)s.")
-                % {"version": publication.version, "digest": publication.digest[:16]},
-                link=results_link,
-            )
+            admins.append((grant, count))
+    return entrants, admins
+
+
+# --- seals -------------------------------------------------------------------------------
+
+# why an upload is no seal, for the codes where the photo checker's sentence speaks of photos
+SEAL_REFUSALS = {
+    "not_an_image": gettext_lazy(
+        "This file is not an image: upload the seal as a PNG with a transparent background."
+    ),
+    "unknown_format": gettext_lazy(
+        "This file is not an image: upload the seal as a PNG with a transparent background."
+    ),
+    "format_not_accepted": gettext_lazy(
+        "A seal is uploaded as a PNG with a transparent background; this image is another format."
+    ),
+    "format_mismatch": gettext_lazy(
+        "The file's name does not match what it holds: upload the seal as a PNG with a "
+        "transparent background."
+    ),
+    "too_small": gettext_lazy(
+        "The seal image is too small to print sharply: give at least 200 pixels across."
+    ),
+    "opaque": gettext_lazy(
+        "The seal has no transparent background, so it would hide the issuer's name it is "
+        "stamped over: save it as a PNG with a transparent background."
+    ),
+}
+
+
+def _seals_check(acting_user) -> None:
+    if not policy.may_manage_seals(access_for(acting_user)):
+        raise AwardsRefused(_("Only organisers manage the seals printed on certificates."))
+
+
+@transaction.atomic
+def seal_upload(*, acting_user, issuer: str, data: bytes, filename: str = "") -> Seal:
+    """Give ``issuer`` a seal, or replace its seal: the upload checked by content and
+    re-encoded (``core.seal_images``), kept in the private storage. Refused with a sentence
+    on the ``image`` field when it is no usable PNG seal."""
+    _seals_check(acting_user)
+    issuer = issuer_name_clean(issuer)
+    if not issuer:
+        raise AwardsRefused({"issuer": _("Name the issuing body, as certificates print it.")})
+    try:
+        image = seal_png(data, filename, language=get_language() or "zh-hans")
+    except SealRefused as refused:
+        raise AwardsRefused(
+            {"image": str(SEAL_REFUSALS.get(refused.code, refused.reason))}
+        ) from None
+    digest = hashlib.sha256(image.png).hexdigest()
+    seal = Seal.objects.select_for_update().filter(issuer=issuer).first()
+    previous = seal.image.name if seal else ""
+    seal = seal or Seal(issuer=issuer)
+    name = f"seals/{digest}.png"
+    storage = seal_storage()
+    if not storage.exists(name):
+        name = storage.save(name, ContentFile(image.png))
+    seal.image.name = name
+    seal.sha256, seal.width, seal.height = digest, image.width, image.height
+    seal.uploaded_by, seal.uploaded_at = acting_user, timezone.now()
+    seal.full_clean()
+    seal.save()
+    audit_log(
+        actor=acting_user,
+        action="awards.seal.uploaded",
+        obj=seal,
+        data={"issuer": issuer, "sha256": digest, "replaced": bool(previous)},
+    )
+    if previous and previous != name:
+        transaction.on_commit(lambda: _seal_file_drop(previous))
+    return seal
+
+
+@transaction.atomic
+def seal_remove(*, acting_user, seal: Seal) -> None:
+    """Certificates of ``seal``'s issuer are printed without a seal again."""
+    _seals_check(acting_user)
+    seal = Seal.objects.select_for_update().get(pk=seal.pk)
+    name = seal.image.name
+    audit_log(
+        actor=acting_user,
+        action="awards.seal.removed",
+        obj=seal,
+        data={"issuer": seal.issuer, "sha256": seal.sha256},
+    )
+    seal.delete()
+    transaction.on_commit(lambda: _seal_file_drop(name))
+
+
+def _seal_file_drop(name: str) -> None:
+    """Delete a seal's file that no seal uses any more (two issuers may share one)."""
+    if not Seal.objects.filter(image=name).exists():
+        seal_storage().delete(name)

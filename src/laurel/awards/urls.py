@@ -1,11 +1,12 @@
 from django.urls import path
 
-from laurel.awards.views import console, console_documents, member, public
+from laurel.awards.views import console, console_documents, console_seals, member, public
 
 app_name = "awards"
 urlpatterns = [
     # public (contract: results and exhibition URLs)
     path("contests/<slug:slug>/results/", public.results, name="public_results"),
+    path("contests/<slug:slug>/results/winners.pdf", public.winners_list, name="winners_list"),
     path("contests/<slug:slug>/exhibition/", public.exhibition, name="exhibition"),
     path(
         "contests/<slug:slug>/exhibition/<str:code>/",
@@ -69,4 +70,8 @@ urlpatterns = [
         console_documents.originals_zip,
         name="console_originals_zip",
     ),
+    # console: the issuing bodies' seals stamped on certificates
+    path("console/seals/", console_seals.seals, name="console_seals"),
+    path("console/seals/<id:pk>.png", console_seals.seal_image, name="console_seal_image"),
+    path("console/seals/<id:pk>/remove/", console_seals.seal_remove, name="console_seal_remove"),
 ]

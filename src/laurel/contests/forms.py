@@ -2,21 +2,19 @@
 submit them. Forms only clean input; services decide and write."""
 
 import re
-import unicodedata
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from laurel.contests.models import Contest, Declaration, Entry, Flag
-from laurel.contests.services import CONTEST_FIELDS, FORMATS
+from laurel.contests.services import CONTEST_FIELDS, FORMATS, contest_copy_dates
+from laurel.orgs.forms import UnitPickField
 from laurel.orgs.models import Unit
-from laurel.web.forms import textarea_lines
+from laurel.web.rows import CountField, RowForm, RowsField, RowsFormMixin
 from laurel.web.zones import times_help
 
 # --- contest set-up (organisers) -----------------------------------------------------------
 
-# a prize tier or a quota line: a name, whitespace (the full-width space too), a count
-COUNTED_LINE = re.compile(r"^(?P<name>.+?)\s+(?P<count>\S+)$")
 # what may still change once judging has started (services.contest_update decides)
 EDITABLE_WHILE_JUDGING = (
     "title",
@@ -72,28 +70,38 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-def _countedtextarea_lines(text: str, example: str) -> list[tuple[int, str, str, int]]:
-    """Lines of "name count" as (line number, line, name, count); an error names the line."""
-    parsed = []
-    for number, line in textarea_lines(text):
-        match = COUNTED_LINE.match(line)
-        count = unicodedata.normalize("NFKC", match["count"]) if match else ""
-        if not match or not count.isdecimal() or int(count) < 1:
-            raise forms.ValidationError(
-                _(
-                    "Line %(number)d, “%(line)s”: write a name, a space and a number, "
-                    "like “%(example)s”."
-                ),
-                code="bad_line",
-                params={"number": number, "line": line, "example": example},
-            )
-        parsed.append((number, line, match["name"].strip(), int(count)))
-    return parsed
+class CategoryRow(RowForm):
+    name = forms.CharField(label=_("Category"), max_length=100)  # Category.name
+
+    def row_value(self) -> str:
+        return self.cleaned_data["name"]
+
+    @classmethod
+    def row_initial(cls, value: str) -> dict:
+        return {"name": value}
 
 
-class ContestForm(forms.ModelForm):
+class PrizeTierRow(RowForm):
+    name = forms.CharField(label=_("Prize"), max_length=50)  # PrizeTier.name
+    count = CountField(label=_("How many"))
+
+
+class QuotaRow(RowForm):
+    """A unit, chosen by name among ``units``, and the most entries from its whole subtree."""
+
+    unit = UnitPickField(label=_("Unit"), queryset=Unit.objects.none())
+    limit = CountField(label=_("Entries (at most)"))
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units
+
+
+class ContestForm(RowsFormMixin, forms.ModelForm):
     """Every setting of a contest a person chooses, with its categories, prize tiers and unit
-    quotas as lines of text. Once judging has started only what may still change is enabled.
+    quotas as rows. Once judging has started only what may still change is enabled.
+    ``units``: the units whose quotas the person may set (``orgs.policy.units_visible``).
     """
 
     formats = forms.MultipleChoiceField(
@@ -101,25 +109,24 @@ class ContestForm(forms.ModelForm):
         choices=[(name, name.upper()) for name in FORMATS],
         widget=forms.CheckboxSelectMultiple,
     )
-    categories = forms.CharField(
+    categories = RowsField(
+        CategoryRow,
+        unique="name",
         label=_("Categories"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("One per line."),
+        error_messages={"required": _("A contest needs at least one category.")},
     )
-    prize_tiers = forms.CharField(
+    prize_tiers = RowsField(
+        PrizeTierRow,
         label=_("Prize tiers"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("One per line: the prize and how many, like “一等奖 5”."),
+        help_text=_("From the highest prize down: its name and how many, like “一等奖” and 5."),
     )
-    quotas = forms.CharField(
+    quotas = RowsField(
+        QuotaRow,
+        unique="unit",
         label=_("Unit quotas"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_(
-            "One per line: a unit's code and the most entries from its whole subtree, "
-            "like “cq/yc 20”. Empty: no quotas."
-        ),
+        help_text=_("The most entries from a unit's whole subtree. No rows: no quotas."),
     )
 
     class Meta:
@@ -136,21 +143,22 @@ class ContestForm(forms.ModelForm):
             "exhibition_closes_on": DateInput(),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         zone = times_help()
         self.fields["opens_at"].help_text = self.fields["closes_at"].help_text = zone
+        self.fields["quotas"].row_kwargs = {"units": units}
         contest = self.instance
         if contest.pk is None:
             return
         del self.fields["slug"]  # the contest's address never changes
         self.initial.update(
-            categories="\n".join(contest.categories.values_list("name", flat=True)),
-            prize_tiers="\n".join(f"{t.name} {t.count}" for t in contest.prize_tiers.all()),
-            quotas="\n".join(
-                f"{q.unit.code} {q.limit}"
-                for q in contest.quotas.select_related("unit").order_by("unit__path")
-            ),
+            categories=list(contest.categories.values_list("name", flat=True)),
+            prize_tiers=[(tier.name, tier.count) for tier in contest.prize_tiers.all()],
+            quotas=[
+                (quota.unit, quota.limit)
+                for quota in contest.quotas.select_related("unit").order_by("unit__path")
+            ],
         )
         if contest.state in (
             Contest.State.JUDGING,
@@ -184,45 +192,37 @@ class ContestForm(forms.ModelForm):
         chosen = set(self.cleaned_data["formats"])
         return [name for name in FORMATS if name in chosen]
 
-    def clean_categories(self) -> list[str]:
-        names = [line for _number, line in textarea_lines(self.cleaned_data["categories"])]
-        if not names:
-            raise forms.ValidationError(_("A contest needs at least one category."))
-        return names
 
-    def clean_prize_tiers(self) -> list[tuple[str, int]]:
-        lines = _countedtextarea_lines(self.cleaned_data["prize_tiers"], "一等奖 5")
-        max_length = 50  # PrizeTier.name
-        for number, line, name, _count in lines:
-            if len(name) > max_length:
-                raise forms.ValidationError(
-                    _("Line %(number)d, “%(line)s”: a prize's name has at most %(n)d characters."),
-                    code="too_long",
-                    params={"number": number, "line": line, "n": max_length},
-                )
-        return [(name, count) for _number, _line, name, count in lines]
+YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 
-    def clean_quotas(self) -> list[tuple[Unit, int]]:
-        lines = _countedtextarea_lines(self.cleaned_data["quotas"], "cq/yc 20")
-        units = Unit.objects.in_bulk([name for _n, _l, name, _c in lines], field_name="code")
-        quotas, seen = [], set()
-        for number, line, code, limit in lines:
-            unit = units.get(code)
-            if unit is None:
-                raise forms.ValidationError(
-                    _("Line %(number)d, “%(line)s”: no unit has the code “%(code)s”."),
-                    code="unknown_unit",
-                    params={"number": number, "line": line, "code": code},
-                )
-            if unit.pk in seen:
-                raise forms.ValidationError(
-                    _("Line %(number)d, “%(line)s”: this unit already has a quota above."),
-                    code="repeated_unit",
-                    params={"number": number, "line": line},
-                )
-            seen.add(unit.pk)
-            quotas.append((unit, limit))
-        return quotas
+
+def _next_year(text: str) -> str:
+    """Every year written in ``text`` one later ("2025年摄影展" → "2026年摄影展")."""
+    return YEAR.sub(lambda match: str(int(match[0]) + 1), text)
+
+
+class ContestCopyForm(forms.Form):
+    """A new contest's address, title and entry window, copied from ``source``: filled in
+    with its own a year later."""
+
+    slug = forms.SlugField(label=_("Short name"), max_length=60)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    opens_at = forms.DateTimeField(label=_("Entries open"), widget=DateTimeLocalInput())
+    closes_at = forms.DateTimeField(label=_("Entries close"), widget=DateTimeLocalInput())
+
+    def __init__(self, *args, source: Contest, **kwargs):
+        dates = contest_copy_dates(source)
+        slug = _next_year(source.slug)
+        if slug == source.slug:
+            slug = f"{source.slug[:55]}-{dates['opens_at'].year}"
+        kwargs["initial"] = {
+            "slug": slug,
+            "title": _next_year(source.title),
+            "opens_at": dates["opens_at"],
+            "closes_at": dates["closes_at"],
+        }
+        super().__init__(*args, **kwargs)
+        self.fields["opens_at"].help_text = self.fields["closes_at"].help_text = times_help()
 
 
 class FlagResolveForm(forms.Form):

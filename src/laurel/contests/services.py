@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -238,9 +238,7 @@ def contest_update(
     return contest
 
 
-@transaction.atomic
-def contest_transition(*, acting_user, contest: Contest, to: str) -> Contest:
-    contest = Contest.objects.select_for_update().get(pk=contest.pk)
+def _transition_check(contest: Contest, to: str) -> None:
     if to not in Contest.State.values:
         raise ValidationError(_("There is no such state."))
     if to not in TRANSITIONS[contest.state]:
@@ -250,6 +248,37 @@ def contest_transition(*, acting_user, contest: Contest, to: str) -> Contest:
         )
     if to == Contest.State.OPEN and not contest.categories.exists():
         raise ValidationError(_("Add categories before opening the contest."))
+
+
+@dataclass(frozen=True)
+class ClosePreview:
+    """Who closing a contest's entries stops: its live entries, their entrants and units,
+    and how many entries are still being checked (they are judged once accepted)."""
+
+    entries: int
+    entrants: int
+    units: int
+    processing: int
+
+
+def contest_close_preview(contest: Contest) -> ClosePreview:
+    """What closing ``contest`` to entries now stops; refused as ``contest_transition``
+    would refuse it."""
+    _transition_check(contest, Contest.State.CLOSED)
+    live = Entry.objects.filter(contest=contest, state__in=Entry.LIVE_STATES)
+    counts = live.aggregate(
+        entries=Count("pk"),
+        entrants=Count("author", distinct=True),
+        units=Count("unit", distinct=True),
+        processing=Count("pk", filter=Q(state__in=(Entry.State.RECEIVED, Entry.State.PROCESSING))),
+    )
+    return ClosePreview(**counts)
+
+
+@transaction.atomic
+def contest_transition(*, acting_user, contest: Contest, to: str) -> Contest:
+    contest = Contest.objects.select_for_update().get(pk=contest.pk)
+    _transition_check(contest, to)
     before, contest.state = contest.state, to
     contest.save(update_fields=["state"])
     audit_log(
@@ -257,6 +286,82 @@ def contest_transition(*, acting_user, contest: Contest, to: str) -> Contest:
         action="contests.contest.state_changed",
         obj=contest,
         data={"from": before, "to": to},
+    )
+    return contest
+
+
+# --- copying a contest --------------------------------------------------------------------
+
+MOVED_DATES = ("taken_from", "taken_until", "exhibition_opens_on", "exhibition_closes_on")
+
+
+def _a_year_later(day: datetime.date) -> datetime.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def contest_copy_dates(source: Contest, shift_days: int | None = None) -> dict:
+    """``source``'s dates moved by a year (or by ``shift_days`` days): the entry window at the
+    same local time of day, the taken-on window and the exhibition."""
+
+    def move(day: datetime.date) -> datetime.date:
+        if shift_days is None:
+            return _a_year_later(day)
+        return day + datetime.timedelta(days=shift_days)
+
+    dates = {}
+    for name in ("opens_at", "closes_at"):
+        local = timezone.localtime(getattr(source, name))
+        dates[name] = datetime.datetime.combine(move(local.date()), local.timetz())
+    for name in MOVED_DATES:
+        day = getattr(source, name)
+        dates[name] = move(day) if day else None
+    return dates
+
+
+@transaction.atomic
+def contest_copy(
+    *,
+    acting_user,
+    source: Contest,
+    slug: str,
+    title: str,
+    shift_days: int | None = None,
+    opens_at: datetime.datetime | None = None,
+    closes_at: datetime.datetime | None = None,
+) -> Contest:
+    """A new draft contest with ``source``'s rules: every setting, its categories, prize
+    tiers, unit quotas and certificate issuer (the declarations asked are every contest's).
+    None of its entries, flags, rounds or results. Its dates move by a year, or by
+    ``shift_days`` days; ``opens_at`` and ``closes_at``, given, are its entry window."""
+    access = access_for(acting_user)
+    visible = policy.contests_visible(access).filter(pk=source.pk).exists()
+    if not (policy.may_organise(access) and visible):
+        raise ValidationError(_("You may not copy this contest."))
+    fields = {name: getattr(source, name) for name in CONTEST_FIELDS}
+    fields.update(contest_copy_dates(source, shift_days), title=title)
+    fields["formats"] = list(source.formats)
+    if opens_at is not None:
+        fields["opens_at"] = opens_at
+    if closes_at is not None:
+        fields["closes_at"] = closes_at
+    contest = Contest(slug=slug, content=source.content, created_by=acting_user, **fields)
+    contest.full_clean()
+    _contest_check(contest)
+    contest.save()
+    _contest_parts_set(
+        contest,
+        list(source.categories.values_list("name", flat=True)),
+        [(tier.name, tier.count) for tier in source.prize_tiers.all()],
+        [(quota.unit, quota.limit) for quota in source.quotas.select_related("unit")],
+    )
+    audit_log(
+        actor=acting_user,
+        action="contests.contest.copied",
+        obj=contest,
+        data={"from": source.slug, "slug": slug, "title": title},
     )
     return contest
 

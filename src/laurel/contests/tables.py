@@ -210,3 +210,65 @@ class EntryFilter(ListFilter):
 
     def with_pending_flags(self, queryset, name, value):
         return queryset.filter(pending_flags__gt=0) if value else queryset
+
+
+# --- a contest's figures by unit ------------------------------------------------------------
+
+
+class DistrictFiguresTable(ListTable):
+    """A contest's figures per district (``contests.selectors.unit_statistics``): each
+    district's name leads to its units."""
+
+    district = tables.Column(verbose_name=_("District"), accessor="name")
+    entries = NumberColumn(verbose_name=_("Entries"))
+    accepted = NumberColumn(
+        verbose_name=_("Accepted"),
+        attrs={
+            "th": {"class": "num", "title": _("Accepted, qualified or awarded")},
+            "td": {"class": "num"},
+        },
+    )
+    prizes = NumberColumn(verbose_name=_("Prizes"))
+    entrants = NumberColumn(
+        verbose_name=_("Entrants"),
+        attrs={"th": {"class": "num", "title": _("People with entries")}, "td": {"class": "num"}},
+    )
+
+    class Meta(ListTable.Meta):
+        attrs = {"class": "list-table", "id": "statistics-table"}
+        row_attrs = {
+            "id": lambda record: f"figures-{record.unit.pk}{'-own' if record.itself else ''}",
+            "data-entries": lambda record: record.entries,
+            "data-accepted": lambda record: record.accepted,
+            "data-prizes": lambda record: record.prizes,
+            "data-entrants": lambda record: record.entrants,
+        }
+
+    def __init__(self, *args, contest: Contest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contest = contest
+
+    def render_district(self, record):
+        if record.itself or record.district is None:
+            return record.name
+        link = reverse("contests:console_statistics_unit", args=[self.contest.slug, record.unit.pk])
+        return format_html('<a href="{}">{}</a>', link, record.name)
+
+    def value_district(self, record):
+        return record.name
+
+
+class UnitFiguresTable(DistrictFiguresTable):
+    """A contest's figures per unit within one district, the district beside each."""
+
+    district = tables.Column(verbose_name=_("District"), accessor="district_name")
+    unit = tables.Column(verbose_name=_("Unit"), accessor="name")
+
+    class Meta(DistrictFiguresTable.Meta):
+        sequence = ("district", "unit", "...")
+
+    def render_district(self, record):
+        return record.district_name
+
+    def value_district(self, record):
+        return record.district_name

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from laurel.contests.views import console, console_submit, member, public
+from laurel.contests.views import (
+    console,
+    console_copy,
+    console_statistics,
+    console_submit,
+    member,
+    public,
+)
 
 app_name = "contests"
 urlpatterns = [
@@ -21,6 +28,11 @@ urlpatterns = [
     path("console/contests/<slug:slug>/", console.contest_detail, name="console_contest"),
     path("console/contests/<slug:slug>/edit/", console.contest_edit, name="console_contest_edit"),
     path(
+        "console/contests/<slug:slug>/copy/",
+        console_copy.contest_copy,
+        name="console_contest_copy",
+    ),
+    path(
         "console/contests/<slug:slug>/state/",
         console.contest_transition,
         name="console_contest_transition",
@@ -32,6 +44,16 @@ urlpatterns = [
         name="console_entry",
     ),
     path("console/contests/<slug:slug>/screening/", console.screening, name="console_screening"),
+    path(
+        "console/contests/<slug:slug>/statistics/",
+        console_statistics.statistics,
+        name="console_statistics",
+    ),
+    path(
+        "console/contests/<slug:slug>/statistics/<id:pk>/",
+        console_statistics.statistics,
+        name="console_statistics_unit",
+    ),
     path("console/flags/<id:pk>/resolve/", console.flag_resolve, name="console_flag_resolve"),
     # console: unit admins submitting for their members
     path(
@@ -40,6 +62,11 @@ urlpatterns = [
         name="console_entry_submit",
     ),
     path("console/contests/<slug:slug>/bulk/", console_submit.bulk_start, name="console_bulk"),
+    path(
+        "console/contests/<slug:slug>/bulk/template.xlsx",
+        console_submit.bulk_template,
+        name="console_bulk_template",
+    ),
     path(
         "console/contests/<slug:slug>/bulk/<id:pk>/",
         console_submit.bulk_detail,

@@ -10,9 +10,12 @@ times and booleans are written as themselves: a negative *number* stays a number
 every text cell is also stored as a string (never a formula) whatever it holds.
 
 ``xlsx_write`` writes workbooks in openpyxl's write-only mode (a row at a time: big sheets
-fit), header row bold and frozen; ``csv_text`` writes CSV; ``text_safe`` makes plain text
-that a spreadsheet may open (a .txt of captions) safe line by line and field by field.
-``tests/test_layers.py`` fails when any other module creates a workbook or a CSV writer.
+fit), header row bold and frozen, an autofilter over the header and the data, and columns as
+wide as their content (``column_widths``: measured on the header and the first
+``FIT_SAMPLE_ROWS`` rows, wide characters counted double, capped at ``WIDTH_MAX``);
+``csv_text`` writes CSV; ``text_safe`` makes plain text that a spreadsheet may open (a .txt
+of captions) safe line by line and field by field. ``tests/test_layers.py`` fails when any
+other module creates a workbook or a CSV writer.
 """
 
 import csv
@@ -21,8 +24,9 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from itertools import chain, islice
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -35,6 +39,15 @@ QUOTE = "'"
 SHEET_TITLE_LENGTH = 31  # Excel's limit
 KEPT_TYPES = (bool, int, float, Decimal, date, time, timedelta)  # datetime is a date
 BOLD = Font(bold=True)
+FIT = "fit"  # ``Sheet.widths``: as wide as the content
+FIT_SAMPLE_ROWS = 1000  # the rows a fitted sheet is measured on (held while measured)
+WIDTH_PADDING = 2  # characters beside the widest value
+FILTER_BUTTON = 2  # characters the autofilter's drop-down button covers in a header cell
+WIDTH_MIN = 6
+WIDTH_MAX = 60  # longer text wraps out of view rather than widen the column further
+NUMBER_WIDTH_MAX = 12  # a spreadsheet shows a long number rounded ("General" format)
+# what a spreadsheet shows for a value of these types (openpyxl's default formats)
+SHOWN_WIDTHS = ((bool, 5), (datetime, 19), (date, 10), (time, 8), (timedelta, 10))
 
 
 def formula_like(text: str) -> bool:
@@ -58,13 +71,15 @@ def cell_safe(value: object) -> object:
 @dataclass(frozen=True)
 class Sheet:
     """One sheet to write: its title (cut to 31 characters), an optional header row (bold,
-    frozen), its rows (any iterable: a generator keeps memory flat) and column widths
-    from column A."""
+    frozen, with an autofilter over it and the data unless ``autofilter`` is false), its rows
+    (any iterable: a generator keeps memory flat) and its column widths from column A —
+    ``FIT`` (the default) measures them from the content (``column_widths``)."""
 
     title: str
     rows: Iterable[Sequence[object]]
     header: Sequence[object] = ()
-    widths: Sequence[float] = ()
+    widths: Sequence[float] | str = FIT
+    autofilter: bool = True
 
 
 def xlsx_write(sheets: Iterable[Sheet]) -> bytes:
@@ -72,16 +87,76 @@ def xlsx_write(sheets: Iterable[Sheet]) -> bytes:
     workbook = Workbook(write_only=True)
     for spec in sheets:
         sheet = workbook.create_sheet(spec.title[:SHEET_TITLE_LENGTH])
-        for column, width in enumerate(spec.widths, start=1):
+        rows, widths = iter(spec.rows), spec.widths
+        filtered = spec.autofilter and bool(spec.header)
+        if widths == FIT:
+            measured = list(islice(rows, FIT_SAMPLE_ROWS))
+            widths = column_widths(spec.header, measured, filter_buttons=filtered)
+            rows = chain(measured, rows)
+        for column, width in enumerate(widths, start=1):  # before the first row: write-only
             sheet.column_dimensions[get_column_letter(column)].width = width
         if spec.header:
             sheet.freeze_panes = "A2"
             sheet.append([_xlsx_cell(sheet, value, bold=True) for value in spec.header])
-        for row in spec.rows:
+        written = 0
+        for row in rows:
             sheet.append([_xlsx_cell(sheet, value) for value in row])
+            written += 1
+        if filtered:  # the filter is written after the rows, so their number is known
+            last = get_column_letter(len(spec.header))
+            sheet.auto_filter.ref = f"A1:{last}{written + 1}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def text_width(text: str) -> int:
+    """The columns ``text`` takes in a spreadsheet: its longest line, a wide or full-width
+    character (Chinese, Japanese, Korean) counted as two, a combining mark as none."""
+    return max(
+        (
+            sum(
+                0
+                if unicodedata.combining(character)
+                else 2
+                if unicodedata.east_asian_width(character) in "WF"
+                else 1
+                for character in line
+            )
+            for line in text.splitlines()
+        ),
+        default=0,
+    )
+
+
+def value_width(value: object) -> int:
+    """The columns a cell holding ``value`` shows it in (as ``cell_safe`` writes it)."""
+    value = cell_safe(value)
+    if value is None:
+        return 0
+    for kind, width in SHOWN_WIDTHS:  # bool before int, datetime before date
+        if isinstance(value, kind):
+            return width
+    if isinstance(value, str):
+        return text_width(ILLEGAL_CHARACTERS_RE.sub("", value))
+    return min(len(str(value)), NUMBER_WIDTH_MAX)
+
+
+def column_widths(
+    header: Sequence[object], rows: Iterable[Sequence[object]], *, filter_buttons: bool = False
+) -> list[float]:
+    """Each column's width, from column A: its widest value (``value_width``) or header
+    (plus the autofilter's button when ``filter_buttons``), with ``WIDTH_PADDING``, within
+    ``WIDTH_MIN`` and ``WIDTH_MAX``."""
+    widest = [value_width(value) + (FILTER_BUTTON if filter_buttons else 0) for value in header]
+    for row in rows:
+        for column, value in enumerate(row):
+            width = value_width(value)
+            if column == len(widest):
+                widest.append(width)
+            elif width > widest[column]:
+                widest[column] = width
+    return [float(min(max(width + WIDTH_PADDING, WIDTH_MIN), WIDTH_MAX)) for width in widest]
 
 
 def _xlsx_cell(sheet, value: object, *, bold: bool = False):

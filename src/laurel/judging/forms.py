@@ -1,8 +1,7 @@
 """Forms for the organiser's round console: a new round, a seat on its panel, a review moved
-by hand. Forms only clean input (codes into units, lines into criteria); services decide and
+by hand. Forms only clean input (codes into units, rows into criteria); services decide and
 write."""
 
-import re
 import unicodedata
 
 from django import forms
@@ -17,14 +16,11 @@ from laurel.judging.models import Assignment, Criterion, Round
 from laurel.orgs.forms import UnitPickField
 from laurel.orgs.models import Unit
 from laurel.web.forms import COLUMN_INTEGER_MAX, IdsChoiceField, textarea_lines
+from laurel.web.rows import CountField, RowForm, RowsField, RowsFormMixin
 from laurel.web.zones import times_help
 
-# "主题 30 1-10": a name, its weight and, optionally, its scale (1–10 when left out); the
-# line is NFKC-folded first, so full-width digits, spaces and dashes read as ASCII ones
-CRITERION_LINE = re.compile(
-    r"^(?P<name>.+?)\s+(?P<weight>\d+)(?:\s+(?P<low>\d+)\s*[-~–—至]\s*(?P<high>\d+))?$"
-)
 DEFAULT_SCALE = (1, 10)
+SMALL_INTEGER_MAX = 32_767  # a PositiveSmallIntegerField on PostgreSQL
 METHOD_LABELS = {
     "calibrated": _("Calibrated: each judge's severity and spread corrected (recommended)"),
     "mean": _("Mean of the scores"),
@@ -33,50 +29,42 @@ METHOD_LABELS = {
 }
 
 
-def criteria_parse(text: str) -> list[tuple[str, int, int, int]]:
-    """Lines of "name weight low-high" as (name, weight, low, high); an error names the line."""
-    criteria, seen = [], set()
-    name_length = Criterion._meta.get_field("name").max_length
-    for number, line in textarea_lines(text):
-        folded = unicodedata.normalize("NFKC", line)
-        match = CRITERION_LINE.match(folded)
-        if match is None:
-            raise forms.ValidationError(
-                _(
-                    "Line %(number)d, “%(line)s”: write a criterion's name, its weight and "
-                    "its scale, like “主题 30 1-10”."
-                ),
-                code="bad_line",
-                params={"number": number, "line": line},
-            )
-        name, weight = match["name"].strip(), int(match["weight"])
-        low, high = (int(match["low"]), int(match["high"])) if match["low"] else DEFAULT_SCALE
-        problem = None
-        if weight < 1:
-            problem = _("the weight is at least 1")
-        elif low >= high:
-            problem = _("the lowest score must be below the highest")
-        elif len(name) > name_length:
-            problem = _("a name has at most %(n)d characters") % {"n": name_length}
-        elif name in seen:
-            problem = _("this criterion is already named above")
-        if problem:
-            raise forms.ValidationError(
-                _("Line %(number)d, “%(line)s”: %(problem)s."),
-                code="bad_line",
-                params={"number": number, "line": line, "problem": problem},
-            )
-        seen.add(name)
-        criteria.append((name, weight, low, high))
-    return criteria
+class CriterionRow(RowForm):
+    """One criterion of a scoring round: its name, its weight and its scale."""
+
+    name = forms.CharField(
+        label=_("Criterion"), max_length=Criterion._meta.get_field("name").max_length
+    )
+    weight = CountField(label=_("Weight"), max_value=SMALL_INTEGER_MAX)
+    low = CountField(
+        label=_("Lowest score"),
+        min_value=0,
+        max_value=SMALL_INTEGER_MAX,
+        initial=DEFAULT_SCALE[0],
+        error_messages={"invalid": _("must be a whole number")},
+    )
+    high = CountField(
+        label=_("Highest score"),
+        min_value=0,
+        max_value=SMALL_INTEGER_MAX,
+        initial=DEFAULT_SCALE[1],
+        error_messages={"invalid": _("must be a whole number")},
+    )
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("low"), data.get("high")
+        if low is not None and high is not None and low >= high:
+            self.add_error("high", _("must be above the lowest score"))
+        return data
 
 
 def _unit_codes(text: str) -> list[str]:
     return [unicodedata.normalize("NFKC", line).strip() for _number, line in textarea_lines(text)]
 
 
-class RoundForm(forms.Form):
-    """A new round of a contest, as the organiser fills it in."""
+class RoundForm(RowsFormMixin, forms.Form):
+    """A new round of a contest, as the organiser fills it in, its criteria as rows."""
 
     name = forms.CharField(label=_("Round name"), max_length=100)
     mode = forms.ChoiceField(label=_("Mode"), choices=Round.Mode.choices, widget=forms.RadioSelect)
@@ -116,14 +104,12 @@ class RoundForm(forms.Form):
         required=False,
         help_text=_("Scoring rounds: how many of the best go on. Empty: every ranked entry."),
     )
-    criteria = forms.CharField(
+    criteria = RowsField(
+        CriterionRow,
+        unique="name",
         label=_("Criteria"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "主题 30 1-10\n构图 30 1-10"}),
-        help_text=_(
-            "Scoring rounds: one per line, the name, its weight and its scale, "
-            "like “主题 30 1-10” (the scale is 1-10 when left out)."
-        ),
+        help_text=_("Scoring rounds: each criterion's name, its weight and its scale."),
     )
 
     def __init__(self, *args, contest: Contest, **kwargs):
@@ -137,9 +123,6 @@ class RoundForm(forms.Form):
         if deadline <= timezone.now():
             raise forms.ValidationError(_("The deadline must be in the future."))
         return deadline
-
-    def clean_criteria(self) -> list[tuple[str, int, int, int]]:
-        return criteria_parse(self.cleaned_data["criteria"])
 
     def clean(self):
         data = super().clean()
@@ -175,8 +158,13 @@ class SeatForm(forms.Form):
         required=False,
         help_text=_(
             "The unit they work in: its entries (and those above and below it) are never "
-            "theirs. No unit for outside experts."
+            "theirs. Left empty: their own unit, from their judge role or member record."
         ),
+    )
+    outside_expert = forms.BooleanField(
+        label=_("Outside expert: no unit"),
+        required=False,
+        help_text=_("Tick only for someone from outside every unit: no entry is a conflict."),
     )
     categories = IdsChoiceField(
         label=_("Categories"),
@@ -217,6 +205,59 @@ class SeatForm(forms.Form):
                 params={"codes": "、".join(f"“{code}”" for code in unknown)},
             )
         return list({units[code].pk: units[code] for code in codes}.values())
+
+
+class JudgeSearchForm(forms.Form):
+    """Narrowing the judges offered for a panel: by name (``accounts.people_search``) and by
+    unit (judges whose own unit lies within the one chosen)."""
+
+    judge_q = forms.CharField(label=_("Name"), required=False, max_length=100)
+    judge_unit = UnitPickField(label=_("Unit"), required=False)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["judge_unit"].queryset = units
+        self.fields["judge_unit"].widget.empty_choice = "any"  # no unit chosen: every judge
+
+
+class SeatsAddForm(forms.Form):
+    """Several judges ticked for the panel at once, each with their own unit unless marked an
+    outside expert; the categories and the cap apply to every one of them."""
+
+    judges = IdsChoiceField(label=_("Judges"), queryset=None, widget=forms.CheckboxSelectMultiple)
+    outside_experts = IdsChoiceField(label=_("Outside experts"), queryset=None, required=False)
+    categories = IdsChoiceField(
+        label=_("Categories"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every category."),
+    )
+    cap = forms.IntegerField(
+        label=_("Reviews at most, each"),
+        min_value=1,
+        max_value=COLUMN_INTEGER_MAX,
+        required=False,
+        help_text=_("Empty: no limit."),
+    )
+
+    def __init__(self, *args, round: Round, judges, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["judges"].queryset = judges
+        self.fields["outside_experts"].queryset = judges
+        self.fields["categories"].queryset = round.contest.categories.all()
+        self.fields["categories"].label_from_instance = lambda category: category.name
+
+
+class PanelCopyForm(forms.Form):
+    """Another round whose panel is copied onto this one."""
+
+    source = forms.ModelChoiceField(label=_("Copy the panel of"), queryset=Round.objects.none())
+
+    def __init__(self, *args, rounds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = rounds
+        self.fields["source"].label_from_instance = lambda r: f"{r.contest.title} · {r.name}"
 
 
 class MoveForm(forms.Form):

@@ -1,5 +1,6 @@
 """Reads of judging rounds that several pages share: a judge's rounds with their progress,
-and the organiser's open rounds with the judges behind the even pace of the round."""
+the organiser's open rounds with the judges behind the even pace of the round, and where
+each judge works (their own units, for conflicts)."""
 
 import datetime
 from dataclasses import dataclass
@@ -7,8 +8,11 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from laurel.accounts.models import Role, RoleGrant
 from laurel.judging import policy
 from laurel.judging.models import Assignment, Round
+from laurel.members.models import Member
+from laurel.orgs.models import Unit
 
 
 @dataclass
@@ -102,3 +106,34 @@ def open_rounds_pace(access, now: datetime.datetime | None = None) -> list[Round
             )
         )
     return paces
+
+
+def judge_own_units(judge_ids) -> dict[int, list[Unit]]:
+    """Where each judge works, for conflicts: the units of their judge role, or failing that
+    the unit of their member record; judges with neither are absent. The top of the unit
+    tree is never one: every entry lies below it, so it would leave them nothing to judge.
+    Two queries."""
+    judge_ids = list(judge_ids)
+    found: dict[int, list[Unit]] = {}
+    grants = (
+        RoleGrant.objects.filter(
+            role=Role.JUDGE, user_id__in=judge_ids, unit__isnull=False, unit__parent__isnull=False
+        )
+        .select_related("unit")
+        .order_by("pk")
+    )
+    for grant in grants:
+        found.setdefault(grant.user_id, []).append(grant.unit)
+    members = Member.objects.filter(user_id__in=judge_ids, unit__parent__isnull=False)
+    for member in members.exclude(user_id__in=list(found)).select_related("unit"):
+        found[member.user_id] = [member.unit]
+    return found
+
+
+def judges_within_unit(judges, unit: Unit):
+    """The judges of ``judges`` whose own unit (judge role or member record) lies within
+    ``unit``'s subtree."""
+    return judges.filter(
+        Q(grants__role=Role.JUDGE, grants__unit__path__startswith=unit.path)
+        | Q(member__unit__path__startswith=unit.path)
+    ).distinct()

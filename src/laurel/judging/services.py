@@ -121,6 +121,86 @@ def round_create(
     return round_
 
 
+@dataclass(frozen=True)
+class SeatChoice:
+    """One judge to seat, and how. ``unit`` left empty is the judge's own unit, found from
+    their judge role or member record (``selectors.judge_own_units``); ``outside_expert``
+    seats them with none, so that no unit is a conflict of theirs."""
+
+    judge: object
+    unit: object = None
+    outside_expert: bool = False
+    categories: tuple = ()
+    cap: int | None = None
+    conflict_units: tuple = ()
+
+
+@dataclass(frozen=True)
+class _SeatPlan:
+    """A seat as it will be written: its unit decided (None: no unit)."""
+
+    judge: object
+    unit: object
+    categories: tuple
+    cap: int | None
+    conflict_units: tuple
+    note: dict = field(default_factory=dict)  # what the audit entry adds (own unit, a copy)
+
+
+def _seat_refusal(round: Round, plan: _SeatPlan, taken: set[int]) -> str:
+    """Why ``plan`` may not be seated on ``round`` (empty: it may); ``taken`` are the judges
+    already on the panel or earlier in the same batch."""
+    if not access_for(plan.judge).is_judge:
+        return _("%(name)s is not a judge.") % {"name": plan.judge}
+    if plan.judge.pk in taken:
+        return _("%(name)s is already on this panel.") % {"name": plan.judge}
+    if any(category.contest_id != round.contest_id for category in plan.categories):
+        return _("%(name)s: a category chosen is not one of this contest's.") % {"name": plan.judge}
+    if plan.cap is not None and plan.cap < 1:
+        return _("%(name)s: reviews at most must be at least 1.") % {"name": plan.judge}
+    return ""
+
+
+def _seats_write(acting_user, round: Round, plans: Sequence[_SeatPlan]) -> list[Seat]:
+    """Seat every plan on the locked ``round``, or none: a refusal names each judge refused
+    and why. One audit entry per seat."""
+    if round.state == Round.State.CLOSED:
+        _refuse(_("This round is closed."))
+    if not plans:
+        _refuse(_("Choose at least one judge."))
+    taken = set(Seat.objects.filter(round=round).values_list("judge_id", flat=True))
+    problems = []
+    for plan in plans:
+        reason = _seat_refusal(round, plan, taken)
+        if reason:
+            problems.append(reason)
+        taken.add(plan.judge.pk)
+    if problems:
+        raise JudgingRefused(problems)
+    seats = []
+    for plan in plans:
+        seat = Seat(round=round, judge=plan.judge, unit=plan.unit, cap=plan.cap)
+        seat.full_clean(validate_unique=False, validate_constraints=False)  # checked above
+        seat.save()
+        seat.categories.set(plan.categories)
+        seat.conflict_units.set(plan.conflict_units)
+        audit_log(
+            actor=acting_user,
+            action="judging.seat.added",
+            obj=round,
+            data={
+                "judge": plan.judge.pk,
+                "unit": plan.unit.pk if plan.unit else None,
+                "cap": plan.cap,
+                "categories": [c.pk for c in plan.categories],
+                "conflict_units": [u.pk for u in plan.conflict_units],
+                **plan.note,
+            },
+        )
+        seats.append(seat)
+    return seats
+
+
 @transaction.atomic
 def seat_add(
     *,
@@ -133,31 +213,124 @@ def seat_add(
     conflict_units: Sequence = (),
 ) -> Seat:
     """Put a judge on the round's panel. ``unit`` is where the judge works (entries from it
-    and from above or below it are conflicts); outside experts have none."""
+    and from above or below it are conflicts); outside experts have none. (``seats_add``
+    fills in each judge's own unit.)"""
     _organiser_check(acting_user)
     round = _round_lock(round.pk)
-    if round.state == Round.State.CLOSED:
-        _refuse(_("This round is closed."))
-    if not access_for(judge).is_judge:
-        _refuse(_("%(name)s is not a judge.") % {"name": judge})
-    if Seat.objects.filter(round=round, judge=judge).exists():
-        _refuse(_("%(name)s is already on this panel.") % {"name": judge})
-    seat = Seat.objects.create(round=round, judge=judge, unit=unit, cap=cap)
-    seat.categories.set(categories)
-    seat.conflict_units.set(conflict_units)
-    audit_log(
-        actor=acting_user,
-        action="judging.seat.added",
-        obj=round,
-        data={
-            "judge": judge.pk,
-            "unit": unit.pk if unit else None,
-            "cap": cap,
-            "categories": [c.pk for c in categories],
-            "conflict_units": [u.pk for u in conflict_units],
-        },
-    )
+    plan = _SeatPlan(judge, unit, tuple(categories), cap, tuple(conflict_units))
+    try:
+        (seat,) = _seats_write(acting_user, round, [plan])
+    except JudgingRefused as error:
+        _refuse(" ".join(error.messages))
     return seat
+
+
+def _plans_of(choices: Sequence[SeatChoice]) -> list[_SeatPlan]:
+    """Each choice's unit decided: as chosen, none for an outside expert, else the judge's
+    own (several units of their judge role: the first is their unit, the others conflicts)."""
+    own = selectors.judge_own_units(
+        choice.judge.pk for choice in choices if choice.unit is None and not choice.outside_expert
+    )
+    plans = []
+    for choice in choices:
+        unit, extra, note = choice.unit, [], {}
+        if choice.outside_expert:
+            unit, note = None, {"outside_expert": True}
+        elif unit is None and own.get(choice.judge.pk):
+            unit, *extra = own[choice.judge.pk]
+            note = {"own_unit": True}
+        conflicts = tuple({u.pk: u for u in [*choice.conflict_units, *extra]}.values())
+        plans.append(
+            _SeatPlan(
+                choice.judge, unit, tuple(choice.categories), choice.cap, conflicts, note=note
+            )
+        )
+    return plans
+
+
+@transaction.atomic
+def seats_add(
+    *,
+    acting_user,
+    round: Round,
+    judges: Sequence,
+    categories: Sequence = (),
+    cap: int | None = None,
+) -> list[Seat]:
+    """Put several judges on the round's panel at once. Each is a ``SeatChoice``, or a user
+    seated with their own unit and the batch's ``categories`` and ``cap``. Every judge is
+    checked as ``seat_add`` checks one; if any is refused, nobody is seated and the refusal
+    names each judge refused and why."""
+    _organiser_check(acting_user)
+    round = _round_lock(round.pk)
+    choices = [
+        judge
+        if isinstance(judge, SeatChoice)
+        else SeatChoice(judge=judge, categories=tuple(categories), cap=cap)
+        for judge in judges
+    ]
+    return _seats_write(acting_user, round, _plans_of(choices))
+
+
+@dataclass
+class PanelCopied:
+    seats: list = field(default_factory=list)  # the seats made
+    skipped: list = field(default_factory=list)  # sentences: who was left out and why
+
+
+@transaction.atomic
+def panel_copy(*, acting_user, round: Round, source: Round) -> PanelCopied:
+    """Seat on ``round`` the judges of ``source``'s panel (this contest's or an earlier one's),
+    each with their unit (or none, as there), cap, declared conflicts and categories — these
+    matched by name, a category this contest lacks left out and said. Judges who left that
+    panel are not copied; those already on this one, or no longer judges, are skipped and
+    said."""
+    _organiser_check(acting_user)
+    round = _round_lock(round.pk)
+    if source.pk == round.pk:
+        _refuse(_("Choose another round's panel to copy."))
+    categories = {category.name: category for category in round.contest.categories.all()}
+    seated = set(Seat.objects.filter(round=round).values_list("judge_id", flat=True))
+    copied = PanelCopied()
+    plans = []
+    for seat in (
+        Seat.objects.filter(round=source, active=True)
+        .select_related("judge", "unit")
+        .prefetch_related("categories", "conflict_units")
+    ):
+        if seat.judge_id in seated:
+            copied.skipped.append(_("%(name)s is already on this panel.") % {"name": seat.judge})
+            continue
+        if not seat.judge.is_active or not access_for(seat.judge).is_judge:
+            copied.skipped.append(_("%(name)s is no longer a judge.") % {"name": seat.judge})
+            continue
+        names = [category.name for category in seat.categories.all()]
+        missing = [name for name in names if name not in categories]
+        if missing:
+            copied.skipped.append(
+                _("%(name)s judged %(categories)s there, which this contest does not have.")
+                % {"name": seat.judge, "categories": "、".join(missing)}
+            )
+            if len(missing) == len(names):
+                continue  # they would judge every category here: not what that panel meant
+        plans.append(
+            _SeatPlan(
+                seat.judge,
+                seat.unit,
+                tuple(categories[name] for name in names if name in categories),
+                seat.cap,
+                tuple(seat.conflict_units.all()),
+                note={"copied_from": source.pk},
+            )
+        )
+    if not plans:
+        _refuse(
+            " ".join([_("Nobody on that panel could be copied."), *copied.skipped])
+            if copied.skipped
+            else _("That round has nobody on its panel.")
+        )
+    copied.seats = _seats_write(acting_user, round, plans)
+    return copied
 
 
 def round_entries(round: Round):
@@ -468,15 +641,54 @@ def judge_drop(*, acting_user, seat: Seat) -> list[str]:
     return short
 
 
-@transaction.atomic
-def round_open(*, acting_user, round: Round) -> Round:
-    _organiser_check(acting_user)
-    round = _round_lock(round.pk)
+def _round_open_check(round: Round) -> AssignmentSummary:
     if round.state != Round.State.PLANNED:
         _refuse(_("Only a planned round opens."))
     summary = assignment_summary(round)
     if summary.entries == 0 or summary.short:
         _refuse(_("Assign every entry to its judges before opening the round."))
+    return summary
+
+
+def _work_to_tell(round: Round) -> list[tuple[object, int]]:
+    """Each judge with open reviews in ``round`` and how many: whom opening tells."""
+    judges = {seat.judge_id: seat.judge for seat in round.seats.select_related("judge")}
+    return [
+        (judges[judge_id], count)
+        for judge_id, count in Assignment.objects.filter(round=round, state=Assignment.State.OPEN)
+        .values_list("judge_id")
+        .annotate(n=Count("pk"))
+        .values_list("judge_id", "n")
+        .order_by("judge_id")
+    ]
+
+
+@dataclass
+class RoundOpenPreview:
+    entries: int
+    work: list  # (judge, reviews) for each judge told
+
+    @property
+    def judges(self) -> int:
+        return len(self.work)
+
+    @property
+    def reviews(self) -> int:
+        return sum(count for _judge, count in self.work)
+
+
+def round_open_preview(round: Round) -> RoundOpenPreview:
+    """What opening ``round`` now would do: the judges told and their reviews, found as
+    ``round_open`` finds them; refused as it would be."""
+    summary = _round_open_check(round)
+    return RoundOpenPreview(entries=summary.entries, work=_work_to_tell(round))
+
+
+@transaction.atomic
+def round_open(*, acting_user, round: Round) -> Round:
+    _organiser_check(acting_user)
+    round = _round_lock(round.pk)
+    summary = _round_open_check(round)
     round.state, round.opened_at = Round.State.OPEN, timezone.now()
     round.save(update_fields=["state", "opened_at"])
     contest = round.contest
@@ -489,15 +701,9 @@ def round_open(*, acting_user, round: Round) -> Round:
         obj=round,
         data={"entries": summary.entries, "judges": len(summary.loads)},
     )
-    judges = {seat.judge_id: seat.judge for seat in round.seats.select_related("judge")}
-    for judge_id, count in (
-        Assignment.objects.filter(round=round, state=Assignment.State.OPEN)
-        .values_list("judge_id")
-        .annotate(n=Count("pk"))
-        .values_list("judge_id", "n")
-    ):
+    for judge, count in _work_to_tell(round):
         notification_send(
-            recipient=judges[judge_id],
+            recipient=judge,
             title=_("%(round)s: %(count)d entries to review by %(deadline)s")
             % {"round": round.name, "count": count, "deadline": _deadline_text(round)},
             link=policy.workspace_link(round),
@@ -669,11 +875,16 @@ def round_progress(round: Round, now: datetime.datetime | None = None) -> dict:
     }
 
 
+def reminders_preview(round: Round) -> list[JudgeProgress]:
+    """The judges ``reminders_send`` would remind now: those behind schedule."""
+    return [p for p in round_progress(round)["judges"] if p.behind and p.judge is not None]
+
+
 @transaction.atomic
 def reminders_send(*, acting_user, round: Round) -> int:
     """Remind each judge behind schedule of what is left (inbox and SMS)."""
     _organiser_check(acting_user)
-    behind = [p for p in round_progress(round)["judges"] if p.behind and p.judge is not None]
+    behind = reminders_preview(round)
     for item in behind:
         notification_send(
             recipient=item.judge,

@@ -16,6 +16,11 @@ urlpatterns = [
     ),
     path("console/members/import/", console.member_import, name="member_import"),
     path(
+        "console/members/import/template.xlsx",
+        console.member_import_template,
+        name="member_import_template",
+    ),
+    path(
         "console/members/import/<id:pk>/",
         console.member_import_detail,
         name="member_import_detail",

@@ -4,6 +4,7 @@ import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +35,7 @@ class UnitPickField(forms.ModelChoiceField):
 
     def to_python(self, value):
         if isinstance(value, UnitQuery):
+            ProhibitNullCharactersValidator()(value.text)  # PostgreSQL stores no NUL
             return self._unit_named(value.text)
         return super().to_python(value)
 

@@ -1,5 +1,7 @@
 """Which units a user sees: federation admins all, unit admins their own subtree."""
 
+from django.db.models import Q
+
 from laurel.accounts.policy import Access, may_use_console
 from laurel.orgs.models import Unit
 
@@ -19,3 +21,13 @@ def units_visible(access: Access):
 def units_administered(access: Access):
     """The units this user holds the unit-admin role for (the tops of their subtrees)."""
     return Unit.objects.filter(path__in=access.admin_paths)
+
+
+def units_in_reach(access: Access):
+    """The units whose figures a user may see: their subtrees and the units above them (a
+    grassroots union's admin sees its district's row, counting only their own subtree's
+    entries: the figures come from the entries they may see)."""
+    if access.is_federation_admin:
+        return Unit.objects.all()
+    above = {int(pk) for path in access.admin_paths for pk in path.strip("/").split("/")}
+    return Unit.objects.filter(access.subtree_filter("path") | Q(pk__in=above))

@@ -75,7 +75,8 @@ class UnitPicker(forms.Widget):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         units = self.queryset if self.queryset is not None else Unit.objects.none()
-        query = value.text if isinstance(value, UnitQuery) else ""
+        # shown again after a refusal, a NUL is left out of the search (PostgreSQL takes none)
+        query = value.text.replace("\x00", "") if isinstance(value, UnitQuery) else ""
         context["widget"]["query"] = query
         context["widget"]["results"] = pick_results(
             units,

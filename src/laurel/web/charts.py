@@ -27,3 +27,12 @@ INDENT_DEEPEST = 8
 def indent_class(depth) -> str:
     """A tree row's indentation by its depth (``indent-0`` … ``indent-8``; deeper rows as 8)."""
     return f"indent-{min(max(int(depth or 0), 0), INDENT_DEEPEST)}"
+
+
+def bar_shares(parts, largest) -> tuple[str, list[str]]:
+    """A stacked bar's geometry, as percent texts for ``width_class``: the bar as long as the
+    sum of ``parts`` is of ``largest`` (the chart's longest bar), and each part's share of the
+    bar (0 for an empty bar)."""
+    total = sum(parts)
+    length = 100 * total / largest if largest else 0
+    return f"{length:.2f}", [f"{100 * part / total:.2f}" if total else "0.00" for part in parts]

@@ -32,6 +32,7 @@ from laurel.judging.forms import METHOD_LABELS
 from laurel.judging.models import Assignment, JudgeCalibration, Result, Round
 from laurel.web.access import allowed_if
 from laurel.web.charts import left_class, width_class
+from laurel.web.confirm import Confirmation, Consequence, confirmation_render, confirmed
 
 CLOSEST = 5  # entry codes listed per side of a near-tie boundary
 # what core.ranking notes about a judge, in the reader's language
@@ -291,6 +292,7 @@ def _results_context(contest: Contest) -> dict:
             "tier_counts": _tier_counts(tiers, awards),
             "awarded": len(awards),
             "problems": services.publish_problems(contest),
+            "flags_undecided": selectors.flags_undecided(contest),
             "publications": publications,
             "latest": publications[0] if publications else None,
             "publish_form": PublishForm(correction=bool(publications)),
@@ -359,6 +361,58 @@ def awards_propose(request, slug: str):
     return _back(request, reverse("awards:console_results", args=[contest.slug]) + "#prizes")
 
 
+def _publish_confirmation(request, contest: Contest, reason: str):
+    """Publishing, asked first: the version, and how many entrants and units are told."""
+    preview = services.results_publish_preview(contest, reason)
+    told = [
+        Consequence(
+            "entrants",
+            preview.entrants_told,
+            ngettext(
+                "%(count)d entrant is told of their prize, with their certificate.",
+                "%(count)d entrants are told of their prizes, with their certificates.",
+                preview.entrants_told,
+            )
+            % {"count": preview.entrants_told},
+        ),
+        Consequence(
+            "units",
+            preview.units_told,
+            ngettext(
+                "%(count)d unit is told how many of its works won (%(admins)d unit admins).",
+                "%(count)d units are told how many of their works won (%(admins)d unit admins).",
+                preview.units_told,
+            )
+            % {"count": preview.units_told, "admins": preview.admins_told},
+        ),
+        Consequence(
+            "prizes",
+            preview.prizes,
+            ngettext(
+                "%(count)d prize becomes public, with the winners' photos.",
+                "%(count)d prizes become public, with the winners' photos.",
+                preview.prizes,
+            )
+            % {"count": preview.prizes},
+        ),
+    ]
+    notes = [_("What is published stays: a change is a new version, shown beside it.")]
+    if preview.version > 1:
+        notes.append(_("The correction says: %(reason)s") % {"reason": reason})
+    return confirmation_render(
+        request,
+        Confirmation(
+            title=_("Publish version %(version)d of the results of “%(title)s”?")
+            % {"version": preview.version, "title": contest.title},
+            action=reverse("awards:console_results_publish", args=[contest.slug]),
+            button=_("Publish and tell them"),
+            back=reverse("awards:console_results", args=[contest.slug]) + "#publications",
+            consequences=told,
+            notes=notes,
+        ),
+    )
+
+
 @allowed_if(policy.may_decide_awards)
 @require_POST
 def results_publish(request, slug: str):
@@ -367,6 +421,11 @@ def results_publish(request, slug: str):
     form = PublishForm(request.POST, correction=correction)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
+    elif not confirmed(request):
+        try:
+            return _publish_confirmation(request, contest, form.cleaned_data.get("reason", ""))
+        except ValidationError as error:
+            _refused(request, error)
     else:
         try:
             publication = services.results_publish(

@@ -58,6 +58,7 @@ from django_ratelimit.decorators import ratelimit
 
 from laurel.accounts.policy import access_for
 from laurel.awards import selectors
+from laurel.awards import winners_list as winners_list_module
 from laurel.awards.caching import exhibition_generation
 from laurel.awards.models import Certificate, Publication
 from laurel.contests import prize_tiers
@@ -315,6 +316,42 @@ def results(request, slug: str):
         and phase in (selectors.Phase.OPEN, selectors.Phase.ARCHIVE),
     }
     return render(request, "awards/public_results.html", context)
+
+
+WINNERS_LIST_SECONDS = 24 * 60 * 60  # a version's winners list (its key changes when it must)
+
+
+@require_safe
+def winners_list(request, slug: str):
+    """获奖名单 of the latest version (or ``?version=N``) as a PDF to print: public once the
+    results are published (it is public information then), 404 before. Drawn from the
+    snapshot only, once per process and version (a PDF costs a second to draw)."""
+    contest, versions = _publications(request, slug)
+    shown = _version_asked(request, versions)
+    tier_order = list(prize_tiers.tier_places(contest.pk))
+    issuer = contest.certificate_issuer or contest.organiser
+    made_of = "\n".join([_winners_list_code(), shown.digest, issuer, *tier_order])
+    key = f"awards:winners-list:{shown.pk}:{hashlib.sha256(made_of.encode()).hexdigest()[:16]}"
+    pdf = cache.get(key)
+    if pdf is None:
+        shown.contest = contest
+        snapshot = Publication.objects.values_list("snapshot", flat=True).get(pk=shown.pk)
+        pdf = winners_list_module.winners_list_pdf(shown, snapshot, tier_order)
+        cache.set(key, pdf, WINNERS_LIST_SECONDS)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="{contest.slug}-winners-v{shown.version}.pdf"'
+    )
+    patch_cache_control(response, public=True, max_age=BROWSER_SECONDS)
+    return response
+
+
+@functools.cache
+def _winners_list_code() -> str:
+    """What draws the list (a shared cache outlives a deploy that changes it)."""
+    digest = hashlib.sha256(Path(winners_list_module.__file__).read_bytes())
+    digest.update(Path(get_template("awards/winners_list.html").origin.name).read_bytes())
+    return digest.hexdigest()[:10]
 
 
 # --- the exhibition ------------------------------------------------------------------------

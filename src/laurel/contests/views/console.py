@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from laurel.accounts.policy import may_reveal_personal_data_somewhere
+from laurel.awards import policy as awards_policy
+from laurel.awards import selectors as awards_selectors
 from laurel.contests import policy, services
 from laurel.contests.forms import ContestForm, FlagResolveForm
 from laurel.contests.models import Contest, Declaration, Entry, EntryPhoto, Flag
@@ -27,7 +29,9 @@ from laurel.contests.tables import (
     EntryTable,
     with_entry_counts,
 )
+from laurel.orgs.policy import units_visible
 from laurel.web.access import allowed_if
+from laurel.web.confirm import Confirmation, Consequence, confirmation_render, confirmed
 from laurel.web.forms import service_errors_onto
 from laurel.web.tables import listing_build
 
@@ -75,7 +79,7 @@ def _contest_fields(form, *, only_changed: bool) -> dict:
 
 @allowed_if(policy.may_organise)
 def contest_create(request):
-    form = ContestForm(request.POST or None)
+    form = ContestForm(request.POST or None, units=units_visible(request.user.access))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -98,11 +102,15 @@ def contest_create(request):
 @allowed_if(policy.may_organise)
 def contest_edit(request, slug: str):
     contest = _contest(request, slug)
-    form = ContestForm(request.POST or None, instance=Contest.objects.get(pk=contest.pk))
+    form = ContestForm(
+        request.POST or None,
+        instance=Contest.objects.get(pk=contest.pk),
+        units=units_visible(request.user.access),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         parts = {}  # only what changed: some parts are locked once judging starts
-        if data["categories"] != form.initial["categories"].splitlines():
+        if data["categories"] != form.initial["categories"]:
             parts["categories"] = data["categories"]
         tiers = [(tier.name, tier.count) for tier in contest.prize_tiers.all()]
         if data["prize_tiers"] != tiers:
@@ -209,6 +217,56 @@ def contest_detail(request, slug: str):
     return render(request, "contests/console_contest.html", context)
 
 
+def _close_confirmation(request, contest: Contest):
+    """Closing entries, asked first: how many entries, entrants and units it stops."""
+    preview = services.contest_close_preview(contest)
+    consequences = [
+        Consequence(
+            "entrants",
+            preview.entrants,
+            ngettext(
+                "%(count)d entrant from %(units)d units can no longer add, change or withdraw "
+                "entries.",
+                "%(count)d entrants from %(units)d units can no longer add, change or withdraw "
+                "entries.",
+                preview.entrants,
+            )
+            % {"count": preview.entrants, "units": preview.units},
+        ),
+        Consequence(
+            "entries",
+            preview.entries,
+            ngettext(
+                "%(count)d entry goes on to judging.",
+                "%(count)d entries go on to judging.",
+                preview.entries,
+            )
+            % {"count": preview.entries},
+        ),
+    ]
+    notes = [_("Nobody is sent a message. The contest can be re-opened while it is closed.")]
+    if preview.processing:
+        notes.append(
+            ngettext(
+                "%(count)d entry is still being checked; it is judged once accepted.",
+                "%(count)d entries are still being checked; they are judged once accepted.",
+                preview.processing,
+            )
+            % {"count": preview.processing}
+        )
+    return confirmation_render(
+        request,
+        Confirmation(
+            title=_("Close “%(title)s” to entries?") % {"title": contest.title},
+            action=reverse("contests:console_contest_transition", args=[contest.slug]),
+            button=_("Close entries"),
+            back=reverse("contests:console_contest", args=[contest.slug]),
+            consequences=consequences,
+            notes=notes,
+        ),
+    )
+
+
 @allowed_if(policy.may_organise)
 @require_POST
 def contest_transition(request, slug: str):
@@ -217,6 +275,12 @@ def contest_transition(request, slug: str):
     if to not in Contest.State.values:
         messages.error(request, _("Choose a state the contest can move to."))
         return redirect("contests:console_contest", slug=contest.slug)
+    if to == Contest.State.CLOSED and not confirmed(request):
+        try:
+            return _close_confirmation(request, contest)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("contests:console_contest", slug=contest.slug)
     try:
         contest = services.contest_transition(acting_user=request.user, contest=contest, to=to)
     except ValidationError as error:
@@ -404,6 +468,12 @@ def entry_detail(request, slug: str, number: int):
         "declarations": _declared_at(entry),
         "flag_rows": _flag_rows(access, contest, flags),
         "may_organise": policy.may_organise(access),
+        # its prize (decided now for the organisers, as published for anyone else) and,
+        # for the organisers alone, every judge's scores and the rounds' results
+        "prize": awards_selectors.entry_prize(entry, live=awards_policy.may_decide_awards(access)),
+        "judged": (
+            awards_selectors.entry_reviews(entry) if awards_policy.may_export_scores(access) else []
+        ),
     }
     return render(request, "contests/console_entry.html", context)
 

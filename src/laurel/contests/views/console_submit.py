@@ -17,7 +17,7 @@ from laurel.contests import bulk, policy, services
 from laurel.contests.forms import BulkStartForm, EntryForm
 from laurel.contests.models import Contest, Entry
 from laurel.contests.views.member import entry_from_form
-from laurel.importing import ImportRefused
+from laurel.importing import ImportRefused, ImportTemplate, template_response
 from laurel.media import services as media_services
 from laurel.media.uploads import SizeLimitedUpload
 from laurel.members import policy as members_policy
@@ -121,6 +121,28 @@ COLUMN_HELP = {
     "taken_on": gettext_lazy("When it was taken, e.g. 2026-03-08."),
     "declared": gettext_lazy("是 when the entrant has signed the declarations."),
 }
+
+
+@allowed_if(may_use_console)
+def bulk_template(request, slug: str):
+    """The blank sheet for this contest: the columns the bulk import reads (``bulk.
+    BULK_COLUMNS``), explained on a second sheet with an example in one of its categories."""
+    contest = _contest_for_members(request, slug)
+    category = contest.categories.order_by("position", "pk").first()
+    examples = {
+        "file": "IMG_0001.jpg",
+        "title": "春耕",
+        "id_card": "11010519491231002X",
+        "mobile": "13800138000",
+        "name": "张三",
+        "category": category.name if category else "",
+        "description": "清晨的梯田",
+        "place": "永川区",
+        "taken_on": "2026-03-08",
+        "declared": "是",
+    }
+    template = ImportTemplate(bulk.BULK_COLUMNS, COLUMN_HELP, examples)
+    return template_response(template, f"{contest.slug}-entries-template.xlsx")
 
 
 @allowed_if(may_use_console)

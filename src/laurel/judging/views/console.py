@@ -14,17 +14,29 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
+from laurel.accounts.people_search import USER_FIELDS, NumberSearchLimited, people_search
 from laurel.contests.policy import contests_visible
-from laurel.judging import policy, services
-from laurel.judging.forms import METHOD_LABELS, MoveForm, RoundForm, SeatForm
+from laurel.judging import policy, selectors, services
+from laurel.judging.forms import (
+    METHOD_LABELS,
+    JudgeSearchForm,
+    MoveForm,
+    PanelCopyForm,
+    RoundForm,
+    SeatForm,
+    SeatsAddForm,
+)
 from laurel.judging.models import Assignment, Result, Round, Seat
 from laurel.judging.tables import ResultFilter, ResultTable
 from laurel.orgs.policy import units_visible
+from laurel.orgs.selectors import unit_choices
 from laurel.web.access import allowed_if
+from laurel.web.confirm import Confirmation, Consequence, confirmation_render, confirmed
 from laurel.web.forms import service_errors_onto
 from laurel.web.tables import listing_build
 
 SHORT_LISTED = 60  # entry codes listed before "and N more"
+CANDIDATES_SHOWN = 100  # judges offered at once for the panel; more: narrow the search
 
 
 def _contest(request, slug: str):
@@ -274,7 +286,61 @@ def _results(request, round_: Round):
     return listing, summary
 
 
-def _detail(request, round_: Round, *, seat_form: SeatForm | None = None):
+def _candidates(request, round_: Round, seated: list[int]) -> dict:
+    """The judges who may still join the panel, narrowed by the search (name, unit), each
+    with their own units as the picker shows units (name · district)."""
+    access = request.user.access
+    search = JudgeSearchForm(request.GET or None, units=units_visible(access))
+    judges = policy.judges_available(access).exclude(pk__in=seated)
+    refused = ""
+    if search.is_bound and search.is_valid():
+        text, unit = search.cleaned_data["judge_q"], search.cleaned_data["judge_unit"]
+        if unit is not None:
+            judges = selectors.judges_within_unit(judges, unit)
+        if text:
+            try:
+                judges = people_search(
+                    judges, text, request=request, fields=USER_FIELDS, place="judging.panel"
+                )
+            except NumberSearchLimited as limited:
+                refused, judges = str(limited.message), judges.none()
+    shown = list(judges[: CANDIDATES_SHOWN + 1])
+    own = selectors.judge_own_units(judge.pk for judge in shown)
+    units = {unit for found in own.values() for unit in found}
+    labels = {choice.pk: choice.label for choice in unit_choices(units)}
+    rows = [
+        {"judge": judge, "units": [labels[unit.pk] for unit in own.get(judge.pk, [])]}
+        for judge in shown[:CANDIDATES_SHOWN]
+    ]
+    return {
+        "search": search,
+        "rows": rows,
+        "more": len(shown) > CANDIDATES_SHOWN,
+        "refused": refused,
+        "searched": search.is_bound,
+    }
+
+
+def _copy_sources(request, round_: Round):
+    """The other rounds whose panel may be copied here: this contest's and those of the
+    contests the organiser sees, with someone on their panel, the latest first."""
+    return (
+        _rounds(request)
+        .exclude(pk=round_.pk)
+        .filter(pk__in=Seat.objects.filter(active=True).values("round_id"))
+        .select_related("contest")
+        .order_by("-contest__opens_at", "-position", "-pk")
+    )
+
+
+def _detail(
+    request,
+    round_: Round,
+    *,
+    seat_form: SeatForm | None = None,
+    seats_form: SeatsAddForm | None = None,
+    copy_form: PanelCopyForm | None = None,
+):
     access = request.user.access
     panel = _panel(round_)
     context = {
@@ -292,6 +358,14 @@ def _detail(request, round_: Round, *, seat_form: SeatForm | None = None):
             judges=policy.judges_available(access).exclude(pk__in=seated),
             units=units_visible(access),
         )
+        context["seats_form"] = seats_form or SeatsAddForm(
+            round=round_, judges=policy.judges_available(access)
+        )
+        context["candidates"] = _candidates(request, round_, seated)
+        ticked = seats_form.data if seats_form else None  # kept when the page comes back
+        context["picked"] = set(ticked.getlist("judges")) if ticked else set()
+        context["experts"] = set(ticked.getlist("outside_experts")) if ticked else set()
+        context["copy_form"] = copy_form or PanelCopyForm(rounds=_copy_sources(request, round_))
         anchor = (
             Assignment.objects.filter(round=round_, state=Assignment.State.OPEN)
             .order_by("pk")
@@ -321,6 +395,7 @@ def round_detail(request, pk: int):
 @allowed_if(policy.may_organise_rounds)
 @require_POST
 def seat_add(request, pk: int):
+    """One judge with every detail: a unit other than their own, or none (outside expert)."""
     round_ = _round(request, pk)
     access = request.user.access
     form = SeatForm(
@@ -332,14 +407,19 @@ def seat_add(request, pk: int):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            seat = services.seat_add(
+            (seat,) = services.seats_add(
                 acting_user=request.user,
                 round=round_,
-                judge=data["judge"],
-                unit=data["unit"],
-                categories=list(data["categories"]),
-                cap=data["cap"],
-                conflict_units=data["conflict_units"],
+                judges=[
+                    services.SeatChoice(
+                        judge=data["judge"],
+                        unit=data["unit"],
+                        outside_expert=data["outside_expert"],
+                        categories=tuple(data["categories"]),
+                        cap=data["cap"],
+                        conflict_units=tuple(data["conflict_units"]),
+                    )
+                ],
             )
         except ValidationError as error:
             service_errors_onto(form, error)
@@ -347,6 +427,76 @@ def seat_add(request, pk: int):
             messages.success(request, _("%(judge)s is on the panel.") % {"judge": seat.judge})
             return _to_round(request, round_, "panel")
     return _detail(request, round_, seat_form=form)
+
+
+@allowed_if(policy.may_organise_rounds)
+@require_POST
+def seats_add(request, pk: int):
+    """Several judges ticked at once, each with their own unit unless marked an outside
+    expert; all seated, or none and the page says who could not be and why."""
+    round_ = _round(request, pk)
+    form = SeatsAddForm(
+        request.POST, round=round_, judges=policy.judges_available(request.user.access)
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        experts = {judge.pk for judge in data["outside_experts"]}
+        try:
+            seats = services.seats_add(
+                acting_user=request.user,
+                round=round_,
+                judges=[
+                    services.SeatChoice(
+                        judge=judge,
+                        outside_expert=judge.pk in experts,
+                        categories=tuple(data["categories"]),
+                        cap=data["cap"],
+                    )
+                    for judge in data["judges"]
+                ],
+            )
+        except ValidationError as error:
+            service_errors_onto(form, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d judge joined the panel.",
+                    "%(count)d judges joined the panel.",
+                    len(seats),
+                )
+                % {"count": len(seats)},
+            )
+            return _to_round(request, round_, "panel")
+    return _detail(request, round_, seats_form=form)
+
+
+@allowed_if(policy.may_organise_rounds)
+@require_POST
+def panel_copy(request, pk: int):
+    round_ = _round(request, pk)
+    form = PanelCopyForm(request.POST, rounds=_copy_sources(request, round_))
+    if form.is_valid():
+        try:
+            copied = services.panel_copy(
+                acting_user=request.user, round=round_, source=form.cleaned_data["source"]
+            )
+        except ValidationError as error:
+            service_errors_onto(form, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d judge was copied onto the panel.",
+                    "%(count)d judges were copied onto the panel.",
+                    len(copied.seats),
+                )
+                % {"count": len(copied.seats)},
+            )
+            if copied.skipped:
+                messages.warning(request, " ".join(copied.skipped))
+            return _to_round(request, round_, "panel")
+    return _detail(request, round_, copy_form=form)
 
 
 @allowed_if(policy.may_organise_rounds)
@@ -428,10 +578,59 @@ def assignment_move(request, pk: int):
     return _to_round(request, round_, "move")
 
 
+def _refused(request, round_: Round, error: ValidationError, anchor: str = ""):
+    messages.error(request, " ".join(error.messages))
+    return _to_round(request, round_, anchor)
+
+
 @allowed_if(policy.may_organise_rounds)
 @require_POST
 def round_open(request, pk: int):
     round_ = _round(request, pk)
+    if not confirmed(request):
+        try:
+            preview = services.round_open_preview(round_)
+        except ValidationError as error:
+            return _refused(request, round_, error, "assignment")
+        return confirmation_render(
+            request,
+            Confirmation(
+                title=_("Open “%(round)s”?") % {"round": round_.name},
+                action=reverse("judging:round_open", args=[round_.pk]),
+                button=_("Open the round and tell the judges"),
+                back=reverse("judging:round_detail", args=[round_.pk]) + "#assignment",
+                consequences=[
+                    Consequence(
+                        "judges",
+                        preview.judges,
+                        ngettext(
+                            "%(count)d judge will be told what to review, in their inbox "
+                            "and by SMS.",
+                            "%(count)d judges will be told what to review, in their inbox "
+                            "and by SMS.",
+                            preview.judges,
+                        )
+                        % {"count": preview.judges},
+                    ),
+                    Consequence(
+                        "reviews",
+                        preview.reviews,
+                        ngettext(
+                            "%(count)d review of %(entries)d entries starts now.",
+                            "%(count)d reviews of %(entries)d entries start now.",
+                            preview.reviews,
+                        )
+                        % {"count": preview.reviews, "entries": preview.entries},
+                    ),
+                ],
+                notes=[
+                    _(
+                        "Once open, the assignment no longer changes as a whole: work moves one "
+                        "review at a time."
+                    )
+                ],
+            ),
+        )
     try:
         services.round_open(acting_user=request.user, round=round_)
     except ValidationError as error:
@@ -455,6 +654,32 @@ def round_progress(request, pk: int):
 @require_POST
 def reminders_send(request, pk: int):
     round_ = _round(request, pk)
+    if not confirmed(request):
+        behind = services.reminders_preview(round_)
+        return confirmation_render(
+            request,
+            Confirmation(
+                title=_("Remind the judges behind schedule?"),
+                action=reverse("judging:reminders_send", args=[round_.pk]),
+                button=_("Send the reminders"),
+                back=reverse("judging:round_detail", args=[round_.pk]) + "#round-progress",
+                consequences=[
+                    Consequence(
+                        "judges",
+                        len(behind),
+                        ngettext(
+                            "%(count)d judge behind schedule will be reminded of what is "
+                            "left, in their inbox and by SMS.",
+                            "%(count)d judges behind schedule will be reminded of what is "
+                            "left, in their inbox and by SMS.",
+                            len(behind),
+                        )
+                        % {"count": len(behind)},
+                    )
+                ],
+                notes=[", ".join(str(item.judge) for item in behind)] if behind else [],
+            ),
+        )
     try:
         count = services.reminders_send(acting_user=request.user, round=round_)
     except ValidationError as error:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from laurel.accounts.people_search import NumberSearchLimited
 from laurel.accounts.policy import may_reveal_personal_data_somewhere
-from laurel.importing import ImportRefused, report_xlsx
+from laurel.importing import MEMBER_TEMPLATE, ImportRefused, report_xlsx, template_response
 from laurel.members import policy, services
 from laurel.members.forms import MemberImportForm, TeamCreateForm, TeamUnitForm
 from laurel.members.models import MemberImport
@@ -115,6 +115,12 @@ def member_login_create(request, pk: int):
 
 
 # --- imports ----------------------------------------------------------------------------
+
+
+@allowed_if(policy.may_manage_members)
+def member_import_template(request):
+    """The blank roster sheet: the columns the import reads, explained on a second sheet."""
+    return template_response(MEMBER_TEMPLATE, "roster-template.xlsx")
 
 
 @allowed_if(policy.may_manage_members)

@@ -1,15 +1,17 @@
-"""``laurel import-members FILE [--unit CODE] [--dry-run] [--report REPORT.xlsx]``."""
+"""``laurel import-members FILE [--unit CODE] [--dry-run] [--report REPORT.xlsx]``;
+``laurel import-members --template roster.xlsx`` writes the blank sheet to fill in."""
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from laurel.importing import ImportCommand
+from laurel.importing import MEMBER_TEMPLATE, ImportCommand
 from laurel.members.services import member_file_import
 from laurel.orgs.models import Unit
 
 
 class Command(ImportCommand):
     help = "Import members from .xlsx/.xls/.csv; rows naming no unit go to --unit."
+    template = MEMBER_TEMPLATE
 
     def add_arguments(self, parser):
         super().add_arguments(parser)

@@ -61,7 +61,12 @@ from laurel.awards import services as awards
 from laurel.awards.models import Award
 from laurel.contests.ingest import EntryPlan, entries_submit_batch
 from laurel.contests.models import Contest, Declaration, Entry, EntryPhoto, Flag
-from laurel.contests.services import contest_create, contest_transition, contest_update
+from laurel.contests.services import (
+    contest_create,
+    contest_transition,
+    contest_update,
+    flag_resolve,
+)
 from laurel.core.identity import id_card_check_character
 from laurel.core.roster import MEMBER_COLUMNS
 from laurel.core.tables import Record, Table
@@ -808,6 +813,29 @@ class Command(BaseCommand):
         take from the clock — when the prizes were set, when the winners were told — are
         set to the story's; the audit log keeps the true ones. All or nothing."""
         with transaction.atomic():
+            # screening decided before anything is published (results_publish refuses
+            # while a flag waits): the story's organiser kept what screening raised
+            undecided = list(
+                Flag.objects.filter(
+                    entry__contest=contest, state__in=(Flag.State.OPEN, Flag.State.ASKED)
+                )
+            )
+            kept_told = self.told_since()
+            for flag in undecided:
+                flag_resolve(
+                    acting_user=admin,
+                    flag=flag,
+                    decision=Flag.State.KEPT,
+                    reason="经核实，不影响参评。",
+                )
+            # decided as the last flag came in, before the entries closed
+            kept_at = min(
+                max((flag.created_at for flag in undecided), default=contest.closes_at)
+                + datetime.timedelta(minutes=30),
+                contest.closes_at - datetime.timedelta(seconds=1),
+            )
+            Flag.objects.filter(pk__in=[flag.pk for flag in undecided]).update(resolved_at=kept_at)
+            self.told_at(kept_told, kept_at)
             if not awards.awards_propose(acting_user=admin, contest=contest):
                 return
             Award.objects.filter(contest=contest).update(
