@@ -165,7 +165,9 @@ def test_what_is_no_png_seal_is_refused_with_a_sentence(users, client_as, data, 
         data = jpeg(photo(1, (400, 400)))
     elif data == b"opaque":
         data = encode(Image.new("RGBA", (400, 400), (*SEAL_RED, 255)), "PNG")
-    response = upload(client_as("federation_admin"), ISSUER, data, name)
+    client = client_as("federation_admin")
+    client.cookies["django_language"] = "en"  # the sentence read in English
+    response = upload(client, ISSUER, data, name)
     assert response.status_code == 200
     assert words.encode() in response.content
     assert not Seal.objects.exists()
