@@ -149,8 +149,35 @@ class JudgeField(forms.ModelChoiceField):
         return f"{label} · {unit}" if unit else label
 
 
-class SeatForm(forms.Form):
+class PanelTermsForm(forms.Form):
+    """What a place on a round's panel is given: the categories it judges (none ticked:
+    every one) and how many reviews at most."""
+
+    categories = IdsChoiceField(
+        label=_("Categories"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every category."),
+    )
+    cap = forms.IntegerField(
+        label=_("Reviews at most"),
+        min_value=1,
+        max_value=COLUMN_INTEGER_MAX,
+        required=False,
+        help_text=_("Empty: no limit."),
+    )
+
+    def __init__(self, *args, round: Round, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].queryset = round.contest.categories.all()
+        self.fields["categories"].label_from_instance = lambda category: category.name
+
+
+class SeatForm(PanelTermsForm):
     """A judge put on a round's panel: where they work, what they judge, how much at most."""
+
+    field_order = ["judge", "unit", "outside_expert", "categories", "cap", "conflict_units"]
 
     judge = JudgeField(label=_("Judge"), queryset=User.objects.none())
     unit = UnitPickField(
@@ -166,20 +193,6 @@ class SeatForm(forms.Form):
         required=False,
         help_text=_("Tick only for someone from outside every unit: no entry is a conflict."),
     )
-    categories = IdsChoiceField(
-        label=_("Categories"),
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: every category."),
-    )
-    cap = forms.IntegerField(
-        label=_("Reviews at most"),
-        min_value=1,
-        max_value=COLUMN_INTEGER_MAX,
-        required=False,
-        help_text=_("Empty: no limit."),
-    )
     conflict_units = forms.CharField(
         label=_("Declared conflicts"),
         required=False,
@@ -188,11 +201,9 @@ class SeatForm(forms.Form):
     )
 
     def __init__(self, *args, round: Round, judges, units, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, round=round, **kwargs)
         self.fields["judge"].queryset = judges
         self.fields["unit"].queryset = units
-        self.fields["categories"].queryset = round.contest.categories.all()
-        self.fields["categories"].label_from_instance = lambda category: category.name
 
     def clean_conflict_units(self) -> list[Unit]:
         codes = _unit_codes(self.cleaned_data["conflict_units"])
@@ -220,33 +231,20 @@ class JudgeSearchForm(forms.Form):
         self.fields["judge_unit"].widget.empty_choice = "any"  # no unit chosen: every judge
 
 
-class SeatsAddForm(forms.Form):
+class SeatsAddForm(PanelTermsForm):
     """Several judges ticked for the panel at once, each with their own unit unless marked an
     outside expert; the categories and the cap apply to every one of them."""
 
     judges = IdsChoiceField(label=_("Judges"), queryset=None, widget=forms.CheckboxSelectMultiple)
     outside_experts = IdsChoiceField(label=_("Outside experts"), queryset=None, required=False)
-    categories = IdsChoiceField(
-        label=_("Categories"),
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: every category."),
-    )
-    cap = forms.IntegerField(
-        label=_("Reviews at most, each"),
-        min_value=1,
-        max_value=COLUMN_INTEGER_MAX,
-        required=False,
-        help_text=_("Empty: no limit."),
-    )
+
+    field_order = ["judges", "outside_experts", "categories", "cap"]
 
     def __init__(self, *args, round: Round, judges, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, round=round, **kwargs)
         self.fields["judges"].queryset = judges
         self.fields["outside_experts"].queryset = judges
-        self.fields["categories"].queryset = round.contest.categories.all()
-        self.fields["categories"].label_from_instance = lambda category: category.name
+        self.fields["cap"].label = _("Reviews at most, each")
 
 
 class PanelCopyForm(forms.Form):
