@@ -99,16 +99,37 @@ def both_workers_answer(server: subprocess.Popen, port: int, log: Path) -> None:
     raise AssertionError(f"two workers did not answer within {BOOT_SECONDS}s")
 
 
+PORT_TRIES = 3  # a free port may be taken by another process before the server binds it
+
+
 @contextmanager
 def serving(env: dict, log: Path):
     """`laurel serve --workers 2` on a free loopback port; stopped (its whole process group)
-    on the way out. Yields the port."""
-    port = free_port()
+    on the way out. Yields the port. A port someone else took between choosing and binding
+    it is chosen again (at most ``PORT_TRIES`` times); any other failure to start fails."""
     # the access log says which worker (process id) answered each request
     env = {**env, "GUNICORN_CMD_ARGS": "--access-logformat '%(p)s %(s)s %(U)s'"}
+    for attempt in range(1, PORT_TRIES + 1):
+        port = free_port()
+        server = _server_start(env, log, port)
+        try:
+            both_workers_answer(server, port, log)
+            break
+        except AssertionError:
+            _server_stop(server)
+            taken = "Connection in use" in log.read_text(encoding="utf-8", errors="replace")
+            if not taken or attempt == PORT_TRIES:
+                raise
+    try:
+        yield port
+    finally:
+        _server_stop(server)
+
+
+def _server_start(env: dict, log: Path, port: int) -> subprocess.Popen:
     command = [sys.executable, "-m", "laurel", "serve", "--bind", f"127.0.0.1:{port}"]
     with log.open("w") as output:
-        server = subprocess.Popen(
+        return subprocess.Popen(
             [*command, "--workers", "2"],
             cwd=REPO,
             env=env,
@@ -116,16 +137,17 @@ def serving(env: dict, log: Path):
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+
+
+def _server_stop(server: subprocess.Popen) -> None:
+    if server.poll() is not None:
+        return
+    os.killpg(server.pid, signal.SIGTERM)
     try:
-        both_workers_answer(server, port, log)
-        yield port
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=20)
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=20)
 
 
 def burst(env: dict, log: Path) -> tuple[Counter, int]:
