@@ -6,16 +6,17 @@ from django.utils.translation import gettext_lazy as _
 
 from laurel.accounts import policy
 from laurel.web import home
+from laurel.web.access import may_use_console
 
 
 def tasks_panel(request) -> dict | None:
-    if not request.user.is_authenticated or not policy.may_use_console(request.user.access):
+    if not request.user.is_authenticated or not may_use_console(request.user.access):
         return None
     return {"tasks": home.tasks_for(request.user.access)}
 
 
 def register() -> None:
-    home.console_link_register("web:console", _("Overview"), order=10, rule=policy.may_use_console)
+    home.console_link_register("web:console", _("Overview"), order=10, rule=may_use_console)
     home.console_link_register(
         "accounts:user_list", _("People"), order=60, rule=policy.may_manage_users
     )

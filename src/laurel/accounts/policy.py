@@ -1,74 +1,12 @@
-"""Who may do what with accounts, and the ``Access`` every other policy builds on.
+"""Who may do what with accounts, and how a user's roles become their ``Access``.
 
 Views and exports ask these functions; they never look at roles themselves.
 """
 
-from dataclasses import dataclass
-
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from laurel.accounts.models import Invitation, Role, RoleGrant, User
-
-
-@dataclass(frozen=True)
-class Access:
-    """A user's roles, flattened: booleans and the unit subtrees (as path prefixes) they hold."""
-
-    user_id: int | None
-    is_federation_admin: bool = False
-    admin_paths: frozenset[str] = frozenset()
-    is_judge: bool = False
-    member_paths: frozenset[str] = frozenset()
-    personal_data_everywhere: bool = False
-    personal_data_paths: frozenset[str] = frozenset()
-
-    @property
-    def is_unit_admin(self) -> bool:
-        return bool(self.admin_paths)
-
-    @property
-    def is_staff(self) -> bool:
-        return self.is_federation_admin or self.is_unit_admin
-
-    def administers(self, unit_path: str | None) -> bool:
-        """True when ``unit_path`` lies in a subtree this user administers."""
-        if self.is_federation_admin:
-            return True
-        return unit_path is not None and any(unit_path.startswith(p) for p in self.admin_paths)
-
-    @property
-    def holds_personal_data(self) -> bool:
-        """Holds the personal-data permission anywhere (everywhere or for some subtree)."""
-        return self.personal_data_everywhere or bool(self.personal_data_paths)
-
-    def holds_personal_data_in(self, unit_path: str | None) -> bool:
-        """The personal-data permission covers ``unit_path`` (everywhere, or its subtree)."""
-        if self.personal_data_everywhere:
-            return True
-        return unit_path is not None and any(
-            unit_path.startswith(p) for p in self.personal_data_paths
-        )
-
-    def personal_data_filter(self, path_field: str) -> Q:
-        """A filter keeping rows whose ``path_field`` the personal-data permission covers."""
-        return _paths_filter(path_field, self.personal_data_everywhere, self.personal_data_paths)
-
-    def subtree_filter(self, path_field: str) -> Q:
-        """A filter keeping rows whose ``path_field`` lies in an administered subtree."""
-        return _paths_filter(path_field, self.is_federation_admin, self.admin_paths)
-
-
-def _paths_filter(path_field: str, everywhere: bool, paths: frozenset[str]) -> Q:
-    """Rows whose ``path_field`` starts with one of ``paths`` (every row when ``everywhere``)."""
-    if everywhere:
-        return Q()
-    query = Q(pk__in=[])  # matches nothing: no subtree, no rows
-    for path in paths:
-        query |= Q(**{f"{path_field}__startswith": path})
-    return query
-
-
-ANONYMOUS = Access(user_id=None)
+from laurel.web.access import ANONYMOUS, Access
 
 
 def access_for(user) -> Access:
@@ -94,10 +32,6 @@ def access_for(user) -> Access:
 
 
 # --- rules ------------------------------------------------------------------------------
-
-
-def may_use_console(access: Access) -> bool:
-    return access.is_staff
 
 
 def may_manage_users(access: Access) -> bool:

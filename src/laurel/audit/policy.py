@@ -1,7 +1,7 @@
 """Who browses the audit log: federation admins everything, unit admins their subtree."""
 
-from laurel.accounts.policy import Access
 from laurel.audit.models import LogEntry
+from laurel.web.access import Access
 
 
 def may_browse_audit(access: Access) -> bool:

@@ -26,7 +26,6 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from laurel.accounts.policy import Access
 from laurel.audit.services import audit_log
 from laurel.awards import policy, selectors
 from laurel.awards.models import Award
@@ -37,6 +36,7 @@ from laurel.core.sheet_writer import Sheet, csv_text, text_safe, xlsx_write
 from laurel.judging.models import Assignment, Round
 from laurel.members import policy as members_policy
 from laurel.orgs.selectors import district_namer
+from laurel.web.access import Access
 
 ROWS_CHUNK = 1000
 # characters no file system or zip tool accepts in a name (and the separators)

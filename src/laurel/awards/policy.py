@@ -8,10 +8,10 @@ whoever may see the entry.
 
 from django.db.models import QuerySet
 
-from laurel.accounts.policy import Access
 from laurel.awards.models import Certificate
 from laurel.contests import policy as contests_policy
 from laurel.contests.models import Contest
+from laurel.web.access import Access
 
 
 def may_decide_awards(access: Access) -> bool:

@@ -11,13 +11,13 @@ from pathlib import PurePosixPath
 
 from django.utils.translation import gettext as _
 
-from laurel.accounts.policy import Access
 from laurel.contests.models import Category, Contest
 from laurel.core.identity import InvalidIdCard, InvalidMobile, id_card_normalise, mobile_normalise
 from laurel.core.tables import Column, Table
 from laurel.importing import sheet_read
 from laurel.members.models import Member
 from laurel.members.policy import members_visible
+from laurel.web.access import Access
 
 BULK_COLUMNS = (
     Column(

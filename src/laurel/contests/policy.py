@@ -5,9 +5,9 @@ change their own entries. Views and commands ask these rules; they never look at
 
 from django.db.models import Q, QuerySet
 
-from laurel.accounts.policy import Access
 from laurel.contests.models import BulkSubmission, Contest, Entry, Flag
 from laurel.members.models import Member
+from laurel.web.access import Access
 
 
 def may_organise(access: Access) -> bool:

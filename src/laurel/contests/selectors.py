@@ -13,7 +13,6 @@ from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.functions import StrIndex, Substr
 from django.utils.translation import gettext as _
 
-from laurel.accounts.policy import Access
 from laurel.awards import policy as awards_policy
 from laurel.awards.selectors import latest_publication
 from laurel.contests import policy
@@ -21,6 +20,7 @@ from laurel.contests.models import Contest, Entry
 from laurel.orgs.models import Unit
 from laurel.orgs.policy import units_in_reach
 from laurel.orgs.selectors import district_pk
+from laurel.web.access import Access
 
 # entries the screening accepted, whatever happened to them since in judging
 ACCEPTED_STATES = (Entry.State.ACCEPTED, Entry.State.QUALIFIED, Entry.State.AWARDED)

@@ -7,8 +7,8 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 
 from laurel.accounts.models import Role, RoleGrant, User
-from laurel.accounts.policy import Access
 from laurel.judging.models import Assignment, Round
+from laurel.web.access import Access
 
 
 def may_organise_rounds(access: Access) -> bool:

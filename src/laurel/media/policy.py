@@ -3,8 +3,8 @@ that, whoever the page showing the asset allows (by a signed URL bound to them);
 renditions and originals only through signed URLs, issued to those these rules allow."""
 
 from laurel.accounts.models import RoleGrant
-from laurel.accounts.policy import Access
 from laurel.media.models import MediaAsset
+from laurel.web.access import Access
 
 PUBLIC_RENDITIONS = ("thumbnail", "display")
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from laurel.accounts.policy import Access
 from laurel.core.identity import id_card_mask
 from laurel.core.roster import MEMBER_COLUMNS, MemberRow, Problem, member_row_check
 from laurel.core.sheet_writer import Sheet, xlsx_write
@@ -25,6 +24,7 @@ from laurel.members import policy
 from laurel.members.models import Member
 from laurel.orgs.models import Unit
 from laurel.orgs.policy import units_visible
+from laurel.web.access import Access
 
 COMPARED_FIELDS = ("name", "gender", "mobile", "unit_id", "industry", "job_title")
 # Fields a blank cell leaves alone: a roster without phone numbers does not erase them.

@@ -6,8 +6,8 @@ permission may reveal one member's numbers on request (``may_reveal_personal_num
 
 from django.db.models import QuerySet
 
-from laurel.accounts.policy import Access
 from laurel.members.models import Member, MemberImport, Team
+from laurel.web.access import Access
 
 
 def may_manage_members(access: Access) -> bool:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laurel.accounts.models import Role, RoleGrant, User
-from laurel.accounts.policy import Access, access_for, may_reveal_personal_data_somewhere
+from laurel.accounts.policy import access_for, may_reveal_personal_data_somewhere
 from laurel.accounts.services import member_login_create as account_for_member_create
 from laurel.audit.services import audit_log, audit_log_many
 from laurel.core.identity import InvalidIdCard, InvalidMobile, id_card_normalise, mobile_normalise
@@ -21,6 +21,7 @@ from laurel.members.imports import (
 )
 from laurel.members.models import Member, MemberImport, Team, TeamMembership
 from laurel.orgs.models import Unit
+from laurel.web.access import Access
 
 # What the `laurel` commands act as when no --as-user is given: the federation itself.
 SYSTEM_ACCESS = Access(user_id=None, is_federation_admin=True)

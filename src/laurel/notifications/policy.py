@@ -1,7 +1,7 @@
 """Who sees which messages: everyone their own inbox; federation admins the outbox."""
 
-from laurel.accounts.policy import Access
 from laurel.notifications.models import Notification
+from laurel.web.access import Access
 
 
 def may_view_outbox(access: Access) -> bool:

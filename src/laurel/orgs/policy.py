@@ -2,8 +2,8 @@
 
 from django.db.models import Q
 
-from laurel.accounts.policy import Access, may_use_console
 from laurel.orgs.models import Unit
+from laurel.web.access import Access, may_use_console
 
 
 def may_view_units(access: Access) -> bool:

@@ -6,7 +6,7 @@ Each domain app fills the registry in its ``panels.py``, imported from its
 Every list is kept in the order given at registration (then by key), never in the order
 the apps happen to be installed. Registering a key again replaces it.
 
-Rules are policy rules: functions of ``accounts.policy.Access`` returning a bool.
+Rules are policy rules: functions of ``web.access.Access`` returning a bool.
 """
 
 from collections.abc import Callable
@@ -15,7 +15,7 @@ from typing import Any
 
 from django.urls import reverse
 
-Rule = Callable[[Any], bool]  # a policy rule on accounts.policy.Access
+Rule = Callable[[Any], bool]  # a policy rule on web.access.Access
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from laurel.accounts.people_search import MEMBER_FIELDS, NumberSearchLimited, people_search
-from laurel.accounts.policy import may_use_console
 from laurel.contests import bulk, policy, services
 from laurel.contests.forms import BulkStartForm, EntryForm
 from laurel.contests.models import Contest, Entry
@@ -21,7 +20,7 @@ from laurel.importing import ImportRefused, ImportTemplate, template_response
 from laurel.media import services as media_services
 from laurel.media.uploads import SizeLimitedUpload
 from laurel.members import policy as members_policy
-from laurel.web.access import allowed_if
+from laurel.web.access import allowed_if, may_use_console
 from laurel.web.params import id_param
 
 SEARCH_RESULTS = 20
