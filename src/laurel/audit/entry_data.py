@@ -1,10 +1,28 @@
-"""An audit entry's data as a reader sees it: labelled rows, units by name (code in a title)."""
+"""An audit entry's data as a reader sees it: labelled rows, units by name (code in a title).
 
+Audit sits below the apps whose codes its entries hold, so those apps name their codes: each
+registers a namer (``code_namer_register``, from its ``AppConfig.ready()``), a function from
+a set of strings to the names of those that are its codes (orgs: unit codes)."""
+
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from laurel.orgs.models import Unit
+CodeNamer = Callable[[set[str]], dict[str, str]]
+_code_namers: list[CodeNamer] = []
+
+
+def code_namer_register(namer: CodeNamer) -> None:
+    if namer not in _code_namers:
+        _code_namers.append(namer)
+
+
+def _names_of_codes(strings: set[str]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for namer in _code_namers:
+        names.update(namer(strings))
+    return names
 
 DATA_LABELS = {
     "after": _("after"),
@@ -38,12 +56,12 @@ class DataRow:
 
 def entry_data_rows(data: dict) -> list[DataRow]:
     """One row per value (nested dictionaries flattened, their labels joined by " · ");
-    a string that is a unit's code is shown as the unit's name."""
+    a string that is a registered code (a unit's) is shown as its name."""
     flat: list[tuple[str, object]] = []
     _flatten(data, [], flat)
     values = [v for _label, value in flat for v in (value if isinstance(value, list) else [value])]
     strings = {v for v in values if isinstance(v, str) and 0 < len(v) <= 64}
-    names = dict(Unit.objects.filter(code__in=strings).values_list("code", "name"))
+    names = _names_of_codes(strings)
 
     def shown(value) -> str:
         if isinstance(value, str):

@@ -7,6 +7,8 @@ class OrgsConfig(AppConfig):
     verbose_name = _("Units")
 
     def ready(self) -> None:
-        from laurel.orgs import panels
+        from laurel.audit.entry_data import code_namer_register
+        from laurel.orgs import panels, selectors
 
         panels.register()  # what this app shows on the home pages and in the navigation
+        code_namer_register(selectors.unit_names_by_code)  # audit entries show units by name

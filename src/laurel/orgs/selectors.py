@@ -66,3 +66,8 @@ def district_namer() -> Callable[[str], str]:
     districts (a few dozen) read in one query, here, once."""
     names = dict(Unit.objects.filter(depth=1).values_list("pk", "name"))
     return lambda path: names.get(district_pk(path), "")
+
+
+def unit_names_by_code(strings: set[str]) -> dict[str, str]:
+    """The names of the units whose codes are among ``strings``, by code."""
+    return dict(Unit.objects.filter(code__in=strings).values_list("code", "name"))
