@@ -21,6 +21,7 @@ from pypdf import PdfReader
 
 from laurel.accounts.models import Role
 from laurel.accounts.services import role_grant
+from laurel.audit.models import LogEntry
 from laurel.awards import certificates, services
 from laurel.awards.models import Certificate
 from laurel.members.services import member_user_link
@@ -346,9 +347,21 @@ def test_the_job_reports_each_chunk_drawn(published):
 
 def test_a_superseded_job_does_nothing(published, users, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
-        certificates.bundle_start(acting_user=users["federation_admin"], contest=published)
+        services.certificates_bundle_start(acting_user=users["federation_admin"], contest=published)
     assert certificates.bundle_build(published.pk, "not-the-current-job") == "superseded"
     assert certificates.bundle_status(published)["state"] == certificates.Bundle.QUEUED
+
+
+def test_starting_the_bundle_is_audited_once_with_its_count(
+    published, users, django_capture_on_commit_callbacks
+):
+    admin = users["federation_admin"]
+    with django_capture_on_commit_callbacks(execute=False):
+        services.certificates_bundle_start(acting_user=admin, contest=published)
+        services.certificates_bundle_start(acting_user=admin, contest=published)  # under way
+    entry = LogEntry.objects.get(action="awards.certificates.bundled")
+    assert (entry.actor, entry.object_id) == (admin, str(published.pk))
+    assert entry.data == {"certificates": certificates.valid_certificates(published).count()}
 
 
 def test_only_organisers_draw_all_certificates(published, client_as):

@@ -15,7 +15,6 @@ lives in the cache (``bundle_status``) and the file in the private storage.
 
 import base64
 import datetime
-import uuid
 from collections.abc import Callable, Iterable
 
 import segno
@@ -23,14 +22,12 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from weasyprint import HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 
-from laurel.audit.services import audit_log
 from laurel.awards.models import Certificate, Seal
 from laurel.contests.models import Contest
 
@@ -154,41 +151,16 @@ def bundle_status(contest: Contest) -> dict | None:
     return _status_cache().get(bundle_key(contest))
 
 
+def bundle_status_keep(contest: Contest, status: dict) -> None:
+    """Remember ``status`` as the all-in-one job of ``contest``."""
+    _status_cache().set(bundle_key(contest), status, timeout=BUNDLE_KEPT_SECONDS)
+
+
 def bundle_busy(status: dict | None) -> bool:
     """Queued or running, and heard from lately (a job whose worker died may start again)."""
     if status is None or status["state"] not in (Bundle.QUEUED, Bundle.RUNNING):
         return False
     return timezone.now() - status["updated_at"] < BUNDLE_SILENCE
-
-
-@transaction.atomic
-def bundle_start(*, acting_user, contest: Contest) -> dict:
-    """Queue drawing every valid certificate of ``contest`` into one PDF (after commit);
-    a job already under way is left to finish. Returns the job's state."""
-    from laurel.awards.tasks import certificates_bundle  # tasks import this module
-
-    status = bundle_status(contest)
-    if bundle_busy(status):
-        return status
-    job = uuid.uuid4().hex
-    status = {
-        "job": job,
-        "state": Bundle.QUEUED,
-        "done": 0,
-        "total": valid_certificates(contest).count(),
-        "path": (status or {}).get("path", ""),  # the previous file stays until replaced
-        "finished_at": None,
-        "updated_at": timezone.now(),
-    }
-    _status_cache().set(bundle_key(contest), status, timeout=BUNDLE_KEPT_SECONDS)
-    audit_log(
-        actor=acting_user,
-        action="awards.certificates.bundled",
-        obj=contest,
-        data={"certificates": status["total"]},
-    )
-    transaction.on_commit(lambda: certificates_bundle.delay(contest.pk, job))
-    return status
 
 
 class _Superseded(Exception):

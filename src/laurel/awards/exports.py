@@ -21,12 +21,10 @@ import zipfile
 from pathlib import PurePosixPath
 
 from django.core.files.storage import storages
-from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from laurel.audit.services import audit_log
 from laurel.awards import policy, selectors
 from laurel.awards.models import Award
 from laurel.contests import policy as contests_policy
@@ -325,14 +323,3 @@ def _captions_txt(captions: list[dict]) -> bytes:
         ]
         blocks.append("\n".join(lines))
     return text_safe("\n\n".join(blocks) + "\n").encode("utf-8")
-
-
-# --- a record of who took what ----------------------------------------------------------
-
-
-@transaction.atomic
-def export_record(*, acting_user, contest: Contest, kind: str, full_numbers: bool = False) -> None:
-    """An export leaves the system with people's names (and numbers): it is audited; one
-    with whole personal numbers as its own action."""
-    action = "awards.exported_unmasked" if full_numbers else "awards.exported"
-    audit_log(actor=acting_user, action=action, obj=contest, data={"kind": kind})

@@ -5,6 +5,7 @@ uploaded and removed. Each is atomic and audited.
 
 import datetime
 import hashlib
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -19,10 +20,11 @@ from django.utils.translation import gettext as _
 from laurel.accounts.models import Role, RoleGrant
 from laurel.accounts.policy import access_for
 from laurel.audit.services import audit_log
-from laurel.awards import policy, selectors
+from laurel.awards import certificates, policy, selectors
 from laurel.awards.caching import exhibition_changed
 from laurel.awards.certificates import issuer_name_clean
 from laurel.awards.models import Award, AwardChange, Certificate, Publication, Seal, seal_storage
+from laurel.awards.tasks import certificates_bundle
 from laurel.contests.models import Contest, Entry, EntryPhoto, PrizeTier
 from laurel.core import prizes as core_prizes
 from laurel.core import snapshots
@@ -541,3 +543,42 @@ def _seal_file_drop(name: str) -> None:
     """Delete a seal's file that no seal uses any more (two issuers may share one)."""
     if not Seal.objects.filter(image=name).exists():
         seal_storage().delete(name)
+
+
+# --- documents: the certificates' bundle, and who took which export -----------------------
+
+
+@transaction.atomic
+def certificates_bundle_start(*, acting_user, contest: Contest) -> dict:
+    """Queue drawing every valid certificate of ``contest`` into one PDF (after commit);
+    a job already under way is left to finish. Returns the job's state."""
+    status = certificates.bundle_status(contest)
+    if certificates.bundle_busy(status):
+        return status
+    job = uuid.uuid4().hex
+    status = {
+        "job": job,
+        "state": certificates.Bundle.QUEUED,
+        "done": 0,
+        "total": certificates.valid_certificates(contest).count(),
+        "path": (status or {}).get("path", ""),  # the previous file stays until replaced
+        "finished_at": None,
+        "updated_at": timezone.now(),
+    }
+    certificates.bundle_status_keep(contest, status)
+    audit_log(
+        actor=acting_user,
+        action="awards.certificates.bundled",
+        obj=contest,
+        data={"certificates": status["total"]},
+    )
+    transaction.on_commit(lambda: certificates_bundle.delay(contest.pk, job))
+    return status
+
+
+@transaction.atomic
+def export_record(*, acting_user, contest: Contest, kind: str, full_numbers: bool = False) -> None:
+    """An export leaves the system with people's names (and numbers): it is audited; one
+    with whole personal numbers as its own action."""
+    action = "awards.exported_unmasked" if full_numbers else "awards.exported"
+    audit_log(actor=acting_user, action=action, obj=contest, data={"kind": kind})

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 
 from laurel.accounts.policy import may_reveal_personal_data_somewhere
 from laurel.awards import certificates as certificate_documents
-from laurel.awards import exports, policy
+from laurel.awards import exports, policy, services
 from laurel.awards.models import Certificate
 from laurel.awards.tables import CertificateFilter, CertificateTable
 from laurel.contests import policy as contests_policy
@@ -86,7 +86,7 @@ def certificates_all(request, slug: str):
     contest = _contest(request, slug)
     if request.method == "POST":
         if certificate_documents.valid_certificates(contest).exists():
-            certificate_documents.bundle_start(acting_user=request.user, contest=contest)
+            services.certificates_bundle_start(acting_user=request.user, contest=contest)
         else:
             messages.error(request, _("This contest has no valid certificates yet."))
         return redirect("awards:console_certificates_all", slug=contest.slug)
@@ -152,7 +152,7 @@ def export_xlsx(request, slug: str, kind: str):
         if not policy.may_export_results(access, contest):
             raise PermissionDenied
         content = exports.results_workbook(access, contest)
-    exports.export_record(
+    services.export_record(
         acting_user=request.user, contest=contest, kind=kind, full_numbers=full_numbers
     )
     response = HttpResponse(content, content_type=XLSX)
@@ -165,7 +165,7 @@ def export_xlsx(request, slug: str, kind: str):
 def originals_zip(request, slug: str):
     contest = _contest(request, slug)
     path = exports.originals_zip(contest)
-    exports.export_record(acting_user=request.user, contest=contest, kind="originals")
+    services.export_record(acting_user=request.user, contest=contest, kind="originals")
     response = StreamingHttpResponse(_sent_then_removed(path), content_type="application/zip")
     response["Content-Length"] = os.path.getsize(path)
     response["Content-Disposition"] = f'attachment; filename="{contest.slug}-originals.zip"'
