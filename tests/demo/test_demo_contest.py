@@ -10,7 +10,7 @@ from django.utils import timezone
 from laurel.accounts.models import User
 from laurel.contests.models import Contest, Entry, Flag
 from laurel.contests.services import entry_submit
-from laurel.web.demo_photos import CATEGORIES
+from laurel.demo.photos import CATEGORIES
 from tests.contests.conftest import ALL_DECLARATIONS, photo_upload
 
 
@@ -20,7 +20,7 @@ def test_the_demo_has_the_2024_contest_judged_with_screened_entries_and_one_open
     call_command("demo", "--members", "300", "--photos", "24")
 
     contest = Contest.objects.get(slug="photo-2024")
-    assert contest.state == Contest.State.PUBLISHED  # tests/judging/test_demo_rounds
+    assert contest.state == Contest.State.PUBLISHED  # tests/demo/test_demo_rounds
     opens, closes = timezone.localtime(contest.opens_at), timezone.localtime(contest.closes_at)
     assert (opens.year, closes.year) == (2024, 2024)
     assert opens.month in (3, 4, 5)

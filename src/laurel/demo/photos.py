@@ -1,7 +1,7 @@
 """The demo photo contest's entries: what each is, and its pictures, made in code.
 
-Pure Python with numpy and Pillow, no Django: the ``demo`` command turns these plans into
-entries through the contest services. One seed always gives the same plan and the same
+Pure Python with numpy and Pillow, no Django: the demo's contest loaders turn these plans
+into entries through the contest services. One seed always gives the same plan and the same
 pixels. A picture is a gradient sky over a ground, a scene of shapes that differs with the
 category, and a light grain; drawn at a quarter of its size and scaled up, so that making
 one 1600 × 1200 JPEG takes a few hundredths of a second.
@@ -25,7 +25,7 @@ SMALL_SIZE = (1000, 750)  # below a 1200-px minimum long edge
 COPY_SIZE = (1400, 1050)  # a duplicate: the same picture made smaller, recompressed
 MIN_LONG_EDGE = 1200
 # The 2024 contest's window, local time: photos are taken in April, before they are sent.
-OPENS = datetime(2024, 4, 1, 9)  # noqa: DTZ001 - local times: the command makes them aware
+OPENS = datetime(2024, 4, 1, 9)  # noqa: DTZ001 - local times: the loaders make them aware
 CLOSES = datetime(2024, 4, 25, 18)  # noqa: DTZ001 - as above
 
 # The bulletin's own photo (《人勤春早》 万承尧): author index 0, whom the demo makes him.

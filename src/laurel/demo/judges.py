@@ -1,7 +1,8 @@
 """The demo contest's judges and the reviews they give, simulated from a hidden truth.
 
-Pure Python, no Django imports: the ``demo`` command turns these into judges, rounds and
-reviews through the judging services. Every entry has a latent quality; every judge their
+Pure Python, no Django imports: the demo's loaders (``loaders/photo_contest.py``,
+``loaders/craftsmen.py``) turn these into judges, rounds and reviews through the judging
+services. Every entry has a latent quality; every judge their
 own habits. In the qualifying round (初评) a judge passes an entry when its quality plus
 their leniency plus the moment's noise clears a threshold, so judges disagree now and then
 and a third judge decides. In the scoring round (复评) a judge's score on each criterion is
@@ -26,9 +27,9 @@ ASPECT = 0.5  # how much an entry's criteria differ from its overall quality
 BULLETIN_TITLE = "人勤春早"  # the bulletin's own photo: a strong one
 BULLETIN_QUALITY = 2.3
 
-# local times (the command makes them aware): after entries closed on 25 April, before the
+# local times (the loaders make them aware): after entries closed on 25 April, before the
 # exhibition opened on 1 May
-QUALIFY_OPENS = datetime(2024, 4, 26, 9)  # noqa: DTZ001 - local times, made aware by the command
+QUALIFY_OPENS = datetime(2024, 4, 26, 9)  # noqa: DTZ001 - local times, made aware by the loaders
 QUALIFY_DEADLINE = datetime(2024, 4, 28, 18)  # noqa: DTZ001 - as above
 QUALIFY_CLOSED = datetime(2024, 4, 28, 20)  # noqa: DTZ001 - as above
 SCORE_OPENS = datetime(2024, 4, 29, 9)  # noqa: DTZ001 - as above

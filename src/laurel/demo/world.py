@@ -1,6 +1,7 @@
 """The demo world of 重庆市总工会: its unions and a deterministic crowd of members.
 
-Pure Python, no Django imports: the ``demo`` command turns these tuples into rows. Everything
+Pure Python, no Django imports: the demo's loaders (``loaders/units.py``,
+``loaders/members.py``) turn these tuples into rows. Everything
 is drawn from ``random.Random(seed)`` (and a Faker seeded the same), so one seed always gives
 the same world, and the ID-card numbers and mobiles it makes pass ``laurel.core.identity``.
 """
@@ -202,7 +203,7 @@ DISTRICT_UNIT_PATTERNS = [
 
 ORDINALS = "一二三四五六七八九十"
 
-# The units the May-Day bulletin names (src/laurel/web/management/commands/demo.py): their
+# The units the May-Day bulletin names (src/laurel/demo/loaders/): their
 # codes are fixed. code, name, kind, parent code, industry
 FIXED_UNITS = [
     ("cq/culture-palace", "市劳动人民文化宫", "grassroots", "cq", "文化"),

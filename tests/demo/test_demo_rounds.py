@@ -16,10 +16,11 @@ from laurel.awards.models import Award, Certificate, Publication
 from laurel.awards.selectors import Phase, exhibition_phase
 from laurel.contests.models import Contest, Entry
 from laurel.core import ranking as core_ranking
+from laurel.demo import judges as demo_judging
+from laurel.demo import photos as demo_photos
+from laurel.demo.loaders.photo_contest import DEFAULT_PHOTOS, PRIZE_TIERS
 from laurel.judging.models import Assignment, Result, Round, Seat
 from laurel.judging.services import JUDGED_STATES
-from laurel.web import demo_judging, demo_photos
-from laurel.web.management.commands.demo import DEFAULT_PHOTOS, PRIZE_TIERS
 
 
 def test_the_demo_judges_its_2024_contest_in_two_closed_rounds(db, capsys):

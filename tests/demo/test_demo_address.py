@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from laurel.web.demo_address import machine_addresses, public_url
+from laurel.demo.address import machine_addresses, public_url
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "demo"
 
@@ -39,12 +39,12 @@ def test_the_demo_script_sets_the_public_url_from_its_bind_unless_given():
     script = SCRIPT.read_text(encoding="utf-8")
     assert 'BIND="${LAUREL_BIND:-127.0.0.1:8000}"' in script
     assert (
-        'LAUREL_PUBLIC_URL="${LAUREL_PUBLIC_URL:-$("$VENV/bin/python" -m laurel.web.demo_address '
+        'LAUREL_PUBLIC_URL="${LAUREL_PUBLIC_URL:-$("$VENV/bin/python" -m laurel.demo.address '
         '"$BIND")}"' in script
     )
     assert 'exec laurel serve --bind "$BIND"' in script
     printed = subprocess.run(  # noqa: S603 - our own module, fixed arguments
-        [sys.executable, "-m", "laurel.web.demo_address", "127.0.0.1:8123"],
+        [sys.executable, "-m", "laurel.demo.address", "127.0.0.1:8123"],
         capture_output=True,
         text=True,
         check=True,

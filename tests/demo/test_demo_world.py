@@ -1,7 +1,7 @@
 """The demo world: 38 district unions, a few hundred grassroots unions, valid members."""
 
 from laurel.core.identity import id_card_normalise, mobile_normalise
-from laurel.web.demo_world import (
+from laurel.demo.world import (
     DISTRICTS,
     FEDERATION,
     INDUSTRIES,

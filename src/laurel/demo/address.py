@@ -6,7 +6,7 @@ codes and the printed links lead where the demo is. A bind to every address (``0
 ``::``) is reached at this machine's first address that is not loopback, else at
 127.0.0.1::
 
-    python -m laurel.web.demo_address 0.0.0.0:8000    # http://192.168.1.20:8000
+    python -m laurel.demo.address 0.0.0.0:8000    # http://192.168.1.20:8000
 """
 
 import ipaddress

@@ -16,18 +16,20 @@ from laurel.awards.models import Award, AwardChange, Certificate, Publication
 from laurel.awards.selectors import Phase, exhibition_phase
 from laurel.contests.models import Contest, Entry, EntryPhoto, Flag
 from laurel.core.identity import id_card_normalise
+from laurel.demo import dates as demo_dates
+from laurel.demo import judges as demo_judging
+from laurel.demo import photos as demo_photos
+from laurel.demo.loaders import photo_contest
 from laurel.judging.models import Assignment, Round
 from laurel.judging.policy import workspace_link
 from laurel.media.models import MediaAsset
 from laurel.members.models import Member
 from laurel.notifications.models import Notification, OutgoingMessage
 from laurel.orgs.models import Unit
-from laurel.web import demo_dates, demo_judging, demo_photos
-from laurel.web.management.commands.demo import Command as DemoCommand
 
 
 def test_demo_loads_idempotently_and_its_logins_work(db, capsys):
-    call_command("demo", "--photos", "12")  # the contest's part: tests/contests/test_demo_contest
+    call_command("demo", "--photos", "12")  # the contest's part: tests/demo/test_demo_contest
     members_after_first_run = list(Member.objects.order_by("pk").values())
     call_command("demo", "--photos", "12")
     printed = capsys.readouterr().out
@@ -234,7 +236,7 @@ def test_the_demo_timeline_is_in_order_and_moves_by_whole_days():
 def test_what_is_left_to_load_follows_the_dates_the_contest_was_loaded_with(db, monkeypatch):
     """A run stopped before publishing (here: publishing left out), then run again with
     --today: the contest keeps its 2024 dates, and so do the results published now."""
-    monkeypatch.setattr(DemoCommand, "load_results", lambda self, admin, contest: None)
+    monkeypatch.setattr(photo_contest, "results_load", lambda admin, contest, timeline: None)
     call_command("demo", "--members", "300", "--photos", "12")
     contest = Contest.objects.get(slug="photo-2024")
     assert not Publication.objects.filter(contest=contest).exists()

@@ -1,15 +1,15 @@
 """The demo contest's timeline: the bulletin's spring 2024, or moved to around today.
 
-Pure Python, no Django: the ``demo`` command makes the moments aware. ``photo-2024`` took
-place as the bulletin tells: entries from 1 to 25 April 2024 (``demo_photos``), 初评 on
-26–28 April and 复评 on 29–30 April (``demo_judging``), prizes proposed from the 复评
+Pure Python, no Django: the loaders make the moments aware. ``photo-2024`` took
+place as the bulletin tells: entries from 1 to 25 April 2024 (``photos``), 初评 on
+26–28 April and 复评 on 29–30 April (``judges``), prizes proposed from the 复评
 ranking and the results published on the evening of 30 April, the exhibition at the 文化宫
 from 1 to 20 May. Seen today that exhibition is the archive.
 
 ``laurel demo --today`` moves the whole story by one ``Timeline.offset``, a whole number
 of days, so that the exhibition opened ``OPEN_FOR_DAYS`` days before today: the open
 gallery can be seen, and every earlier stage lies in the weeks before. Both are the same
-code: the command passes every moment of the story through ``Timeline.at`` (local times)
+code: the loader passes every moment of the story through ``Timeline.at`` (local times)
 or ``Timeline.on`` (dates), with an offset of zero for the bulletin's dates. Whole days
 keep every moment at its hour of the day (Asia/Shanghai keeps no summer time).
 
@@ -36,13 +36,13 @@ follows those dates (``timeline_of``), whether or not ``--today`` is given again
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from laurel.web import demo_judging, demo_photos
+from laurel.demo import judges, photos
 
-# local times, as demo_photos and demo_judging give them (the command makes them aware)
-CONTEST_CREATED = datetime(2024, 3, 20, 10)  # noqa: DTZ001 - local, made aware by the command
-ENTRIES_OPEN = demo_photos.OPENS
-ENTRIES_CLOSE = demo_photos.CLOSES
-AWARDS_PROPOSED = datetime(2024, 4, 30, 20, 30)  # noqa: DTZ001 - local, made aware by the command
+# local times, as photos and judges give them (the loaders make them aware)
+CONTEST_CREATED = datetime(2024, 3, 20, 10)  # noqa: DTZ001 - local, made aware by the loaders
+ENTRIES_OPEN = photos.OPENS
+ENTRIES_CLOSE = photos.CLOSES
+AWARDS_PROPOSED = datetime(2024, 4, 30, 20, 30)  # noqa: DTZ001 - local, made aware by the loaders
 RESULTS_PUBLISHED = datetime(2024, 4, 30, 21, 0)  # noqa: DTZ001 - as above
 EXHIBITION_OPENS = date(2024, 5, 1)
 EXHIBITION_CLOSES = date(2024, 5, 20)
@@ -51,17 +51,17 @@ TAKEN_FROM = date(2023, 5, 1)
 TAKEN_UNTIL = date(2024, 4, 25)
 OPEN_FOR_DAYS = 3  # --today: the exhibition opened this many days before today
 
-# the story in order: each stage after the one before (tests/web/test_demo.py)
+# the story in order: each stage after the one before (tests/demo/test_demo.py)
 STAGES = [
     CONTEST_CREATED,
     ENTRIES_OPEN,
     ENTRIES_CLOSE,
-    demo_judging.QUALIFY_OPENS,
-    demo_judging.QUALIFY_DEADLINE,
-    demo_judging.QUALIFY_CLOSED,
-    demo_judging.SCORE_OPENS,
-    demo_judging.SCORE_DEADLINE,
-    demo_judging.SCORE_CLOSED,
+    judges.QUALIFY_OPENS,
+    judges.QUALIFY_DEADLINE,
+    judges.QUALIFY_CLOSED,
+    judges.SCORE_OPENS,
+    judges.SCORE_DEADLINE,
+    judges.SCORE_CLOSED,
     AWARDS_PROPOSED,
     RESULTS_PUBLISHED,
     datetime.combine(EXHIBITION_OPENS, datetime.min.time()),

@@ -1,0 +1,100 @@
+"""What ``laurel demo`` prints when it has loaded: the demo contests and their rounds and
+results, the logins (username / password), and the 2024 contest's public pages. Only what
+is in the database is told (``laurel demo --only units`` prints the count of units)."""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from laurel.accounts.models import User
+from laurel.awards import selectors as awards_selectors
+from laurel.awards.models import Award
+from laurel.contests.models import Contest
+from laurel.demo import judges as demo_judging
+from laurel.demo.loaders.craftsmen import CONTEST_JUDGING
+from laurel.demo.loaders.logins import LOGINS, PASSWORD
+from laurel.demo.loaders.photo_contest import CONTEST_2024, CONTEST_OPEN
+from laurel.judging.models import Assignment, Round
+from laurel.members.models import Member
+from laurel.orgs.models import Unit
+
+
+def report_write(stdout, style) -> None:
+    """The demo as loaded, on ``stdout`` (a command's ``OutputWrapper``; ``style`` its)."""
+    for contest in Contest.objects.filter(slug__in=[CONTEST_2024, CONTEST_JUDGING, CONTEST_OPEN]):
+        stdout.write(
+            f"Contest {contest.slug}: {contest.get_state_display()}, "
+            f"{contest.entries.count()} entries · {contest.title}"
+        )
+        for round_ in contest.rounds.all():
+            results = round_.results.all()
+            reviews = round_.assignments.exclude(state=Assignment.State.WITHDRAWN)
+            outcome = (
+                f"{reviews.filter(state=Assignment.State.DONE).count()} of "
+                f"{reviews.count()} reviews done, due "
+                f"{timezone.localtime(round_.deadline):%Y-%m-%d %H:%M}"
+                if round_.state == Round.State.OPEN
+                else f"{results.count()} entries, {results.filter(advanced=True).count()} go on"
+            )
+            stdout.write(
+                f"Round {round_.name} ({round_.get_mode_display()}): "
+                f"{round_.get_state_display()}, {outcome}, {round_.seats.count()} judges"
+            )
+        publication = awards_selectors.latest_publication(contest)
+        if publication is not None:
+            published = timezone.localtime(publication.published_at)
+            stdout.write(
+                f"Results v{publication.version} published {published:%Y-%m-%d %H:%M}: "
+                f"{Award.objects.filter(contest=contest).count()} prizes, "
+                f"digest {publication.digest}"
+            )
+    logins = [login for login in LOGINS if User.objects.filter(username=login[0]).exists()]
+    stdout.write(
+        style.SUCCESS(
+            f"Demo world: {Unit.objects.count()} units, {Member.objects.count()} members."
+            + (" Logins (username / password):" if logins else "")
+        )
+    )
+    for username, name, _mobile, role, _unit in logins:
+        stdout.write(f"  {username:<10} {PASSWORD:<12} {role.label} · {name}{work_of(username)}")
+    panel = [judge.username for judge in demo_judging.judges()]
+    if User.objects.filter(username__in=panel).count() == len(panel):
+        stdout.write(
+            f"The {len(panel)} judges of {CONTEST_2024}, {panel[0]} to {panel[-1]}, "
+            f"share the password {PASSWORD}."
+        )
+    contest_2024 = Contest.objects.filter(slug=CONTEST_2024).first()
+    if contest_2024 is not None:
+        public_pages(stdout, contest_2024)
+
+
+def work_of(username: str) -> str:
+    """What a login has waiting in an open round, said on its line ("" if nothing)."""
+    waiting = Assignment.objects.filter(
+        judge__username=username,
+        state=Assignment.State.OPEN,
+        round__state=Round.State.OPEN,
+    ).select_related("round__contest")
+    first = waiting.order_by("round__deadline").first()
+    if first is None:
+        return ""
+    round_ = first.round
+    return (
+        f" — the judge login: round {round_.name} of {round_.contest.slug} is open, "
+        f"{waiting.filter(round=round_).count()} reviews to do by "
+        f"{timezone.localtime(round_.deadline):%Y-%m-%d %H:%M} at "
+        f"{settings.LAUREL_PUBLIC_URL}{reverse('judging:judge_home')}"
+    )
+
+
+def public_pages(stdout, contest: Contest) -> None:
+    """The published results and the exhibition, for anyone (no login)."""
+    if awards_selectors.latest_publication(contest) is None:
+        return
+    phase = awards_selectors.exhibition_phase(contest)
+    stdout.write(
+        f"Public pages of {contest.slug} (no login): results {settings.LAUREL_PUBLIC_URL}"
+        f"{reverse('awards:public_results', args=[contest.slug])} · exhibition "
+        f"{settings.LAUREL_PUBLIC_URL}{reverse('awards:exhibition', args=[contest.slug])} "
+        f"({contest.exhibition_opens_on} – {contest.exhibition_closes_on}: {phase})"
+    )
