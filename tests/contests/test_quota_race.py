@@ -12,14 +12,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
 
-from laurel.contests import services
 from laurel.contests.models import Contest, Entry
-from laurel.contests.services import SubmissionRefused, entry_submit
+from laurel.contests.services import SubmissionRefused, entries, entry_submit
 from tests.conftest import make_member
 from tests.contests.conftest import ALL_DECLARATIONS, photo_upload
 
 ATTEMPTS_WITHOUT_LOCK = 5
-REAL_LOCK = services._contest_lock
+REAL_LOCK = entries._contest_lock
 
 
 @pytest.fixture
@@ -53,7 +52,7 @@ def race(contest: Contest, runners, *, locked: bool, monkeypatch) -> list[str]:
             return REAL_LOCK(contest_id)
         return Contest.objects.get(pk=contest_id)
 
-    monkeypatch.setattr(services, "_contest_lock", lock)
+    monkeypatch.setattr(entries, "_contest_lock", lock)
     outcomes = [""] * len(runners)
 
     def run(index: int, user, author) -> None:

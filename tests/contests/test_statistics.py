@@ -13,6 +13,7 @@ import io
 from html.parser import HTMLParser
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -414,3 +415,27 @@ def test_the_contest_page_links_its_figures(figures_contest, users):
     response = client.get(reverse("contests:console_contest", args=[figures_contest.slug]))
     link = reverse("contests:console_statistics", args=[figures_contest.slug])
     assert f'href="{link}" id="nav-statistics"' in response.content.decode()
+
+
+# --- who says which entries hold a prize ----------------------------------------------------
+
+
+def test_the_prizes_are_whatever_the_registered_finder_says_and_hidden_without_one(
+    figures_contest, units, users, monkeypatch
+):
+    """Contests import no awards: awards registers the finder (``prize_source_register``);
+    a finder registered again replaces it, and with none the prizes are hidden."""
+    organiser = access_for(users["federation_admin"])
+    assert selectors.unit_statistics(organiser, figures_contest).prizes.kind == "current"
+
+    monkeypatch.setattr(selectors, "_prize_source_finders", [])
+    only_a1 = selectors.PrizeSource(selectors.PrizeSource.PUBLISHED, Q(author__name="作者a1"))
+    selectors.prize_source_register(lambda access, contest: only_a1)
+    figures = selectors.unit_statistics(organiser, figures_contest)
+    assert figures.prizes is only_a1
+    assert figures.totals["prizes"] == 2  # a1's two entries, whatever their awards
+
+    monkeypatch.setattr(selectors, "_prize_source_finders", [])
+    figures = selectors.unit_statistics(organiser, figures_contest)
+    assert figures.prizes.kind == "hidden"
+    assert figures.totals["prizes"] == 0

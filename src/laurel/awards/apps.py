@@ -7,6 +7,10 @@ class AwardsConfig(AppConfig):
     verbose_name = _("Awards")
 
     def ready(self) -> None:
-        from laurel.awards import panels
+        from laurel.awards import caching, panels
+        from laurel.contests.signals import contest_changed
 
         panels.register()  # what this app shows on the home pages and in the navigation
+        contest_changed.connect(
+            caching.exhibition_changed_with_contest, dispatch_uid="awards.exhibition_changed"
+        )

@@ -21,3 +21,9 @@ def exhibition_generation(slug: str) -> str:
 def exhibition_changed(slug: str) -> None:
     """After the current transaction commits, every cached page of the exhibition is stale."""
     transaction.on_commit(lambda: cache.delete(_key(slug)))
+
+
+def exhibition_changed_with_contest(sender, *, contest, **kwargs) -> None:
+    """``contests.signals.contest_changed``'s receiver (connected in ``AwardsConfig.ready``):
+    the contest's dates, venue or title may show in its exhibition."""
+    exhibition_changed(contest.slug)

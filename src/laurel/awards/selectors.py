@@ -5,15 +5,18 @@ prize and the reviews every round gave it."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from laurel.awards import policy
 from laurel.awards.models import Award, Publication
 from laurel.contests import prize_tiers
 from laurel.contests.models import Contest, Entry, Flag
+from laurel.contests.selectors import NO_ENTRY, PrizeSource
 from laurel.core import prizes as core_prizes
 from laurel.core import snapshots
 from laurel.judging.models import Assignment, Criterion, Result, Round
+from laurel.web.access import Access
 
 # entries that can hold a prize (not withdrawn or disqualified since judging)
 PRIZE_STATES = (Entry.State.ACCEPTED, Entry.State.QUALIFIED, Entry.State.AWARDED)
@@ -119,6 +122,27 @@ def flags_undecided(contest: Contest) -> int:
 
 def latest_publication(contest: Contest) -> Publication | None:
     return Publication.objects.filter(contest=contest).order_by("-version").first()
+
+
+def statistics_prize_source(access: Access, contest: Contest) -> PrizeSource:
+    """The prizes this viewer may count in a contest's figures by unit
+    (``contests.selectors.prize_source``, registered in ``panels.register``): published ones
+    once there are (read from the publication's snapshot, later changes not counted until a
+    correction is published); before that the current awards, for those who decide them."""
+    if not policy.may_export_results(access, contest):
+        return PrizeSource(PrizeSource.HIDDEN)
+    publication = latest_publication(contest)
+    if publication is not None:
+        numbers = [int(row["entry"]) for row in publication.snapshot["rows"] if row["prize"]]
+        return PrizeSource(
+            PrizeSource.PUBLISHED,
+            Q(number__in=numbers) if numbers else NO_ENTRY,
+            publication.version,
+            publication.published_at,
+        )
+    if policy.may_decide_awards(access):
+        return PrizeSource(PrizeSource.CURRENT, Q(award__isnull=False))
+    return PrizeSource(PrizeSource.HIDDEN)
 
 
 @dataclass

@@ -8,5 +8,7 @@ class ContestsConfig(AppConfig):
 
     def ready(self) -> None:
         from laurel.contests import panels, tasks  # noqa: F401 - tasks: the worker_ready hook
+        from laurel.contests.management import ingest
 
         panels.register()  # what this app shows on the home pages and in the navigation
+        ingest.register()  # `laurel media ingest`: an action of media's command

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from laurel.accounts.policy import access_for
-from laurel.contests import policy
+from laurel.contests import policy, selectors
 from laurel.contests.models import Contest, Entry, Flag
 from laurel.members.models import Member
 from laurel.web import home
@@ -64,12 +64,7 @@ def my_entries_panel(request) -> dict | None:
     entries)."""
     if not request.user.is_authenticated:
         return None
-    entries = policy.entries_of(request.user.access)
-    latest = list(
-        entries.select_related("contest", "category").order_by("-created_at", "-pk")[
-            : MY_ENTRIES_SHOWN + 1
-        ]
-    )
+    latest = list(selectors.own_entries(request.user.access)[: MY_ENTRIES_SHOWN + 1])
     if not latest and not Member.objects.filter(user_id=request.user.pk).exists():
         return None
     return {

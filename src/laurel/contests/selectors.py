@@ -1,5 +1,6 @@
-"""Reads of contests that pages share: a contest's figures by unit — how a federation compares
-its districts (and gives 组织奖, organisation awards) and the units within one.
+"""Reads of contests that pages share: a person's own entries, newest first (their entries page
+and their home panel); a contest's figures by unit — how a federation compares its districts
+(and gives 组织奖, organisation awards) and the units within one.
 
 The figures are counted in the database, grouped by the unit each entry's unit path lies
 under (one aggregate query over the entries, whatever their number), among the entries the
@@ -7,20 +8,30 @@ viewer may see (``contests.policy.entries_visible``): a unit admin's figures are
 subtree's.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.functions import StrIndex, Substr
 from django.utils.translation import gettext as _
 
-from laurel.awards import policy as awards_policy
-from laurel.awards.selectors import latest_publication
 from laurel.contests import policy
 from laurel.contests.models import Contest, Entry
 from laurel.orgs.models import Unit
 from laurel.orgs.policy import units_in_reach
 from laurel.orgs.selectors import district_pk
 from laurel.web.access import Access
+
+
+def own_entries(access: Access) -> QuerySet[Entry]:
+    """The entries this person is the author of, newest first, with their contest and
+    category (``contests.policy.entries_of``)."""
+    return (
+        policy.entries_of(access)
+        .select_related("contest", "category")
+        .order_by("-created_at", "-pk")
+    )
+
 
 # entries the screening accepted, whatever happened to them since in judging
 ACCEPTED_STATES = (Entry.State.ACCEPTED, Entry.State.QUALIFIED, Entry.State.AWARDED)
@@ -47,23 +58,20 @@ class PrizeSource:
         return self.kind != self.HIDDEN
 
 
+# who says which entries hold a prize: the app deciding prizes (awards), from its ready()
+_prize_source_finders: list[Callable[[Access, Contest], PrizeSource]] = []
+
+
+def prize_source_register(find: Callable[[Access, Contest], PrizeSource]) -> None:
+    """``find(access, contest)`` answers ``prize_source``; registering again replaces it."""
+    _prize_source_finders[:] = [find]
+
+
 def prize_source(access: Access, contest: Contest) -> PrizeSource:
-    """The prizes this viewer may count: published ones once there are (read from the
-    publication's snapshot, later changes not counted until a correction is published);
-    before that the current awards, for those who decide them."""
-    if not awards_policy.may_export_results(access, contest):
-        return PrizeSource(PrizeSource.HIDDEN)
-    publication = latest_publication(contest)
-    if publication is not None:
-        numbers = [int(row["entry"]) for row in publication.snapshot["rows"] if row["prize"]]
-        return PrizeSource(
-            PrizeSource.PUBLISHED,
-            Q(number__in=numbers) if numbers else NO_ENTRY,
-            publication.version,
-            publication.published_at,
-        )
-    if awards_policy.may_decide_awards(access):
-        return PrizeSource(PrizeSource.CURRENT, Q(award__isnull=False))
+    """The prizes this viewer may count, as the registered finder says (awards: published
+    ones, or the current awards for those who decide them); hidden while none is."""
+    for find in _prize_source_finders:
+        return find(access, contest)
     return PrizeSource(PrizeSource.HIDDEN)
 
 

@@ -17,9 +17,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from laurel.accounts.policy import may_reveal_personal_data_somewhere
-from laurel.awards import policy as awards_policy
-from laurel.awards import selectors as awards_selectors
 from laurel.contests import policy, services
+from laurel.contests.entry_sections import entry_sections_for
 from laurel.contests.forms import ContestForm, FlagResolveForm
 from laurel.contests.models import Contest, Declaration, Entry, EntryPhoto, Flag
 from laurel.contests.tables import (
@@ -468,12 +467,8 @@ def entry_detail(request, slug: str, number: int):
         "declarations": _declared_at(entry),
         "flag_rows": _flag_rows(access, contest, flags),
         "may_organise": policy.may_organise(access),
-        # its prize (decided now for the organisers, as published for anyone else) and,
-        # for the organisers alone, every judge's scores and the rounds' results
-        "prize": awards_selectors.entry_prize(entry, live=awards_policy.may_decide_awards(access)),
-        "judged": (
-            awards_selectors.entry_reviews(entry) if awards_policy.may_export_scores(access) else []
-        ),
+        # what the apps above add (awards: its prize, its judging), each by its own policy
+        "sections": entry_sections_for(access, entry),
     }
     return render(request, "contests/console_entry.html", context)
 

@@ -1,7 +1,8 @@
 """The console's figures of a contest by unit: per district (entries, accepted entries, prizes,
 entrants) and, a district clicked, per unit within it — as a chart, a table and its Excel
-export. Thin: ``contests.selectors.unit_statistics`` counts, the policies scope (a unit admin
-sees their own subtree's units; another district is 404).
+export. Thin: ``contests.selectors.unit_statistics`` counts (the prizes as awards says, through
+``prize_source``), the policies scope (a unit admin sees their own subtree's units; another
+district is 404).
 """
 
 from django.shortcuts import get_object_or_404, render

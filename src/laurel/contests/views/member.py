@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from laurel.contests import policy, prize_tiers, services
+from laurel.contests import policy, prize_tiers, selectors, services
 from laurel.contests.forms import EntryDeclareForm, EntryForm, EntryWithdrawForm, FlagAnswerForm
 from laurel.contests.models import Declaration, Entry, Flag
 from laurel.members.models import Member
@@ -80,12 +80,7 @@ def entry_submit(request, slug: str):
 
 
 def _entries_context(request) -> dict:
-    entries = list(
-        policy.entries_of(request.user.access)
-        .select_related("contest", "category")
-        .prefetch_related("photos__asset")
-        .order_by("-created_at", "-pk")
-    )
+    entries = list(selectors.own_entries(request.user.access).prefetch_related("photos__asset"))
     return {"entries": entries, "unsettled": any(e.state in UNSETTLED for e in entries)}
 
 

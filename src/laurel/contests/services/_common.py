@@ -1,0 +1,98 @@
+"""What several subjects of the contests' services share: the rules a contest's settings
+must keep (set up or copied), the date a photo was taken, telling the entrant."""
+
+import datetime
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from laurel.contests.models import Category, Contest, Entry, EntryPhoto, PrizeTier, UnitQuota
+from laurel.notifications.services import notification_send
+
+FORMATS = ("jpeg", "png", "webp", "heic")
+
+
+def _contest_check(contest: Contest) -> None:
+    errors = {}
+    if contest.opens_at and contest.closes_at and contest.closes_at <= contest.opens_at:
+        errors["closes_at"] = _("Entries must close after they open.")
+    if not (contest.allow_single or contest.allow_series):
+        errors["allow_single"] = _("Allow single photos, series, or both.")
+    if contest.series_min < 2 or contest.series_max < contest.series_min:
+        errors["series_max"] = _("A series has at least 2 photos, and its maximum ≥ its minimum.")
+    if contest.taken_from and contest.taken_until and contest.taken_until < contest.taken_from:
+        errors["taken_until"] = _("The date window ends before it starts.")
+    if not contest.formats or set(contest.formats) - set(FORMATS):
+        errors["formats"] = _("Choose formats among %(formats)s.") % {"formats": ", ".join(FORMATS)}
+    if not (contest.members_submit or contest.units_submit):
+        errors["members_submit"] = _("Someone must be able to submit.")
+    opens, closes = contest.exhibition_opens_on, contest.exhibition_closes_on
+    if opens and closes and closes < opens:
+        errors["exhibition_closes_on"] = _("The exhibition closes before it opens.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _contest_parts_set(
+    contest: Contest,
+    categories: Sequence[str] | None,
+    prize_tiers: Sequence[tuple[str, int]] | None,
+    quotas: Sequence[tuple[object, int]] | None,
+) -> None:
+    if categories is not None:
+        names = [name.strip() for name in categories if name.strip()]
+        if not names:
+            raise ValidationError({"categories": _("A contest needs at least one category.")})
+        if len(set(names)) != len(names):
+            raise ValidationError({"categories": _("Each category name once, please.")})
+        kept = []
+        for position, name in enumerate(names):
+            category, _created = Category.objects.update_or_create(
+                contest=contest, name=name, defaults={"position": position}
+            )
+            kept.append(category.pk)
+        dropped = contest.categories.exclude(pk__in=kept)
+        if dropped.filter(entries__isnull=False).exists():
+            raise ValidationError(
+                {"categories": _("A category that has entries cannot be removed.")}
+            )
+        dropped.delete()
+    if prize_tiers is not None:
+        if any(len(name) > 50 or count < 1 for name, count in prize_tiers):
+            raise ValidationError(
+                {
+                    "prize_tiers": _(
+                        "A prize's name has at most 50 characters and its count is at least 1."
+                    )
+                }
+            )
+        contest.prize_tiers.all().delete()
+        PrizeTier.objects.bulk_create(
+            PrizeTier(contest=contest, name=name, count=count, position=position)
+            for position, (name, count) in enumerate(prize_tiers)
+        )
+    if quotas is not None:
+        if len({unit.pk for unit, _limit in quotas}) != len(quotas):
+            raise ValidationError({"quotas": _("Each unit's quota once, please.")})
+        contest.quotas.all().delete()
+        UnitQuota.objects.bulk_create(
+            UnitQuota(contest=contest, unit=unit, limit=limit) for unit, limit in quotas
+        )
+
+
+def _taken_on(photos: list[EntryPhoto]) -> datetime.date | None:
+    dates = [p.asset.exif.get("taken_at") for p in photos if p.asset.exif.get("taken_at")]
+    return datetime.date.fromisoformat(min(dates)[:10]) if dates else None
+
+
+def _entrant_notify(entry: Entry, title: str, body: str, *, submitter_too: bool = False) -> None:
+    recipients = []
+    if entry.author.user_id:
+        recipients.append(entry.author.user)
+    if submitter_too and entry.submitted_by_id and entry.submitted_by not in recipients:
+        recipients.append(entry.submitted_by)
+    link = reverse("contests:my_entry", args=[entry.pk])
+    for recipient in recipients:
+        notification_send(recipient=recipient, title=title, body=body, link=link)

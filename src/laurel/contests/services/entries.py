@@ -1,0 +1,324 @@
+"""Submitting, editing, withdrawing and declaring entries; every write atomic and audited.
+
+Places are counted under locks: a submission locks its contest row first (so entry numbers,
+per-member limits and unit quotas are decided one submission at a time per contest), then
+counts. Photos are stored before that lock is taken, so a slow upload never holds it.
+"""
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from laurel.accounts.policy import access_for
+from laurel.audit.services import audit_log
+from laurel.contests import policy
+from laurel.contests.models import Category, Contest, Declaration, Entry, EntryPhoto, Flag
+from laurel.contests.services._common import _taken_on
+from laurel.contests.services.processing import entry_queue
+from laurel.contests.services.screening import entry_screen
+from laurel.media import services as media_services
+from laurel.media.models import MediaAsset
+from laurel.members.models import Member
+
+
+class SubmissionRefused(ValidationError):
+    """An entry that may not be added or changed; the message says why, to the person."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as a submission receives it: its name and its bytes in chunks."""
+
+    name: str
+    chunks: Iterable[bytes]
+
+
+def _refuse(message: str) -> None:
+    raise SubmissionRefused(message)
+
+
+def _window_check(contest: Contest) -> None:
+    if not contest.accepts_entries():
+        if contest.state == Contest.State.OPEN and timezone.now() < contest.opens_at:
+            _refuse(_("Entries open on %(date)s.") % {"date": _local(contest.opens_at)})
+        _refuse(_("This contest is not taking entries now."))
+
+
+def _local(moment: datetime.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _kind_of(contest: Contest, photo_count: int) -> str:
+    if photo_count == 1:
+        if not contest.allow_single:
+            _refuse(
+                _("This contest takes series only (%(min)d–%(max)d photos).")
+                % {"min": contest.series_min, "max": contest.series_max}
+            )
+        return Entry.Kind.SINGLE
+    if not contest.allow_series:
+        _refuse(_("This contest takes single photos only: one photo per entry."))
+    if not contest.series_min <= photo_count <= contest.series_max:
+        _refuse(
+            _("A series has %(min)d to %(max)d photos; this one has %(count)d.")
+            % {"min": contest.series_min, "max": contest.series_max, "count": photo_count}
+        )
+    return Entry.Kind.SERIES
+
+
+def _places_check(contest: Contest, author: Member, *, replacing: Entry | None = None) -> None:
+    """The per-member limit and every unit quota over the author; the caller holds the
+    contest's lock, so nobody else is counting at the same time."""
+    live = Entry.objects.filter(contest=contest, state__in=Entry.LIVE_STATES)
+    if replacing is not None:
+        live = live.exclude(pk=replacing.pk)
+    if live.filter(author=author).count() >= contest.max_entries_per_member:
+        _refuse(
+            _("%(name)s already has %(count)d entries in this contest, the most allowed.")
+            % {"name": author.name, "count": contest.max_entries_per_member}
+        )
+    ancestors = _path_prefixes(author.unit.path)
+    for quota in contest.quotas.filter(unit__path__in=ancestors).select_related("unit"):
+        used = live.filter(unit__path__startswith=quota.unit.path).count()
+        if used >= quota.limit:
+            _refuse(
+                _("%(unit)s has used all %(limit)d of its places in this contest.")
+                % {"unit": quota.unit.name, "limit": quota.limit}
+            )
+
+
+def _contest_lock(contest_id: int) -> Contest:
+    """The contest's row, locked until the transaction ends: places are counted under it."""
+    return Contest.objects.select_for_update().get(pk=contest_id)
+
+
+def _path_prefixes(path: str) -> list[str]:
+    parts = [part for part in path.split("/") if part]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def _entry_fields_check(contest: Contest, category: Category, title: str) -> None:
+    if category.contest_id != contest.pk:
+        _refuse(_("That category is not one of this contest's."))
+    if not title.strip():
+        _refuse(_("Give the entry a title."))
+
+
+def _declarations(codes: Iterable[str], by_user) -> dict:
+    now = timezone.now().isoformat()
+    return {
+        code: {"at": now, "by": by_user.pk if by_user else None}
+        for code in codes
+        if code in Declaration.values
+    }
+
+
+def entry_submit(
+    *,
+    acting_user,
+    contest: Contest,
+    author: Member,
+    category: Category,
+    title: str,
+    uploads: Sequence[Upload],
+    description: str = "",
+    place: str = "",
+    taken_on: datetime.date | None = None,
+    declarations: Iterable[str] = (),
+    process: bool = True,
+) -> Entry:
+    """Add an entry with its photos. Raises ``SubmissionRefused`` saying why when the rules
+    or a limit refuse it; the photos are then not kept as an entry.
+
+    Processing is queued after the commit (``process=False``: the caller processes, as batch
+    ingest does on every core).
+    """
+    access = access_for(acting_user)
+    if not policy.may_submit_for(access, contest, author):
+        _refuse(
+            _("You may not submit entries for %(name)s in this contest.") % {"name": author.name}
+        )
+    _window_check(contest)
+    kind = _kind_of(contest, len(uploads))
+    _entry_fields_check(contest, category, title)
+    _places_check(contest, author)  # an early answer, before storing anything
+    assets = _uploads_store(acting_user, uploads)
+    with transaction.atomic():
+        locked = _contest_lock(contest.pk)
+        _window_check(locked)
+        _places_check(locked, author)
+        number = (locked.entries.aggregate(last=Max("number"))["last"] or 0) + 1
+        entry = Entry(
+            contest=locked,
+            number=number,
+            category=category,
+            kind=kind,
+            author=author,
+            unit=author.unit,
+            submitted_by=acting_user,
+            title=title.strip(),
+            description=description.strip(),
+            place=place.strip(),
+            taken_on=taken_on,
+            declarations=_declarations(declarations, acting_user),
+        )
+        entry.full_clean()
+        entry.save()
+        EntryPhoto.objects.bulk_create(
+            EntryPhoto(entry=entry, asset=asset, position=position)
+            for position, asset in enumerate(assets)
+        )
+        audit_log(
+            actor=acting_user,
+            action="contests.entry.submitted",
+            obj=entry,
+            unit=author.unit,
+            data={
+                "contest": contest.slug,
+                "number": number,
+                "title": entry.title,
+                "author": author.pk,
+                "photos": [asset.pk for asset in assets],
+                "declarations": sorted(entry.declarations),
+            },
+        )
+        if process:
+            transaction.on_commit(lambda: entry_queue(entry.pk))
+    return entry
+
+
+def _uploads_store(acting_user, uploads: Sequence[Upload]) -> list[MediaAsset]:
+    limit = media_services.photo_limits().max_bytes
+    assets = []
+    for upload in uploads:
+        try:
+            assets.append(
+                media_services.asset_upload(
+                    acting_user=acting_user,
+                    chunks=upload.chunks,
+                    original_name=upload.name,
+                    max_bytes=limit,
+                    queue=False,
+                )
+            )
+        except media_services.UploadTooLarge as error:
+            _refuse(f"{upload.name}: {error}")
+    return assets
+
+
+def _changeable(acting_user, entry: Entry, *, window: bool = True) -> Entry:
+    """The entry locked for a change, or ``SubmissionRefused`` saying why not."""
+    entry = (
+        Entry.objects.select_for_update().select_related("contest", "author__unit").get(pk=entry.pk)
+    )
+    if not policy.may_change_entry(access_for(acting_user), entry):
+        _refuse(_("You may not change this entry."))
+    if window:
+        _window_check(entry.contest)
+    if entry.state in (Entry.State.WITHDRAWN, Entry.State.DISQUALIFIED):
+        _refuse(_("This entry was %(state)s.") % {"state": entry.get_state_display()})
+    return entry
+
+
+def entry_update(
+    *,
+    acting_user,
+    entry: Entry,
+    title: str,
+    category: Category,
+    description: str = "",
+    place: str = "",
+    taken_on: datetime.date | None = None,
+    uploads: Sequence[Upload] = (),
+) -> Entry:
+    """Edit an entry until the window closes. New photos replace all the old ones, and the
+    entry is processed and screened again."""
+    if not policy.may_change_entry(access_for(acting_user), entry):
+        _refuse(_("You may not change this entry."))  # before storing anything
+    if uploads:
+        _kind_of(entry.contest, len(uploads))
+    assets = _uploads_store(acting_user, uploads) if uploads else []
+    with transaction.atomic():
+        _contest_lock(entry.contest_id)
+        entry = _changeable(acting_user, entry)
+        _entry_fields_check(entry.contest, category, title)
+        if entry.state == Entry.State.REFUSED and not assets:
+            _refuse(_("A refused entry needs new photos."))
+        if entry.state == Entry.State.REFUSED:  # it takes a place again
+            _places_check(entry.contest, entry.author, replacing=entry)
+        before = {"title": entry.title, "category": entry.category.name}
+        entry.title, entry.category = title.strip(), category
+        entry.description, entry.place = description.strip(), place.strip()
+        entry.taken_on = taken_on
+        if taken_on is None and not assets:  # as at submission: no date given, the photos'
+            entry.taken_on = _taken_on(list(entry.photos.select_related("asset")))
+        if assets:
+            entry.kind = _kind_of(entry.contest, len(assets))
+            entry.photos.all().delete()
+            EntryPhoto.objects.bulk_create(
+                EntryPhoto(entry=entry, asset=asset, position=position)
+                for position, asset in enumerate(assets)
+            )
+            entry.state, entry.refusal_reason = Entry.State.RECEIVED, ""
+            # decisions were on the old photos: the new ones are screened afresh
+            entry.flags.exclude(state=Flag.State.DISQUALIFIED).delete()
+        entry.full_clean()
+        entry.save()
+        audit_log(
+            actor=acting_user,
+            action="contests.entry.updated",
+            obj=entry,
+            unit=entry.unit,
+            data={
+                "before": before,
+                "title": entry.title,
+                "category": category.name,
+                "photos": [asset.pk for asset in assets] or None,
+            },
+        )
+        if assets:
+            transaction.on_commit(lambda: entry_queue(entry.pk))
+        elif entry.state == Entry.State.ACCEPTED:
+            entry_screen(entry)
+    return entry
+
+
+@transaction.atomic
+def entry_withdraw(*, acting_user, entry: Entry) -> Entry:
+    entry = _changeable(acting_user, entry)
+    before, entry.state = entry.state, Entry.State.WITHDRAWN
+    entry.save(update_fields=["state", "updated_at"])
+    audit_log(
+        actor=acting_user,
+        action="contests.entry.withdrawn",
+        obj=entry,
+        unit=entry.unit,
+        data={"from": before},
+    )
+    return entry
+
+
+@transaction.atomic
+def entry_declare(*, acting_user, entry: Entry, declarations: Iterable[str]) -> Entry:
+    """The entrant's own declarations (for an entry a unit admin submitted without them);
+    also after entries close, since screening waits for them."""
+    entry = _changeable(acting_user, entry, window=False)
+    added = _declarations(declarations, acting_user)
+    entry.declarations = {**entry.declarations, **added}
+    entry.save(update_fields=["declarations", "updated_at"])
+    audit_log(
+        actor=acting_user,
+        action="contests.entry.declared",
+        obj=entry,
+        unit=entry.unit,
+        data={"declarations": sorted(added)},
+    )
+    if entry.state == Entry.State.ACCEPTED:
+        entry_screen(entry)
+    return entry

@@ -1,0 +1,182 @@
+"""Setting a contest up and moving it through its states; every write atomic and audited."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from laurel.audit.services import audit_log
+from laurel.contests.models import Contest, Entry
+from laurel.contests.services._common import _contest_check, _contest_parts_set
+from laurel.contests.signals import contest_changed
+
+# the order of a contest's life; each step is one transition, audited
+TRANSITIONS = {
+    Contest.State.DRAFT: (Contest.State.OPEN,),
+    Contest.State.OPEN: (Contest.State.CLOSED,),
+    Contest.State.CLOSED: (Contest.State.OPEN, Contest.State.JUDGING),
+    Contest.State.JUDGING: (Contest.State.RESULTS,),
+    Contest.State.RESULTS: (),  # published only by awards.services.results_publish (a snapshot)
+    Contest.State.PUBLISHED: (),
+}
+CONTEST_FIELDS = (
+    "title",
+    "description",
+    "organiser",
+    "co_organisers",
+    "opens_at",
+    "closes_at",
+    "max_entries_per_member",
+    "allow_single",
+    "allow_series",
+    "series_min",
+    "series_max",
+    "min_long_edge",
+    "taken_from",
+    "taken_until",
+    "formats",
+    "members_submit",
+    "units_submit",
+    "exhibition_opens_on",
+    "exhibition_closes_on",
+    "exhibition_venue",
+    "prizes_per_author",
+    "certificate_issuer",
+)
+
+
+@transaction.atomic
+def contest_create(
+    *,
+    acting_user,
+    slug: str,
+    categories: Sequence[str],
+    prize_tiers: Sequence[tuple[str, int]] = (),
+    quotas: Sequence[tuple[object, int]] = (),
+    **fields,
+) -> Contest:
+    fields.setdefault("formats", ["jpeg", "png", "webp", "heic"])
+    contest = Contest(slug=slug, created_by=acting_user, **fields)
+    contest.full_clean()
+    _contest_check(contest)
+    contest.save()
+    _contest_parts_set(contest, categories, prize_tiers, quotas)
+    audit_log(
+        actor=acting_user,
+        action="contests.contest.created",
+        obj=contest,
+        data={"slug": slug, "title": contest.title, "categories": list(categories)},
+    )
+    return contest
+
+
+@transaction.atomic
+def contest_update(
+    *,
+    acting_user,
+    contest: Contest,
+    categories: Sequence[str] | None = None,
+    prize_tiers: Sequence[tuple[str, int]] | None = None,
+    quotas: Sequence[tuple[object, int]] | None = None,
+    **fields,
+) -> Contest:
+    """Change a contest's settings. Rules that entries were judged by stay as they were
+    once judging starts."""
+    contest = Contest.objects.select_for_update().get(pk=contest.pk)
+    if contest.state in (Contest.State.JUDGING, Contest.State.RESULTS, Contest.State.PUBLISHED):
+        locked = set(fields) - {
+            "description",
+            "exhibition_opens_on",
+            "exhibition_closes_on",
+            "exhibition_venue",
+            "title",
+            "prizes_per_author",
+            "certificate_issuer",
+        }
+        if locked or categories is not None or quotas is not None:
+            raise ValidationError(
+                _(
+                    "Once judging has started only the description, the "
+                    "title and the exhibition can change."
+                )
+            )
+    changed = {}
+    for name, value in fields.items():
+        if name not in CONTEST_FIELDS:
+            raise TypeError(f"contest_update() got an unexpected field {name!r}")
+        if getattr(contest, name) != value:
+            changed[name] = [getattr(contest, name), value]
+            setattr(contest, name, value)
+    contest.full_clean()
+    _contest_check(contest)
+    contest.save()
+    _contest_parts_set(contest, categories, prize_tiers, quotas)
+    audit_log(
+        actor=acting_user,
+        action="contests.contest.updated",
+        obj=contest,
+        data={
+            "changed": changed,
+            "categories": list(categories) if categories is not None else None,
+            "prize_tiers": [list(t) for t in prize_tiers] if prize_tiers is not None else None,
+            "quotas": [[u.code, n] for u, n in quotas] if quotas is not None else None,
+        },
+    )
+    # its dates, venue or title may show elsewhere (awards: the exhibition's cached pages)
+    contest_changed.send(sender=Contest, contest=contest)
+    return contest
+
+
+def _transition_check(contest: Contest, to: str) -> None:
+    if to not in Contest.State.values:
+        raise ValidationError(_("There is no such state."))
+    if to not in TRANSITIONS[contest.state]:
+        raise ValidationError(
+            _("A contest that is “%(state)s” cannot become “%(to)s”.")
+            % {"state": contest.get_state_display(), "to": Contest.State(to).label}
+        )
+    if to == Contest.State.OPEN and not contest.categories.exists():
+        raise ValidationError(_("Add categories before opening the contest."))
+
+
+@dataclass(frozen=True)
+class ClosePreview:
+    """Who closing a contest's entries stops: its live entries, their entrants and units,
+    and how many entries are still being checked (they are judged once accepted)."""
+
+    entries: int
+    entrants: int
+    units: int
+    processing: int
+
+
+def contest_close_preview(contest: Contest) -> ClosePreview:
+    """What closing ``contest`` to entries now stops; refused as ``contest_transition``
+    would refuse it."""
+    _transition_check(contest, Contest.State.CLOSED)
+    live = Entry.objects.filter(contest=contest, state__in=Entry.LIVE_STATES)
+    counts = live.aggregate(
+        entries=Count("pk"),
+        entrants=Count("author", distinct=True),
+        units=Count("unit", distinct=True),
+        processing=Count("pk", filter=Q(state__in=(Entry.State.RECEIVED, Entry.State.PROCESSING))),
+    )
+    return ClosePreview(**counts)
+
+
+@transaction.atomic
+def contest_transition(*, acting_user, contest: Contest, to: str) -> Contest:
+    contest = Contest.objects.select_for_update().get(pk=contest.pk)
+    _transition_check(contest, to)
+    before, contest.state = contest.state, to
+    contest.save(update_fields=["state"])
+    audit_log(
+        actor=acting_user,
+        action="contests.contest.state_changed",
+        obj=contest,
+        data={"from": before, "to": to},
+    )
+    return contest
