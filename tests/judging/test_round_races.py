@@ -15,9 +15,13 @@ from django.db import DatabaseError, connection
 
 from laurel.judging import services
 from laurel.judging.models import Assignment, Round
-from laurel.judging.services import JudgingRefused
+from laurel.judging.services import JudgingRefused, _common
+from laurel.judging.services import assignment as assignment_services
+from laurel.judging.services import reviews as review_services
 
-REAL_LOCK = services._round_lock
+REAL_LOCK = _common._round_lock
+# where the services raced here look the round lock up: conflict_declare, review_save
+LOCK_USERS = (assignment_services, review_services)
 CRITERIA = [("主题", 30, 1, 10), ("构图", 30, 1, 10), ("技术", 20, 1, 10), ("创意", 20, 1, 10)]
 
 
@@ -53,12 +57,13 @@ def open_round(closed_contest, users, make_user, deadline):
 def race(calls, *, locked: bool, monkeypatch, hold=None) -> tuple[list[str], int]:
     """Run ``calls`` (functions of no argument) at once; what became of each — done |
     refused: … | error: … — and how many reached the round lock. Unlocked, ``hold`` =
-    (a function of the services, "before" | "after") holds both threads there together."""
+    (a services module, a function it calls, "before" | "after") holds both threads there
+    together."""
     start, at_the_lock = threading.Barrier(len(calls)), threading.Barrier(len(calls))
     reached = []
     if not locked and hold:
-        name, when = hold
-        real, together = getattr(services, name), threading.Barrier(len(calls))
+        module, name, when = hold
+        real, together = getattr(module, name), threading.Barrier(len(calls))
 
         def held(*args, **kwargs):
             if when == "before":
@@ -68,7 +73,7 @@ def race(calls, *, locked: bool, monkeypatch, hold=None) -> tuple[list[str], int
                 together.wait(timeout=30)
             return result
 
-        monkeypatch.setattr(services, name, held)
+        monkeypatch.setattr(module, name, held)
 
     def lock(round_id: int) -> Round:
         reached.append(round_id)
@@ -77,7 +82,8 @@ def race(calls, *, locked: bool, monkeypatch, hold=None) -> tuple[list[str], int
             return REAL_LOCK(round_id)
         return Round.objects.select_related("contest").get(pk=round_id)
 
-    monkeypatch.setattr(services, "_round_lock", lock)
+    for module in LOCK_USERS:
+        monkeypatch.setattr(module, "_round_lock", lock)
     outcomes = [""] * len(calls)
 
     def run(index: int, call) -> None:
@@ -115,7 +121,7 @@ def conflicts_at_once(round_, *, locked: bool, monkeypatch):
     ]
     # unlocked: both have read the round (each still sees the other's review live) before
     # either writes its new judge
-    hold = ("_assignments_write", "before")
+    hold = (assignment_services, "_assignments_write", "before")
     outcomes, reached = race(calls, locked=locked, monkeypatch=monkeypatch, hold=hold)
     return entry_id, declared, outcomes, reached
 
@@ -205,7 +211,7 @@ def verdicts_at_once(round_, entry_id, *, locked: bool, monkeypatch):
         lambda: services.review_save(acting_user=second.judge, assignment=second, verdict=False),
     ]
     # unlocked: both have looked for a disagreement before either has committed its verdict
-    hold = ("_disagreement_settle", "after")
+    hold = (review_services, "_disagreement_settle", "after")
     return race(calls, locked=locked, monkeypatch=monkeypatch, hold=hold)
 
 

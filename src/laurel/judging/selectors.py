@@ -1,18 +1,35 @@
-"""Reads of judging rounds that several pages share: a judge's rounds with their progress,
-the organiser's open rounds with the judges behind the even pace of the round, and where
-each judge works (their own units, for conflicts)."""
+"""Reads of judging rounds that several pages and the services share: the entries a round
+judges, its live reviews and their counts (assigned, done), a judge's rounds with their
+progress, the organiser's open rounds with the judges behind the even pace of the round, and
+where each judge works (their own units, for conflicts)."""
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from laurel.accounts.models import Role, RoleGrant
+from laurel.contests.models import Entry
 from laurel.judging import policy
-from laurel.judging.models import Assignment, Round
+from laurel.judging.models import Assignment, Result, Round
 from laurel.members.models import Member
 from laurel.orgs.models import Unit
+
+# the entry states a round judges (not withdrawn or disqualified)
+JUDGED_STATES = (Entry.State.ACCEPTED, Entry.State.QUALIFIED, Entry.State.AWARDED)
+
+
+def round_entries(round: Round):
+    """The entries this round judges, by its ``entrants`` rule."""
+    entries = Entry.objects.filter(contest_id=round.contest_id, state__in=JUDGED_STATES)
+    if round.entrants == Round.Entrants.PASSED:
+        passed = Result.objects.filter(round_id=round.previous_id, advanced=True)
+        entries = entries.filter(pk__in=passed.values("entry_id"))
+    elif round.entrants == Round.Entrants.TOP:
+        best = Result.objects.filter(round_id=round.previous_id, rank__lte=round.top)
+        entries = entries.filter(pk__in=best.values("entry_id"))
+    return entries
 
 
 @dataclass
@@ -44,12 +61,22 @@ _COUNTS = {
 }
 
 
+def live_reviews(**where) -> QuerySet[Assignment]:
+    """The reviews not withdrawn, of ``where`` (``round=…``, ``round__in=…``)."""
+    return Assignment.objects.filter(**where).exclude(state=Assignment.State.WITHDRAWN)
+
+
+def work_counts(reviews: QuerySet[Assignment], *by: str) -> QuerySet:
+    """``reviews`` counted by ``by`` (``"round_id"``, ``"judge_id"``, …): rows of those
+    fields with ``assigned`` and ``done``; one query."""
+    return reviews.order_by().values(*by).annotate(**_COUNTS)
+
+
 def judge_rounds_progress(access, *, open_only: bool = False) -> list[tuple[Round, Progress]]:
     """The judge's rounds (open first, by deadline) with their own reviews done / assigned;
     two queries."""
     counts = {
-        row["round_id"]: row
-        for row in policy.assignments_of(access).order_by().values("round_id").annotate(**_COUNTS)
+        row["round_id"]: row for row in work_counts(policy.assignments_of(access), "round_id")
     }
     rounds = policy.judge_rounds(access).select_related("contest")
     if open_only:
@@ -80,13 +107,7 @@ def open_rounds_pace(access, now: datetime.datetime | None = None) -> list[Round
         .select_related("contest")
         .order_by("deadline", "pk")
     )
-    per_judge = (
-        Assignment.objects.filter(round__in=[r.pk for r in rounds])
-        .exclude(state=Assignment.State.WITHDRAWN)
-        .order_by()
-        .values("round_id", "judge_id")
-        .annotate(**_COUNTS)
-    )
+    per_judge = work_counts(live_reviews(round__in=[r.pk for r in rounds]), "round_id", "judge_id")
     by_round: dict[int, list[dict]] = {}
     for row in per_judge:
         by_round.setdefault(row["round_id"], []).append(row)

@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from laurel.judging.models import Round
-from laurel.web.charts import left_class, width_class
+from laurel.web.charts import IntervalAxis, interval_html
 from laurel.web.tables import LabelColumn, ListFilter, ListTable, NumberColumn
 
 OUTCOMES = {
@@ -65,9 +65,10 @@ class ResultTable(ListTable):
         }
         order_by = ("rank",)
 
-    def __init__(self, *args, round_: Round, axis: tuple[float, float], **kwargs):
+    def __init__(self, *args, round_: Round, axis: IntervalAxis, **kwargs):
         self.round = round_
-        self.low, self.high = (0.0, 1.0) if round_.mode == Round.Mode.QUALIFY else axis
+        # a qualifying round's score is the share of its judges who passed it
+        self.axis = IntervalAxis((0.0, 1.0)) if round_.mode == Round.Mode.QUALIFY else axis
         super().__init__(*args, **kwargs)
 
     # sorting: the unranked (and unscored) last, either way
@@ -116,23 +117,11 @@ class ResultTable(ListTable):
     def value_score(self, record):
         return self._score_text(record)
 
-    def _at(self, value: float) -> float:
-        span = (self.high - self.low) or 1.0
-        return 100 * min(max((value - self.low) / span, 0), 1)
-
     def render_interval(self, record):
-        if record.score is None:
+        bar = self.axis.bar(record.score, record.low, record.high)
+        if bar is None:
             return ""
-        start = self._at(record.low if record.low is not None else record.score)
-        end = self._at(record.high if record.high is not None else record.score)
-        return format_html(
-            '<span class="interval" title="{}"><span class="interval-range {} {}"></span>'
-            '<span class="interval-dot {}"></span></span>',
-            self._interval_text(record),
-            left_class(f"{start:.1f}"),
-            width_class(f"{end - start:.1f}"),
-            left_class(f"{self._at(record.score):.1f}"),
-        )
+        return interval_html(bar, title=self._interval_text(record))
 
     def value_interval(self, record):
         return self._interval_text(record)

@@ -31,7 +31,7 @@ from laurel.judging import services as judging_services
 from laurel.judging.forms import METHOD_LABELS
 from laurel.judging.models import Assignment, JudgeCalibration, Result, Round
 from laurel.web.access import allowed_if
-from laurel.web.charts import left_class, width_class
+from laurel.web.charts import IntervalAxis, interval_html, left_class, width_class
 from laurel.web.confirm import Confirmation, Consequence, confirmation_render, confirmed
 
 CLOSEST = 5  # entry codes listed per side of a near-tie boundary
@@ -93,32 +93,9 @@ ROW = (
     '<td class="mono"><a href="{link}">{code}</a></td>'
     "<td>{title}</td><td>{author}</td><td>{unit}</td><td>{category}</td>"
     '<td class="nowrap">{score}{interval}</td>'
-    '<td class="interval-cell"><span class="interval">{bar}</span></td>'
+    '<td class="interval-cell">{bar}</td>'
     "<td>{reviews}</td><td>{prize_cell}</td></tr>\n"
 )
-
-
-class _Axis:
-    """One common axis for every score and interval of the table, in percent (drawn by the
-    classes of ``laurel.web.charts``: the content security policy allows no style=)."""
-
-    def __init__(self, values: list[float]):
-        self.low, self.high = (min(values), max(values)) if values else (0.0, 1.0)
-        self.span = (self.high - self.low) or 1.0
-
-    def at(self, value: float) -> float:
-        return 100 * min(max((value - self.low) / self.span, 0.0), 1.0)
-
-    def bar(self, score: float | None, low: float | None, high: float | None) -> str:
-        """The interval's range and the score's dot (markup of numbers only)."""
-        if score is None:
-            return ""
-        start = self.at(low if low is not None else score)
-        end = self.at(high if high is not None else score)
-        return (
-            f'<span class="interval-range {left_class(start)} {width_class(end - start)}">'
-            f'</span><span class="interval-dot {left_class(self.at(score))}"></span>'
-        )
 
 
 def _rows(
@@ -126,8 +103,7 @@ def _rows(
 ):
     """The table's rows as one block of markup, and the axis its bars are drawn on (a prize
     in its tier's colour: ``places``, tier name → place)."""
-    values = [value for r in results for value in (r.score, r.low, r.high) if value is not None]
-    axis = _Axis(values)
+    axis = IntervalAxis(value for r in results for value in (r.score, r.low, r.high))
     states = {value: escape(str(label)) for value, label in Entry.State.choices}
     by_hand = f' <span class="pill results-by-hand">{escape(_("by hand"))}</span>'
     prizes = {
@@ -162,7 +138,7 @@ def _rows(
                 category=escape(r.entry__category__name),
                 score=_number(r.score),
                 interval=interval,
-                bar=axis.bar(r.score, r.low, r.high),
+                bar=interval_html(axis.bar(r.score, r.low, r.high)),
                 reviews=r.reviews,
                 prize_cell=prize_cell,
             )
@@ -465,7 +441,7 @@ def _judges_scores(round_: Round, entry: Entry) -> dict:
     }
     scale_low = min((c.low for c in criteria), default=0)
     scale_high = max((c.high for c in criteria), default=1)
-    span = (scale_high - scale_low) or 1
+    axis = IntervalAxis((scale_low, scale_high))  # the criteria's scale
     rows = []
     for review in reviews:
         try:
@@ -481,11 +457,7 @@ def _judges_scores(round_: Round, entry: Entry) -> dict:
                 "judge_pk": review.judge_id,
                 "scores": [review.scores.get(str(c.pk), "—") for c in criteria],
                 "weighted": _number(weighted),
-                "dot": (
-                    f"{_percent(min(max(weighted - scale_low, 0), span), span):.1f}"
-                    if weighted is not None
-                    else ""
-                ),
+                "dot_class": left_class(axis.at(weighted)) if weighted is not None else "",
                 "offset": _signed(calibration.offset) if calibration else "—",
                 "scale": f"{calibration.scale:.2f}" if calibration else "—",
                 "comment": review.comment,
@@ -496,7 +468,7 @@ def _judges_scores(round_: Round, entry: Entry) -> dict:
         "reviews": rows,
         "scale_low": scale_low,
         "scale_high": scale_high,
-        "span": span,
+        "axis": axis,
     }
 
 
@@ -567,19 +539,9 @@ def _entry_context(contest: Contest, entry: Entry) -> dict:
                 **_judges_scores(round_, entry),
             }
         )
-        if result is not None and result.score is not None:
-            scale = context["span"]
-            start = result.low if result.low is not None else result.score
-            end = result.high if result.high is not None else result.score
-
-            def at(value: float) -> float:
-                return _percent(min(max(value - context["scale_low"], 0), scale), scale)
-
-            context["estimate_bar"] = {
-                "left": f"{at(start):.1f}",
-                "width": f"{at(end) - at(start):.1f}",
-                "dot": f"{at(result.score):.1f}",
-            }
+        if result is not None:
+            context["estimate_bar"] = context["axis"].bar(result.score, result.low, result.high)
+            context["estimate_title"] = f"{context['low']} – {context['high']}"
     return context
 
 

@@ -67,6 +67,7 @@ from laurel.contests.policy import contests_visible
 from laurel.core import snapshots
 from laurel.core.photos import RENDITIONS
 from laurel.media.models import MediaAsset
+from laurel.web.charts import IntervalAxis, IntervalBar
 from laurel.web.params import id_param
 
 PAGE_TEMPLATES = (
@@ -144,21 +145,7 @@ def _version_asked(request, versions: list[Publication]) -> Publication:
     return chosen
 
 
-def _interval_bar(row: dict, low: float, high: float) -> dict | None:
-    """Where a row's score and interval sit on the page's common scale, in percent."""
-    if row["score"] is None or high <= low:
-        return None
-    span = high - low
-
-    def at(value: str | None, default: float) -> float:
-        return round(100 * ((float(value) if value is not None else default) - low) / span, 2)
-
-    left = at(row["low"], float(row["score"]))
-    right = at(row["high"], float(row["score"]))
-    return {"left": left, "width": max(right - left, 0.5), "dot": at(row["score"], 0)}
-
-
-def _row_shown(row: dict, places: dict[str, int], bar: dict | None = None) -> dict:
+def _row_shown(row: dict, places: dict[str, int], bar: IntervalBar | None = None) -> dict:
     """A snapshot row as the page shows it: scores to two decimals (half up), its prize's
     colour class."""
     return {
@@ -288,8 +275,7 @@ def results(request, slug: str):
             categories.append(row["category"])
     prize_counts = Counter(row["prize"] for row in rows if row["prize"])
     listing = ranking_listing(request, rows)
-    numbers = [float(row[k]) for row in rows for k in ("low", "high", "score") if row[k]]
-    low, high = (min(numbers), max(numbers)) if numbers else (0.0, 0.0)
+    axis = IntervalAxis(row[k] for row in rows for k in ("low", "high", "score"))
     phase = selectors.exhibition_phase(contest)
     context = {
         "contest": contest,
@@ -301,7 +287,7 @@ def results(request, slug: str):
         "listing": listing,
         "page": listing.page,
         "rows": [
-            _row_shown(row, places, _interval_bar(row, low, high))
+            _row_shown(row, places, axis.bar(row["score"], row["low"], row["high"]))
             for row in listing.page.object_list
         ],
         "total": len(rows),

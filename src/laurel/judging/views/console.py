@@ -31,6 +31,7 @@ from laurel.judging.tables import ResultFilter, ResultTable
 from laurel.orgs.policy import units_visible
 from laurel.orgs.selectors import unit_choices
 from laurel.web.access import allowed_if
+from laurel.web.charts import IntervalAxis
 from laurel.web.confirm import Confirmation, Consequence, confirmation_render, confirmed
 from laurel.web.forms import service_errors_onto
 from laurel.web.tables import listing_build
@@ -65,13 +66,7 @@ def _percent(part: float, whole: float) -> str:
 
 def _work_counts(rounds) -> dict:
     """Live reviews per round: assigned and done (one query)."""
-    rows = (
-        Assignment.objects.filter(round__in=rounds)
-        .exclude(state=Assignment.State.WITHDRAWN)
-        .order_by()
-        .values("round_id")
-        .annotate(assigned=Count("pk"), done=Count("pk", filter=Q(state=Assignment.State.DONE)))
-    )
+    rows = selectors.work_counts(selectors.live_reviews(round__in=rounds), "round_id")
     return {row["round_id"]: row for row in rows}
 
 
@@ -96,7 +91,7 @@ def round_list(request, slug: str):
         rows.append(
             {
                 "round": round_,
-                "entries": services.round_entries(round_).count(),
+                "entries": selectors.round_entries(round_).count(),
                 "judges": judges.get(round_.pk, 0),
                 "assigned": counts["assigned"],
                 "done": counts["done"],
@@ -149,11 +144,7 @@ def _panel(round_: Round) -> list[dict]:
     )
     work = {
         row["judge_id"]: row
-        for row in Assignment.objects.filter(round=round_)
-        .exclude(state=Assignment.State.WITHDRAWN)
-        .order_by()
-        .values("judge_id")
-        .annotate(assigned=Count("pk"), done=Count("pk", filter=Q(state=Assignment.State.DONE)))
+        for row in selectors.work_counts(selectors.live_reviews(round=round_), "judge_id")
     }
     return [
         {
@@ -236,7 +227,7 @@ def _progress(round_: Round) -> dict:
         }
         for row in data["categories"]
     ]
-    numbers = dict(services.round_entries(round_).values_list("pk", "number"))
+    numbers = dict(selectors.round_entries(round_).values_list("pk", "number"))
     short = sorted(numbers[pk] for pk in data["short"] if pk in numbers)
     return {
         "done": data["done"],
@@ -268,12 +259,12 @@ def _results(request, round_: Round):
         passed_count=Count("pk", filter=Q(passed=True)),
         failed_count=Count("pk", filter=Q(passed=False)),
     )
-    lows = [value for value in (found["score_low"], found["interval_low"]) if value is not None]
-    highs = [value for value in (found["score_high"], found["interval_high"]) if value is not None]
-    low, high = (min(lows), max(highs)) if lows else (0.0, 1.0)
+    axis = IntervalAxis(
+        [found["score_low"], found["interval_low"], found["score_high"], found["interval_high"]]
+    )
     summary = {
-        "low": low,
-        "high": high,
+        "low": axis.low,
+        "high": axis.high,
         **{name: found[f"{name}_count"] for name in ("ranked", "advanced", "passed", "failed")},
     }
     listing = listing_build(
@@ -281,7 +272,7 @@ def _results(request, round_: Round):
         ResultTable,
         results,
         filters=ResultFilter.for_round(round_),
-        table_kwargs={"round_": round_, "axis": (low, high)},
+        table_kwargs={"round_": round_, "axis": axis},
     )
     return listing, summary
 
