@@ -3,6 +3,8 @@
 import ast
 from pathlib import Path
 
+from django.conf import settings
+
 import laurel
 
 SRC = Path(laurel.__file__).parent
@@ -16,6 +18,8 @@ def imported_modules(path: Path) -> set[str]:
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.add(node.module)
+            if node.module == "laurel":  # from laurel import contests
+                names.update(f"laurel.{alias.name}" for alias in node.names)
     return names
 
 
@@ -49,11 +53,104 @@ def test_views_never_decide_roles_themselves():
     assert offenders == []
 
 
-def test_every_app_has_the_same_file_names():
-    apps = ["accounts", "audit", "notifications", "orgs"]
-    for app in apps:
-        for name in ("models.py", "services.py", "policy.py", "urls.py", "views"):
-            assert (SRC / app / name).exists(), f"{app}/{name} is missing"
+# The apps, lowest first: an app imports only the apps before it (docs/architecture.md).
+# ``web`` is the shell under every domain; ``laurel.importing`` belongs to it.
+APP_ORDER = [
+    "core",
+    "web",
+    "audit",
+    "notifications",
+    "orgs",
+    "accounts",
+    "members",
+    "media",
+    "contests",
+    "judging",
+    "awards",
+    "demo",
+]
+SHELL_MODULES = {"importing": "web", "periodic": "web"}  # top-level modules, and their layer
+DOMAIN_APPS = APP_ORDER[APP_ORDER.index("web") + 1 : APP_ORDER.index("demo")]
+AUDIENCES = ("console", "member", "judge", "public")
+
+
+def layer_violations(root: Path, order: list[str]) -> list[str]:
+    """Every import, anywhere in an app's modules (functions included), of a ``laurel`` app
+    or top-level module that sits above the importing app in ``order``."""
+    rank = {app: index for index, app in enumerate(order)}
+    rank.update({module: rank[layer] for module, layer in SHELL_MODULES.items()})
+    found = []
+    for app in order:
+        for path in sorted((root / app).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            for name in imported_modules(path):
+                parts = name.split(".")
+                if parts[0] != "laurel" or len(parts) < 2 or parts[1] == app:
+                    continue
+                if rank.get(parts[1], len(order)) > rank[app]:
+                    found.append(f"{path.relative_to(root)} imports {name}")
+    return found
+
+
+def test_no_app_imports_an_app_above_it():
+    assert layer_violations(SRC, APP_ORDER) == []
+
+
+def test_every_app_has_its_place_in_the_order():
+    packages = {
+        path.parent.name
+        for path in SRC.glob("*/__init__.py")
+        if path.parent.name not in {"locale", "templates", "static"}
+    }
+    assert packages == set(APP_ORDER)
+
+
+def test_the_settings_install_the_apps_in_their_order():
+    installed = [
+        name.split(".")[1] for name in settings.INSTALLED_APPS if name.startswith("laurel.")
+    ]
+    assert installed == APP_ORDER[1:]  # core is no app
+
+
+def test_the_layer_check_finds_an_import_upwards_and_a_domain_in_the_shell(tmp_path):
+    """The check itself: an import from a lower app to a higher one, inside a function too,
+    and a domain app imported by the shell, are each reported; downward imports are not."""
+    sources = {
+        "orgs/services.py": "from laurel.audit.services import audit_log\n",
+        "orgs/selectors.py": "def f():\n    from laurel.contests.models import Contest\n",
+        "web/home.py": "import laurel.accounts.models\nfrom laurel.core import tables\n",
+        "awards/views.py": "from laurel.contests import services\nfrom laurel import importing\n",
+        "media/tasks.py": "from laurel import contests\n",
+    }
+    for name, text in sources.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert layer_violations(tmp_path, APP_ORDER) == [
+        "web/home.py imports laurel.accounts.models",
+        "orgs/selectors.py imports laurel.contests.models",
+        "media/tasks.py imports laurel.contests",
+    ]
+
+
+def test_every_domain_app_has_the_same_file_names():
+    """A newcomer finds the same rooms in every domain app: its models, its writes
+    (``services``, a module or a package by subject), its rules, its URLs, and views split
+    by audience (``console.py``, ``console_<subject>.py``, ``member.py``, ``judge.py``,
+    ``public.py``); a module named like one of those rooms is that room, spelled the same."""
+    near_misses = {"service", "selector", "view", "form", "table", "task", "model", "signal"}
+    for app in DOMAIN_APPS:
+        folder = SRC / app
+        for name in ("apps.py", "models.py", "policy.py", "urls.py", "views/__init__.py"):
+            assert (folder / name).exists(), f"{app}/{name} is missing"
+        assert (folder / "services.py").exists() != (folder / "services").is_dir(), (
+            f"{app} has its services as one module or as a package, not both or neither"
+        )
+        for view in (folder / "views").glob("*.py"):
+            if view.stem != "__init__":
+                assert view.stem.split("_")[0] in AUDIENCES, f"{app}/views/{view.name}"
+        modules = {path.stem for path in folder.glob("*.py")}
+        assert not modules & near_misses, f"{app}: {sorted(modules & near_misses)}"
 
 
 WRITER = SRC / "core" / "sheet_writer.py"

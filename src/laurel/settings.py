@@ -109,16 +109,19 @@ INSTALLED_APPS = [
     "django_tables2",  # the one table of every list (web/tables.py)
     "django_filters",
     "axes",
+    # Laurel's apps in their layers, lowest first: each imports only those before it
+    # (tests/test_layers.py); the demo last, its loaders using every app.
     "laurel.web",
     "laurel.audit",
+    "laurel.notifications",
     "laurel.orgs",
     "laurel.accounts",
-    "laurel.notifications",
     "laurel.members",
-    "laurel.judging",
     "laurel.media",
     "laurel.contests",
+    "laurel.judging",
     "laurel.awards",
+    "laurel.demo",
 ]
 
 MIDDLEWARE = [

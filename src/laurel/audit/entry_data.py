@@ -24,6 +24,7 @@ def _names_of_codes(strings: set[str]) -> dict[str, str]:
         names.update(namer(strings))
     return names
 
+
 DATA_LABELS = {
     "after": _("after"),
     "before": _("before"),
