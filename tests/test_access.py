@@ -438,6 +438,19 @@ CONSOLE_URLS = [
         own=lambda fx: {"slug": _contest(fx).slug},
     ),
     ConsoleUrl(
+        "awards:console_unit_awards_propose",
+        FEDERATION,
+        method="post",
+        own=lambda fx: {"slug": _contest(fx).slug},
+    ),
+    ConsoleUrl(
+        "awards:console_unit_award_set",
+        FEDERATION,
+        method="post",
+        own=lambda fx: {"slug": _contest(fx).slug},
+        data={"tier": "", "reason": "试"},  # no unit chosen: back to the page, which says so
+    ),
+    ConsoleUrl(
         "awards:console_results_publish",
         FEDERATION,
         method="post",

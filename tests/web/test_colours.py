@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from laurel.contests import prize_tiers
-from laurel.contests.models import Contest, Entry, Flag
+from laurel.contests.models import Contest, Entry, Flag, PrizeTier
 from laurel.judging.models import Round
+from tests.contests.conftest import contest_factory  # noqa: F401 - a fixture
 
 CSS = Path(__file__).parents[2] / "src/laurel/web/static/laurel/app.css"
 AA = 4.5
@@ -148,3 +149,17 @@ def test_a_tier_class_is_given_by_place():
         "二等奖": 2,
         "优秀奖": 3,
     }
+
+
+@pytest.mark.django_db
+def test_a_units_tier_comes_after_the_entries_tiers_whatever_its_order(contest_factory):  # noqa: F811
+    """An entry's first prize stays gold though the units' prize (优秀组织奖) is listed first."""
+    contest = contest_factory()
+    PrizeTier.objects.filter(contest=contest).delete()
+    for position, (name, for_units) in enumerate(
+        [("优秀组织奖", True), ("一等奖", False), ("二等奖", False)]
+    ):
+        PrizeTier.objects.create(
+            contest=contest, name=name, count=1, position=position, for_units=for_units
+        )
+    assert prize_tiers.tier_places(contest.pk) == {"一等奖": 1, "二等奖": 2, "优秀组织奖": 3}

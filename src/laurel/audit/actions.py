@@ -104,6 +104,8 @@ ACTION_SENTENCES = {
     # awards
     "awards.proposed": _("Prizes proposed"),
     "awards.award.changed": _("Prize changed"),
+    "awards.unit_awards.proposed": _("Unit prizes proposed"),
+    "awards.unit_award.changed": _("Unit prize changed"),
     "awards.results.published": _("Results published"),
     "awards.certificates.bundled": _("Certificates bundled"),
     "awards.exported": _("Results exported"),

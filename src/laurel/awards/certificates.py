@@ -3,6 +3,8 @@
 subsets), a QR code to the public verification page (``settings.LAUREL_PUBLIC_URL``).
 
 The certificate's text is Chinese whatever the reader's language: it is a printed document.
+It names its recipient as issued: a member (同志, with their unit), a team (with its unit) or a
+unit — an entry's entrant, or a unit given a prize of its own (no work named then).
 It names its issuer (``contest.certificate_issuer or contest.organiser``); when that body has a
 ``Seal``, its image is stamped over the name (a PNG data URI), else the name stands alone.
 Rendering fetches nothing: only ``data:`` URIs (the QR code) may be read, so a certificate
@@ -80,11 +82,21 @@ def seal_data_uris(issuers: Iterable[str]) -> dict[str, str]:
     return uris
 
 
+# whose work the citation names, by the recipient's kind: a member's, a team's, a unit's
+WHOSE_WORK = {
+    Certificate.RecipientKind.MEMBER: "您的作品",
+    Certificate.RecipientKind.TEAM: "你们的作品",
+    Certificate.RecipientKind.UNIT: "贵单位的作品",
+}
+
+
 def _page(certificate: Certificate, seals: dict[str, str]) -> dict:
     contest = certificate.contest
     issuer = issuer_of(contest)
     return {
         "number": certificate.number,
+        "kind": certificate.recipient_kind,
+        "whose": WHOSE_WORK.get(certificate.recipient_kind, WHOSE_WORK["member"]),
         "recipient": certificate.recipient,
         "unit": certificate.unit,
         "title": certificate.title,

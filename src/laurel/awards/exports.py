@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from laurel.awards import policy, selectors
 from laurel.awards.models import Award
 from laurel.contests import policy as contests_policy
+from laurel.contests.entrants import entrant_of, entrant_related
 from laurel.contests.models import Contest, Entry, EntryPhoto
 from laurel.core import ranking as core_ranking
 from laurel.core.sheet_writer import Sheet, csv_text, text_safe, xlsx_write
@@ -60,8 +61,9 @@ def _number(text: str | None) -> float | None:
 
 
 def entries_workbook(access: Access, contest: Contest, *, full_numbers: bool = False) -> bytes:
-    """Every entry of ``contest`` this viewer may see, with its author's numbers as
-    ``members.policy`` shows them to the viewer."""
+    """Every entry of ``contest`` this viewer may see, with its entrant's name in the author
+    column and, for a member, their numbers as ``members.policy`` shows them to the viewer
+    (a team or a unit has none)."""
     headers = [
         _("Code"),
         _("Title"),
@@ -78,7 +80,7 @@ def entries_workbook(access: Access, contest: Contest, *, full_numbers: bool = F
     entries = (
         contests_policy.entries_visible(access)
         .filter(contest=contest)
-        .select_related("category", "author__unit", "unit")
+        .select_related("category", "author__unit", "team", "unit")
         .order_by("number")
     )
     district_of = district_namer()
@@ -89,9 +91,8 @@ def entries_workbook(access: Access, contest: Contest, *, full_numbers: bool = F
             entry.category.name,
             entry.get_kind_display(),
             entry.get_state_display(),
-            entry.author.name,
-            members_policy.id_card_shown_to(access, entry.author, revealed=full_numbers),
-            members_policy.mobile_shown_to(access, entry.author, revealed=full_numbers),
+            entry.entrant.name,
+            *_numbers_shown(access, entry, full_numbers),
             entry.unit.name,
             district_of(entry.unit.path),
             _local(entry.created_at),
@@ -99,6 +100,17 @@ def entries_workbook(access: Access, contest: Contest, *, full_numbers: bool = F
         for entry in entries.iterator(chunk_size=ROWS_CHUNK)
     )
     return _workbook(_("Entries"), headers, rows)
+
+
+def _numbers_shown(access: Access, entry: Entry, full_numbers: bool) -> tuple[str, str]:
+    """A member entrant's ID number and mobile as the viewer may see them; a team or a unit
+    has none."""
+    if entry.author is None:
+        return "", ""
+    return (
+        members_policy.id_card_shown_to(access, entry.author, revealed=full_numbers),
+        members_policy.mobile_shown_to(access, entry.author, revealed=full_numbers),
+    )
 
 
 # --- every judge's scores ---------------------------------------------------------------
@@ -239,7 +251,7 @@ def _winners(contest: Contest):
     photos = EntryPhoto.objects.select_related("asset").order_by("position", "pk")
     return (
         Award.objects.filter(contest=contest)
-        .select_related("tier", "entry__author", "entry__unit", "entry__category")
+        .select_related("tier", *entrant_related("entry__"), "entry__category")
         .prefetch_related(Prefetch("entry__photos", queryset=photos))
         .order_by("tier__position", "entry__number")
     )
@@ -248,7 +260,7 @@ def _winners(contest: Contest):
 def originals_zip(contest: Contest) -> str:
     """A zip of every prize-winning entry's original files, by prize
     (``一等奖/0012_标题_作者.jpg``; a series' photos numbered ``_1``, ``_2``, ...), with
-    ``captions.csv`` and ``captions.txt`` (title, author, unit, prize, category) for the
+    ``captions.csv`` and ``captions.txt`` (title, entrant, unit, prize, category) for the
     printer. Returns the path of a temporary file the caller deletes."""
     storage = storages["private"]
     captions = []
@@ -259,7 +271,8 @@ def originals_zip(contest: Contest) -> str:
             for award in _winners(contest):
                 entry = award.entry
                 photos = list(entry.photos.all())
-                stem = "_".join((entry.code, safe_name(entry.title), safe_name(entry.author.name)))
+                entrant = entrant_of(entry)
+                stem = "_".join((entry.code, safe_name(entry.title), safe_name(entrant.name)))
                 folder = safe_name(award.tier.name)
                 files = []
                 for n, photo in enumerate(photos, start=1):
@@ -276,7 +289,7 @@ def originals_zip(contest: Contest) -> str:
                         "files": files,
                         "code": entry.code,
                         "title": entry.title,
-                        "author": entry.author.name,
+                        "author": entrant.name,
                         "unit": entry.unit.name,
                         "prize": award.tier.name,
                         "category": entry.category.name,

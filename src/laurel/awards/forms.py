@@ -1,5 +1,6 @@
 """Forms of the organiser's results pages: the ranking method changed with a reason, an
-entry's prize set by hand with a reason, and publishing (a correction says what it changes).
+entry's prize set by hand with a reason, a unit's own prize set by hand with a reason, and
+publishing (a correction says what it changes).
 Forms only clean input; ``awards.services`` and ``judging.services`` decide and write."""
 
 from django import forms
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from laurel.contests.models import Contest, PrizeTier
 from laurel.core.ranking import METHODS
 from laurel.judging.forms import METHOD_LABELS
+from laurel.orgs.forms import UnitPickField
 
 
 class MethodForm(forms.Form):
@@ -31,7 +33,10 @@ class PrizeTierField(forms.ModelChoiceField):
 
 
 class AwardForm(forms.Form):
-    """An entry's prize by hand: one of the contest's tiers or none, and why."""
+    """An entry's prize by hand: one of the contest's tiers for entries or none, and why."""
+
+    for_units = False  # which of the contest's tiers it offers
+    reason_help = _("Recorded with the change and shown in the prize history.")
 
     tier = PrizeTierField(
         label=_("Prize"),
@@ -40,15 +45,30 @@ class AwardForm(forms.Form):
         empty_label=_("No prize"),
     )
     reason = forms.CharField(
-        label=_("Reason"),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Recorded with the change and shown in the prize history."),
+        label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args, contest: Contest, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tier"].queryset = contest.prize_tiers.order_by("position", "pk")
+        self.fields["tier"].queryset = contest.prize_tiers.filter(
+            for_units=self.for_units
+        ).order_by("position", "pk")
+        self.fields["reason"].help_text = self.reason_help
+
+
+class UnitAwardForm(AwardForm):
+    """A unit's own prize by hand (优秀组织奖): the unit, one of the contest's tiers for units
+    or none (the prize taken away), and why."""
+
+    for_units = True
+    reason_help = _("Recorded with the change and shown beside the prize.")
+
+    unit = UnitPickField(label=_("Unit"))
+    field_order = ["unit", "tier", "reason"]
+
+    def __init__(self, *args, contest: Contest, units, **kwargs):
+        super().__init__(*args, contest=contest, **kwargs)
+        self.fields["unit"].queryset = units
 
 
 class PublishForm(forms.Form):

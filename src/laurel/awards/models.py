@@ -1,5 +1,6 @@
-"""A contest's outcome: prizes given from the final ranking, the published snapshots of the
-results (each version immutable, with its SHA-256 digest), and the certificates issued.
+"""A contest's outcome: prizes given from the final ranking, the units' own prizes, the
+published snapshots of the results (each version immutable, with its SHA-256 digest), and the
+certificates issued.
 """
 
 from django.conf import settings
@@ -30,6 +31,37 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry}: {self.tier.name}"
+
+
+class UnitAward(models.Model):
+    """A unit's prize for the contest as a whole (优秀组织奖: a ``PrizeTier`` ``for_units``),
+    never an entry's: proposed from the results (``awards.services.unit_awards_propose``)
+    or set by hand with a reason. A unit holds at most one per contest."""
+
+    contest = models.ForeignKey(
+        "contests.Contest", on_delete=models.CASCADE, related_name="unit_awards"
+    )
+    tier = models.ForeignKey(
+        "contests.PrizeTier", verbose_name=_("prize"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    by_hand = models.BooleanField(default=False)  # False: as proposed from the results
+    reason = models.TextField(_("reason"), blank=True)  # for a change by hand
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("unit prize")
+        verbose_name_plural = _("unit prizes")
+        ordering = ["contest", "tier__position", "unit__name", "unit_id"]
+        constraints = [models.UniqueConstraint(fields=["contest", "unit"], name="unit_award_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.tier.name}"
 
 
 class AwardChange(models.Model):
@@ -81,17 +113,34 @@ class Publication(models.Model):
 
 
 class Certificate(models.Model):
-    """A 荣誉证书 issued to a prize-winner when results are published. Its number is printed
-    with a QR code to the public verification page; a correction that changes or removes the
-    prize revokes it (and issues a new one for a new prize)."""
+    """A 荣誉证书 issued to a prize-winner when results are published: an entry's entrant (a
+    member, a team or a unit: ``recipient_kind``), or a unit for its own prize
+    (``awarded_unit``; exactly one of ``entry`` and ``awarded_unit`` is set). Its number is
+    printed with a QR code to the public verification page; a correction that changes or
+    removes the prize revokes it (and issues a new one for a new prize)."""
+
+    class RecipientKind(models.TextChoices):
+        MEMBER = "member", _("member")
+        TEAM = "team", _("team")
+        UNIT = "unit", _("unit")
 
     number = models.CharField(_("certificate number"), max_length=20, unique=True)
     contest = models.ForeignKey("contests.Contest", on_delete=models.PROTECT, related_name="+")
     entry = models.ForeignKey(
-        "contests.Entry", on_delete=models.PROTECT, related_name="certificates"
+        "contests.Entry",
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        null=True,
+        blank=True,
+    )
+    awarded_unit = models.ForeignKey(  # a unit's own prize (优秀组织奖), not an entry's
+        "orgs.Unit", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="+")
-    recipient = models.CharField(pgettext_lazy("certificate", "recipient"), max_length=100)
+    recipient_kind = models.CharField(
+        max_length=10, choices=RecipientKind.choices, default=RecipientKind.MEMBER
+    )
+    recipient = models.CharField(pgettext_lazy("certificate", "recipient"), max_length=200)
     unit = models.CharField(_("unit"), max_length=200)
     title = models.CharField(_("work"), max_length=100)
     prize = models.CharField(_("prize"), max_length=50)
@@ -102,6 +151,15 @@ class Certificate(models.Model):
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
         ordering = ["contest", "number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(entry__isnull=False, awarded_unit__isnull=True)
+                    | models.Q(entry__isnull=True, awarded_unit__isnull=False)
+                ),
+                name="certificate_entry_or_unit",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.number

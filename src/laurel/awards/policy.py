@@ -3,14 +3,15 @@ before publication nobody else sees a ranking. Published results, the exhibition
 certificate check are public. Exports follow the entries a viewer may see (a unit admin:
 their subtree, numbers masked unless they hold ``personal_data``); judges' scores and the
 winners' originals are the organisers' alone. A certificate's PDF goes to its winner and to
-whoever may see the entry.
+whoever may see the entry (a unit's own prize: whoever may see the unit).
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from laurel.awards.models import Certificate
 from laurel.contests import policy as contests_policy
 from laurel.contests.models import Contest
+from laurel.orgs import policy as orgs_policy
 from laurel.web.access import Access
 
 
@@ -47,9 +48,11 @@ def may_manage_seals(access: Access) -> bool:
 
 
 def certificates_visible(access: Access) -> QuerySet[Certificate]:
-    """Certificates of the entries this viewer may see (an entrant: their own)."""
+    """Certificates of the entries this viewer may see (an entrant: their own), and the units'
+    own prizes' of the units they may see."""
     if access.user_id is None:
         return Certificate.objects.none()
     return Certificate.objects.filter(
-        entry__in=contests_policy.entries_visible(access).values("pk")
+        Q(entry__in=contests_policy.entries_visible(access).values("pk"))
+        | Q(awarded_unit__in=orgs_policy.units_visible(access).values("pk"))
     )

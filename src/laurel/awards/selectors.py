@@ -1,6 +1,7 @@
 """Reads of a contest's outcome that several audiences share: the final ranking, the live
-rows a snapshot is made of, the latest publication, the exhibition's phase, one entry's
-prize and the reviews every round gave it."""
+rows a snapshot is made of (each entry's entrant: a member, a team or a unit), the units'
+own prizes and the standings that propose them, the latest publication, the exhibition's
+phase, one entry's prize and the reviews every round gave it."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -9,13 +10,22 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from laurel.awards import policy
-from laurel.awards.models import Award, Publication
+from laurel.awards.models import Award, Publication, UnitAward
 from laurel.contests import prize_tiers
-from laurel.contests.models import Contest, Entry, Flag
+from laurel.contests.entrants import (
+    Entrant,
+    entrant_key,
+    entrant_name_expression,
+    entrant_of,
+    entrant_related,
+)
+from laurel.contests.models import Contest, Entry, Flag, PrizeTier
 from laurel.contests.selectors import NO_ENTRY, PrizeSource
 from laurel.core import prizes as core_prizes
 from laurel.core import snapshots
 from laurel.judging.models import Assignment, Criterion, Result, Round
+from laurel.orgs.models import Unit
+from laurel.orgs.selectors import district_pk
 from laurel.web.access import Access
 
 # entries that can hold a prize (not withdrawn or disqualified since judging)
@@ -32,10 +42,10 @@ def final_round(contest: Contest) -> Round | None:
 
 
 def ranked_results(round: Round) -> QuerySet[Result]:
-    """The round's ranked results in rank order, with entry, author, unit and category."""
+    """The round's ranked results in rank order, with entry, entrant, unit and category."""
     return (
         Result.objects.filter(round=round, rank__isnull=False)
-        .select_related("entry__author", "entry__unit", "entry__category")
+        .select_related(*entrant_related("entry__"), "entry__category")
         .order_by("rank")
     )
 
@@ -51,7 +61,8 @@ def prizes_of(contest: Contest) -> dict[int, str]:
 
 def live_rows(contest: Contest, round: Round | None = None) -> list[dict]:
     """The snapshot rows the live data gives now (``core.snapshots.snapshot_row``): every
-    ranked entry still eligible, in rank order, with its prize ("" : none)."""
+    ranked entry still eligible, in rank order, with its entrant's name as ``author``, the
+    entrant's unit and its prize ("" : none)."""
     round = round or final_round(contest)
     if round is None:
         return []
@@ -61,7 +72,7 @@ def live_rows(contest: Contest, round: Round | None = None) -> list[dict]:
             rank=result.rank,
             entry=result.entry.code,
             title=result.entry.title,
-            author=result.entry.author.name,
+            author=entrant_of(result.entry).name,
             unit=result.entry.unit.name,
             category=result.entry.category.name,
             score=result.score,
@@ -75,6 +86,7 @@ def live_rows(contest: Contest, round: Round | None = None) -> list[dict]:
 
 
 # a ranked result as plain values: what the results page's table and the prize proposal read
+# (``entrant_name``: the entrant's name, annotated; the kind and its pk give its key)
 RANKED_FIELDS = (
     "entry_id",
     "rank",
@@ -85,30 +97,110 @@ RANKED_FIELDS = (
     "entry__number",
     "entry__title",
     "entry__state",
+    "entry__entrant_kind",
     "entry__author_id",
-    "entry__author__name",
+    "entry__team_id",
+    "entry__unit_id",
+    "entrant_name",
     "entry__unit__name",
     "entry__category__name",
 )
 
 
+def entrant_entries(entrant: Entrant, prefix: str = "") -> Q:
+    """The entries of ``entrant`` (at ``prefix``, e.g. ``"entry__"``): the same member, team
+    or unit entrant — a unit's entrant entries only, not its members' or teams'."""
+    if entrant.kind == Entry.EntrantKind.TEAM:
+        return Q(**{f"{prefix}team_id": entrant.pk})
+    if entrant.kind == Entry.EntrantKind.UNIT:
+        return Q(**{f"{prefix}entrant_kind": entrant.kind, f"{prefix}unit_id": entrant.pk})
+    return Q(**{f"{prefix}author_id": entrant.pk})
+
+
 def ranked_rows(round: Round) -> list:
     """``ranked_results`` as named tuples of ``RANKED_FIELDS`` (no model instances)."""
-    return list(ranked_results(round).values_list(*RANKED_FIELDS, named=True))
+    results = ranked_results(round).annotate(entrant_name=entrant_name_expression("entry__"))
+    return list(results.values_list(*RANKED_FIELDS, named=True))
+
+
+def row_entrant_key(row) -> str:
+    """The entrant's key (``contests.entrants.entrant_key``) of a ``ranked_rows`` row."""
+    kind = row.entry__entrant_kind
+    pk = {Entry.EntrantKind.TEAM: row.entry__team_id, Entry.EntrantKind.UNIT: row.entry__unit_id}
+    return entrant_key(kind, pk.get(kind, row.entry__author_id))
 
 
 def core_ranked(rows) -> list[core_prizes.Ranked]:
-    """The eligible entries of ``ranked_rows`` in rank order, for ``core.prizes``."""
+    """The eligible entries of ``ranked_rows`` in rank order, for ``core.prizes`` (each with
+    its entrant's key: two members of one name are two entrants, a team is one)."""
     return [
         core_prizes.Ranked(
             entry=str(r.entry_id),
-            author=str(r.entry__author_id),
+            author=row_entrant_key(r),
             score=r.score,
             low=r.low,
             high=r.high,
         )
         for r in rows
         if r.entry__state in PRIZE_STATES
+    ]
+
+
+# --- the units' own prizes ----------------------------------------------------------------
+
+
+def unit_tiers(contest: Contest) -> list[PrizeTier]:
+    """The contest's tiers given to units (优秀组织奖), in order."""
+    return list(contest.prize_tiers.filter(for_units=True).order_by("position", "pk"))
+
+
+def entry_tiers(contest: Contest) -> list[PrizeTier]:
+    """The contest's tiers given to entries, in order."""
+    return list(contest.prize_tiers.filter(for_units=False).order_by("position", "pk"))
+
+
+def unit_awards(contest: Contest) -> list[UnitAward]:
+    """The units' prizes as given now: tier by tier, units by name."""
+    return list(
+        UnitAward.objects.filter(contest=contest)
+        .select_related("tier", "unit", "set_by")
+        .order_by("tier__position", "tier_id", "unit__name", "unit_id")
+    )
+
+
+def live_unit_prizes(contest: Contest) -> list[dict]:
+    """The snapshot's ``unit_prizes`` the live data gives now (``core.snapshots``)."""
+    return [
+        snapshots.unit_prize_row(unit=award.unit.name, prize=award.tier.name)
+        for award in unit_awards(contest)
+    ]
+
+
+def unit_standings(contest: Contest) -> list[core_prizes.UnitStanding]:
+    """The district-level units (the federation root's children) as ``core.prizes`` ranks
+    them for the units' prizes: the prizes their subtree's entries hold now (by tier name)
+    and how many of those entries were accepted (still in the contest). Two queries."""
+    districts = {
+        unit.pk: core_prizes.UnitStanding(str(unit.pk), unit.name, {}, 0)
+        for unit in Unit.objects.filter(depth=1).only("pk", "name")
+    }
+    prizes: dict[int, dict[str, int]] = {pk: {} for pk in districts}
+    accepted = dict.fromkeys(districts, 0)
+    entries = (
+        Entry.objects.filter(contest=contest, state__in=PRIZE_STATES)
+        .values_list("unit__path", "award__tier__name")
+        .order_by()
+    )
+    for path, prize in entries:
+        district = district_pk(path)
+        if district not in districts:
+            continue  # an entry of the federation itself belongs to no district
+        accepted[district] += 1
+        if prize:
+            prizes[district][prize] = prizes[district].get(prize, 0) + 1
+    return [
+        core_prizes.UnitStanding(s.unit, s.name, prizes[pk], accepted[pk])
+        for pk, s in districts.items()
     ]
 
 
@@ -168,6 +260,9 @@ def results_verify(contest: Contest) -> Verification:
             f"the stored snapshot's digest is {digest}, but {publication.digest} was published"
         )
     problems += snapshots.rows_differences(publication.snapshot["rows"], live_rows(contest))
+    problems += snapshots.unit_prizes_differences(
+        publication.snapshot.get("unit_prizes", []), live_unit_prizes(contest)
+    )
     return Verification(publication, digest, problems)
 
 

@@ -1,6 +1,7 @@
-"""Writes of a contest's outcome: prizes proposed and changed by hand, results published as a
-snapshot (a correction is a new version), certificates issued, the issuing bodies' seals
-uploaded and removed. Each is atomic and audited.
+"""Writes of a contest's outcome: prizes proposed and changed by hand (an entry's, and a
+unit's own: 优秀组织奖), results published as a snapshot (a correction is a new version),
+certificates issued, the issuing bodies' seals uploaded and removed. Each is atomic and
+audited. An entry's prize goes to its entrant — a member, a team or a unit.
 """
 
 import datetime
@@ -23,14 +24,25 @@ from laurel.audit.services import audit_log
 from laurel.awards import certificates, policy, selectors
 from laurel.awards.caching import exhibition_changed
 from laurel.awards.certificates import issuer_name_clean
-from laurel.awards.models import Award, AwardChange, Certificate, Publication, Seal, seal_storage
+from laurel.awards.models import (
+    Award,
+    AwardChange,
+    Certificate,
+    Publication,
+    Seal,
+    UnitAward,
+    seal_storage,
+)
 from laurel.awards.tasks import certificates_bundle
+from laurel.contests.entrants import entrant_of, entrant_related
 from laurel.contests.models import Contest, Entry, EntryPhoto, PrizeTier
 from laurel.core import prizes as core_prizes
 from laurel.core import snapshots
 from laurel.core.seal_images import SealRefused, seal_png
 from laurel.media import services as media_services
 from laurel.notifications.services import notification_send
+from laurel.orgs import policy as orgs_policy
+from laurel.orgs.models import Unit
 
 # the states in which prizes may be proposed, changed and published
 OUTCOME_STATES = (Contest.State.JUDGING, Contest.State.RESULTS, Contest.State.PUBLISHED)
@@ -79,7 +91,7 @@ def awards_propose(*, acting_user, contest: Contest) -> int:
     contest = _contest_lock(contest)
     round = _final_round_or_refuse(contest)
     _results_state(contest, acting_user)
-    tiers = list(contest.prize_tiers.order_by("position", "pk"))
+    tiers = selectors.entry_tiers(contest)  # a units' tier (优秀组织奖) is no entry's
     if not tiers:
         raise AwardsRefused(_("The contest has no prize tiers; add them in its settings."))
     ranked = selectors.core_ranked(selectors.ranked_rows(round))
@@ -101,6 +113,21 @@ def awards_propose(*, acting_user, contest: Contest) -> int:
     return len(proposal)
 
 
+def _prize_by_hand(held, tier, reason: str, acting_user, new):
+    """The prize ``held`` (an ``Award`` or ``UnitAward``, or None) set by hand to ``tier``
+    with its reason — made by ``new()`` when none is held — or taken away (``tier`` None).
+    Returns the prize now held, or None."""
+    if tier is None:
+        if held is not None:
+            held.delete()
+        return None
+    held = held or new()
+    held.tier, held.by_hand, held.reason, held.set_by = tier, True, reason.strip(), acting_user
+    held.full_clean()
+    held.save()
+    return held
+
+
 @transaction.atomic
 def award_set(*, acting_user, entry: Entry, tier: PrizeTier | None, reason: str) -> Award | None:
     """Give ``entry`` another prize (or none) by hand. The reason is recorded and shown; the
@@ -112,7 +139,9 @@ def award_set(*, acting_user, entry: Entry, tier: PrizeTier | None, reason: str)
         raise AwardsRefused({"reason": _("Say why the prize changes; it is recorded.")})
     if tier is not None and tier.contest_id != contest.pk:
         raise AwardsRefused(_("That prize is not one of this contest's."))
-    entry = Entry.objects.select_related("author").get(pk=entry.pk)
+    if tier is not None and tier.for_units:
+        raise AwardsRefused(_("%(tier)s is given to units, not to entries.") % {"tier": tier.name})
+    entry = Entry.objects.select_related(*entrant_related()).get(pk=entry.pk)
     ranked = round.results.filter(entry=entry, rank__isnull=False).exists()
     if tier is not None and (not ranked or entry.state not in selectors.PRIZE_STATES):
         raise AwardsRefused(_("Only an entry ranked in the final round can take a prize."))
@@ -120,26 +149,18 @@ def award_set(*, acting_user, entry: Entry, tier: PrizeTier | None, reason: str)
     award = Award.objects.filter(entry=entry).select_related("tier").first()
     before = award.tier.name if award else ""
     if tier is not None and contest.prizes_per_author is not None and award is None:
-        held = Award.objects.filter(contest=contest, entry__author=entry.author).count()
+        entrant = entrant_of(entry)
+        held = Award.objects.filter(
+            selectors.entrant_entries(entrant, "entry__"), contest=contest
+        ).count()
         if held >= contest.prizes_per_author:
             raise AwardsRefused(
                 _("%(name)s already holds %(count)d prizes, the most one entrant may hold.")
-                % {"name": entry.author.name, "count": held}
+                % {"name": entrant.name, "count": held}
             )
-    if tier is None:
-        if award is not None:
-            award.delete()
-        award = None
-    else:
-        award = award or Award(contest=contest, entry=entry)
-        award.tier, award.by_hand, award.reason, award.set_by = (
-            tier,
-            True,
-            reason.strip(),
-            acting_user,
-        )
-        award.full_clean()
-        award.save()
+    award = _prize_by_hand(
+        award, tier, reason, acting_user, lambda: Award(contest=contest, entry=entry)
+    )
     after = tier.name if tier else ""
     AwardChange.objects.create(
         contest=contest,
@@ -158,11 +179,95 @@ def award_set(*, acting_user, entry: Entry, tier: PrizeTier | None, reason: str)
     return award
 
 
+# --- the units' own prizes (优秀组织奖) -----------------------------------------------------
+
+
+def _unit_tiers_or_refuse(contest: Contest) -> list[PrizeTier]:
+    tiers = selectors.unit_tiers(contest)
+    if not tiers:
+        raise AwardsRefused(
+            _("The contest has no prize for units; add one (“for units”) in its settings.")
+        )
+    return tiers
+
+
+@transaction.atomic
+def unit_awards_propose(*, acting_user, contest: Contest) -> int:
+    """Replace every unit prize with the proposal from the results, by this rule
+    (``core.prizes.unit_tiers_propose`` over ``selectors.unit_standings``): the district-level
+    units (the federation's children) are ranked by the prizes their subtree's entries hold
+    now — more of the highest prize first, then more of the next, and so on; ties by more
+    accepted entries, then by name; a unit with no accepted entry takes none. Each units'
+    tier in order goes to the next ``count`` units of that ranking. Returns how many were
+    given."""
+    _organiser_check(acting_user)
+    contest = _contest_lock(contest)
+    _final_round_or_refuse(contest)
+    tiers = _unit_tiers_or_refuse(contest)
+    _results_state(contest, acting_user)
+    proposal = core_prizes.unit_tiers_propose(
+        selectors.unit_standings(contest),
+        [tier.name for tier in selectors.entry_tiers(contest)],
+        [core_prizes.Tier(t.name, t.count) for t in tiers],
+    )
+    tier_by_name = {t.name: t for t in tiers}
+    UnitAward.objects.filter(contest=contest).delete()
+    UnitAward.objects.bulk_create(
+        UnitAward(contest=contest, unit_id=int(unit), tier=tier_by_name[name], set_by=acting_user)
+        for unit, name in proposal.items()
+    )
+    audit_log(
+        actor=acting_user,
+        action="awards.unit_awards.proposed",
+        obj=contest,
+        data={"prizes": len(proposal)},
+    )
+    return len(proposal)
+
+
+@transaction.atomic
+def unit_award_set(
+    *, acting_user, contest: Contest, unit: Unit, tier: PrizeTier | None, reason: str
+) -> UnitAward | None:
+    """Give ``unit`` a units' prize of ``contest`` by hand, or take its prize away (``tier``
+    None). Any unit the organiser may see; the reason is recorded and shown."""
+    _organiser_check(acting_user)
+    contest = _contest_lock(contest)
+    _final_round_or_refuse(contest)
+    if not reason.strip():
+        raise AwardsRefused({"reason": _("Say why the prize changes; it is recorded.")})
+    if not orgs_policy.units_visible(access_for(acting_user)).filter(pk=unit.pk).exists():
+        raise AwardsRefused(_("That unit is not one you may give a prize to."))
+    if tier is not None and (tier.contest_id != contest.pk or not tier.for_units):
+        raise AwardsRefused(_("That prize is not one this contest gives to units."))
+    _results_state(contest, acting_user)
+    award = UnitAward.objects.filter(contest=contest, unit=unit).select_related("tier").first()
+    before = award.tier.name if award else ""
+    award = _prize_by_hand(
+        award, tier, reason, acting_user, lambda: UnitAward(contest=contest, unit=unit)
+    )
+    audit_log(
+        actor=acting_user,
+        action="awards.unit_award.changed",
+        obj=contest,
+        data={
+            "unit": unit.name,
+            "from": before,
+            "to": tier.name if tier else "",
+            "reason": reason.strip(),
+        },
+    )
+    return award
+
+
 def publish_problems(contest: Contest) -> list[str]:
     """Why the current prizes cannot be published as they stand (empty: they can)."""
-    awards = list(Award.objects.filter(contest=contest).select_related("entry__author", "tier"))
+    awards = list(
+        Award.objects.filter(contest=contest).select_related(*entrant_related("entry__"), "tier")
+    )
+    unit_awards = selectors.unit_awards(contest)
     problems = []
-    given = Counter(award.tier_id for award in awards)
+    given = Counter(award.tier_id for award in [*awards, *unit_awards])
     for tier in contest.prize_tiers.all():
         if given[tier.pk] > tier.count:
             problems.append(
@@ -170,15 +275,27 @@ def publish_problems(contest: Contest) -> list[str]:
                 % {"tier": tier.name, "given": given[tier.pk], "count": tier.count}
             )
     if contest.prizes_per_author is not None:
-        authors = {str(a.entry_id): str(a.entry.author_id) for a in awards}  # two 王伟 are two
-        names = {str(a.entry.author_id): a.entry.author.name for a in awards}
-        over = core_prizes.prizes_over_cap(
-            dict.fromkeys(authors, ""), authors, contest.prizes_per_author
-        )
-        for author in sorted(over, key=lambda pk: (names[pk], int(pk))):
+        # by the entrant's key: two members called 王伟 are two entrants, a team is one
+        entrants = {str(a.entry_id): entrant_of(a.entry) for a in awards}
+        keys = {entry: entrant.key for entry, entrant in entrants.items()}
+        names = {entrant.key: entrant.name for entrant in entrants.values()}
+        over = core_prizes.prizes_over_cap(dict.fromkeys(keys, ""), keys, contest.prizes_per_author)
+        for key in sorted(over, key=lambda key: (names[key], key)):
             problems.append(
                 _("%(name)s holds more than %(count)d prizes.")
-                % {"name": names[author], "count": contest.prizes_per_author}
+                % {"name": names[key], "count": contest.prizes_per_author}
+            )
+    for award in awards:  # a tier made a units' one since it was given
+        if award.tier.for_units:
+            problems.append(
+                _("Entry %(code)s holds %(tier)s, a prize for units; take it away.")
+                % {"code": award.entry.code, "tier": award.tier.name}
+            )
+    for unit_award in unit_awards:
+        if not unit_award.tier.for_units:
+            problems.append(
+                _("%(unit)s holds %(tier)s, a prize for entries; take it away.")
+                % {"unit": unit_award.unit.name, "tier": unit_award.tier.name}
             )
     for award in awards:  # disqualified or withdrawn since: the snapshot would leave it out
         if award.entry.state not in selectors.PRIZE_STATES:
@@ -210,7 +327,11 @@ def _publish_check(contest: Contest, reason: str):
     previous = selectors.latest_publication(contest)
     if previous is not None and not reason.strip():
         raise AwardsRefused({"reason": _("Say what this correction changes; it is published.")})
-    if not Award.objects.filter(contest=contest).exists():
+    given = (
+        Award.objects.filter(contest=contest).exists()
+        or UnitAward.objects.filter(contest=contest).exists()
+    )
+    if not given:
         raise AwardsRefused(_("No prizes are given yet: propose them from the ranking first."))
     problems = publish_problems(contest)
     if problems:
@@ -221,17 +342,20 @@ def _publish_check(contest: Contest, reason: str):
 @dataclass
 class PublishPreview:
     """What publishing now would do: the version, the prizes, and whom it tells — the
-    entrants newly certified (with a login) and the unit admins of their units."""
+    entrants newly certified (through a login: a member's own, a team leader's, a unit
+    entrant's unit admins), the unit admins of their units, and the units given a prize of
+    their own."""
 
     version: int
     prizes: int
     certified: int  # certificates issued now (new winners, or a changed prize)
-    entrants: list = field(default_factory=list)  # the entries whose entrant is told
+    entrants: list = field(default_factory=list)  # (user told, their entry)
     admins: list = field(default_factory=list)  # (unit admin's grant, winners of theirs)
+    unit_prizes: list = field(default_factory=list)  # the units' prizes certified now
 
     @property
     def entrants_told(self) -> int:
-        return len({entry.author.user_id for entry in self.entrants})
+        return len({user.pk for user, _entry in self.entrants})
 
     @property
     def units_told(self) -> int:
@@ -245,20 +369,17 @@ class PublishPreview:
 def results_publish_preview(contest: Contest, reason: str = "") -> PublishPreview:
     """What ``results_publish`` would do now, found as it finds it; refused as it would be."""
     _round, previous = _publish_check(contest, reason)
-    winners = {
-        award.entry_id: award
-        for award in Award.objects.filter(contest=contest).select_related(
-            "tier", "entry__author__user", "entry__unit"
-        )
-    }
+    winners = _prizes_held(contest)
     _valid, due = _certificates_due(contest, winners)
-    entrants, admins = _told_of([award.entry for award in due])
+    entries = [award.entry for award in due if isinstance(award, Award)]
+    entrants, admins = _told_of(entries)
     return PublishPreview(
         version=(previous.version + 1) if previous else 1,
         prizes=len(winners),
         certified=len(due),
         entrants=entrants,
         admins=admins,
+        unit_prizes=[award for award in due if isinstance(award, UnitAward)],
     )
 
 
@@ -287,6 +408,7 @@ def results_publish(
         version=version,
         published_at=now.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z"),
         rows=selectors.live_rows(contest, round),
+        unit_prizes=selectors.live_unit_prizes(contest),
     )
     publication = Publication.objects.create(
         contest=contest,
@@ -298,7 +420,8 @@ def results_publish(
         published_by=acting_user,
     )
     _photos_publish(acting_user, contest, snapshot, now)
-    winners = _winners_mark(contest)
+    _winners_mark(contest)
+    winners = _prizes_held(contest)
     issued = _certificates_issue(contest, publication, winners)
     if contest.state != Contest.State.PUBLISHED:
         contest.state = Contest.State.PUBLISHED
@@ -337,19 +460,36 @@ def _photos_publish(acting_user, contest: Contest, snapshot: dict, at: datetime.
     )
 
 
-def _winners_mark(contest: Contest) -> dict[int, Award]:
+def _winners_mark(contest: Contest) -> None:
     """Entries with a prize become ``awarded``; those that lost one go back to ``qualified``."""
-    awards = {
-        a.entry_id: a
-        for a in Award.objects.filter(contest=contest).select_related(
-            "tier", "entry__author", "entry__unit"
-        )
-    }
-    Entry.objects.filter(pk__in=list(awards)).update(state=Entry.State.AWARDED)
-    Entry.objects.filter(contest=contest, state=Entry.State.AWARDED).exclude(
-        pk__in=list(awards)
-    ).update(state=Entry.State.QUALIFIED)
-    return awards
+    awarded = list(Award.objects.filter(contest=contest).values_list("entry_id", flat=True))
+    Entry.objects.filter(pk__in=awarded).update(state=Entry.State.AWARDED)
+    Entry.objects.filter(contest=contest, state=Entry.State.AWARDED).exclude(pk__in=awarded).update(
+        state=Entry.State.QUALIFIED
+    )
+
+
+# a prize's holder, as certificates are kept for it: ("entry", pk) or ("unit", pk)
+Holder = tuple[str, int]
+
+
+def _holder_of(certificate: Certificate) -> Holder:
+    if certificate.entry_id is not None:
+        return ("entry", certificate.entry_id)
+    return ("unit", certificate.awarded_unit_id)
+
+
+def _prizes_held(contest: Contest) -> dict[Holder, Award | UnitAward]:
+    """Every prize given now by its holder: the entries' (by entry number), then the
+    units' own (tier by tier, units by name) — the order new certificates are numbered in."""
+    entries = (
+        Award.objects.filter(contest=contest)
+        .select_related("tier", "entry__author__user", "entry__team__leader__user", "entry__unit")
+        .order_by("entry__number")
+    )
+    held: dict[Holder, Award | UnitAward] = {("entry", a.entry_id): a for a in entries}
+    held.update((("unit", a.unit_id), a) for a in selectors.unit_awards(contest))
+    return held
 
 
 def _certificate_number(contest: Contest, sequence: int) -> str:
@@ -359,30 +499,52 @@ def _certificate_number(contest: Contest, sequence: int) -> str:
 
 
 def _certificates_due(
-    contest: Contest, winners: dict[int, Award]
-) -> tuple[dict[int, Certificate], list[Award]]:
-    """The contest's valid certificates by entry, and the winners that need a new one (none
-    valid for their prize), by entry number."""
+    contest: Contest, winners: dict[Holder, Award | UnitAward]
+) -> tuple[dict[Holder, Certificate], list[Award | UnitAward]]:
+    """The contest's valid certificates by holder, and the prizes that need a new one (none
+    valid for their prize), in ``winners``' order."""
     valid = {
-        c.entry_id: c for c in Certificate.objects.filter(contest=contest, revoked_at__isnull=True)
+        _holder_of(c): c
+        for c in Certificate.objects.filter(contest=contest, revoked_at__isnull=True)
     }
     due = [
         award
-        for entry_id, award in sorted(winners.items(), key=lambda kv: kv[1].entry.number)
-        if entry_id not in valid or valid[entry_id].prize != award.tier.name
+        for holder, award in winners.items()
+        if holder not in valid or valid[holder].prize != award.tier.name
     ]
     return valid, due
 
 
+def _certificate_of(award: Award | UnitAward) -> Certificate:
+    """A new certificate's recipient and work: an entry's entrant (a member, a team, a unit)
+    and the entry's title, or a unit for its own prize (no work)."""
+    if isinstance(award, UnitAward):
+        return Certificate(
+            awarded_unit=award.unit,
+            recipient_kind=Certificate.RecipientKind.UNIT,
+            recipient=award.unit.name,
+            unit=award.unit.name,
+            title="",
+        )
+    entrant = entrant_of(award.entry)
+    return Certificate(
+        entry=award.entry,
+        recipient_kind=entrant.kind,
+        recipient=entrant.name,
+        unit=award.entry.unit.name,
+        title=award.entry.title,
+    )
+
+
 def _certificates_issue(
-    contest: Contest, publication: Publication, winners: dict[int, Award]
+    contest: Contest, publication: Publication, winners: dict[Holder, Award | UnitAward]
 ) -> list[Certificate]:
-    """A certificate for every winner without a valid one for the same prize; certificates
+    """A certificate for every prize without a valid one for the same prize; certificates
     whose prize changed or went are revoked. Returns the certificates issued now."""
     valid, due = _certificates_due(contest, winners)
     now = timezone.now()
-    for entry_id, certificate in valid.items():
-        award = winners.get(entry_id)
+    for holder, certificate in valid.items():
+        award = winners.get(holder)
         if award is None or award.tier.name != certificate.prize:
             certificate.revoked_at = now
             certificate.save(update_fields=["revoked_at"])
@@ -390,39 +552,43 @@ def _certificates_issue(
     issued = []
     for award in due:
         sequence += 1
-        issued.append(
-            Certificate(
-                number=_certificate_number(contest, sequence),
-                contest=contest,
-                entry=award.entry,
-                publication=publication,
-                recipient=award.entry.author.name,
-                unit=award.entry.unit.name,
-                title=award.entry.title,
-                prize=award.tier.name,
-                issued_on=timezone.localdate(publication.published_at),
-            )
-        )
+        certificate = _certificate_of(award)
+        certificate.number = _certificate_number(contest, sequence)
+        certificate.contest, certificate.publication = contest, publication
+        certificate.prize = award.tier.name
+        certificate.issued_on = timezone.localdate(publication.published_at)
+        issued.append(certificate)
     return Certificate.objects.bulk_create(issued)
 
 
 def _winners_notify(contest: Contest, publication: Publication, issued: list[Certificate]) -> None:
-    """Each winner with a login is told their prize; each unit admin is told how many of the
-    winners are from their subtree."""
+    """Each winner is told their prize through a login (a member's own, a team leader's, the
+    unit admins of a unit entrant or of a unit given its own prize); each unit admin is told
+    how many of the winning entries are from their subtree."""
     results_link = reverse("awards:public_results", args=[contest.slug])
-    entries = Entry.objects.filter(pk__in=[c.entry_id for c in issued]).select_related(
-        "author__user", "unit"
-    )
-    by_entry = {c.entry_id: c for c in issued}
+    entries = Entry.objects.filter(
+        pk__in=[c.entry_id for c in issued if c.entry_id is not None]
+    ).select_related("author__user", "team__leader__user", "unit")
+    by_entry = {c.entry_id: c for c in issued if c.entry_id is not None}
     entrants, admins = _told_of(entries)
-    for entry in entrants:
+    for user, entry in entrants:
         certificate = by_entry[entry.pk]
+        own = entry.entrant_kind == Entry.EntrantKind.MEMBER  # their own entry's page
         notification_send(
-            recipient=entry.author.user,
+            recipient=user,
             title=_("“%(title)s” won %(prize)s in %(contest)s")
             % {"title": entry.title, "prize": certificate.prize, "contest": contest.title},
             body=_("Certificate number %(number)s.") % {"number": certificate.number},
-            link=reverse("contests:my_entry", args=[entry.pk]),
+            link=reverse("contests:my_entry", args=[entry.pk]) if own else results_link,
+        )
+    unit_certificates = [c for c in issued if c.awarded_unit_id is not None]
+    for grant, certificate in _unit_admins_of(unit_certificates, lambda c: c.awarded_unit_id):
+        notification_send(
+            recipient=grant.user,
+            title=_("%(unit)s won %(prize)s in %(contest)s")
+            % {"unit": certificate.recipient, "prize": certificate.prize, "contest": contest.title},
+            body=_("Certificate number %(number)s.") % {"number": certificate.number},
+            link=results_link,
         )
     for grant, count in admins:
         notification_send(
@@ -435,11 +601,38 @@ def _winners_notify(contest: Contest, publication: Publication, issued: list[Cer
         )
 
 
-def _told_of(entries) -> tuple[list[Entry], list[tuple[RoleGrant, int]]]:
-    """Whom publishing tells about ``entries`` (the winners certified now): the entries whose
-    entrant has a login, and each unit admin with how many of them are from their subtree."""
+def _unit_admins_of(things: list, unit_id_of) -> list[tuple[RoleGrant, object]]:
+    """The unit admins of exactly each thing's unit (not of the units above it), with it."""
+    grants = RoleGrant.objects.filter(
+        role=Role.UNIT_ADMIN, unit_id__in={unit_id_of(thing) for thing in things}
+    ).select_related("user")
+    by_unit: dict[int, list[RoleGrant]] = {}
+    for grant in grants.order_by("pk"):
+        by_unit.setdefault(grant.unit_id, []).append(grant)
+    return [(grant, thing) for thing in things for grant in by_unit.get(unit_id_of(thing), [])]
+
+
+def _entrant_users(entries: list[Entry]) -> list[tuple]:
+    """(user, entry) for each login that speaks for a winning entry's entrant: a member's own,
+    a team's leader's, a unit entrant's unit admins (select ``author__user`` and
+    ``team__leader__user`` with the entries)."""
+    told = []
+    for entry in entries:
+        if entry.entrant_kind == Entry.EntrantKind.MEMBER and entry.author.user_id:
+            told.append((entry.author.user, entry))
+        elif entry.entrant_kind == Entry.EntrantKind.TEAM and entry.team.leader.user_id:
+            told.append((entry.team.leader.user, entry))
+    units = [e for e in entries if e.entrant_kind == Entry.EntrantKind.UNIT]
+    told += [(grant.user, entry) for grant, entry in _unit_admins_of(units, lambda e: e.unit_id)]
+    return told
+
+
+def _told_of(entries) -> tuple[list[tuple], list[tuple[RoleGrant, int]]]:
+    """Whom publishing tells about ``entries`` (the winners certified now): the logins that
+    speak for their entrants (``_entrant_users``), and each unit admin with how many of them
+    are from their subtree."""
     entries = list(entries)
-    entrants = [entry for entry in entries if entry.author.user_id]
+    entrants = _entrant_users(entries)
     grants = RoleGrant.objects.filter(role=Role.UNIT_ADMIN, unit__isnull=False).select_related(
         "unit", "user"
     )

@@ -30,6 +30,16 @@ urlpatterns = [
         name="console_awards_propose",
     ),
     path(
+        "console/contests/<slug:slug>/results/unit-prizes/propose/",
+        console.unit_awards_propose,
+        name="console_unit_awards_propose",
+    ),
+    path(
+        "console/contests/<slug:slug>/results/unit-prizes/",
+        console.unit_award_set,
+        name="console_unit_award_set",
+    ),
+    path(
         "console/contests/<slug:slug>/results/publish/",
         console.results_publish,
         name="console_results_publish",

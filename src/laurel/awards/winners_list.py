@@ -4,8 +4,9 @@ the notice board and the 公示 of results. Drawn by WeasyPrint from
 fonts embedded as subsets, nothing fetched), with page numbers in the footer.
 
 It reads only the published snapshot (``Publication.snapshot``): a prize changed since and
-not yet published is not on it. Its text is Chinese whatever the reader's language: it is a
-printed document.
+not yet published is not on it. Each winner is named as the snapshot names the entrant (a
+member, a team or a unit); the units' own prizes (优秀组织奖) follow the works' tiers.
+Its text is Chinese whatever the reader's language: it is a printed document.
 """
 
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from weasyprint import HTML, URLFetcher
 
 from laurel.awards.certificates import chinese_date
 from laurel.awards.models import Publication
+
+ENTRANT_HEADINGS = {"members": "作者", "teams": "参赛队", "units": "参赛单位"}  # its column
 
 
 @dataclass
@@ -49,6 +52,8 @@ def winners_list_pdf(publication: Publication, snapshot: dict, tier_order: list[
         "published_on": chinese_date(timezone.localdate(publication.published_at)),
         "digest": publication.digest,
         "tiers": winners_by_tier(snapshot["rows"], tier_order),
+        "unit_prizes": snapshot.get("unit_prizes", []),
+        "entrant_heading": ENTRANT_HEADINGS.get(contest.entrants, "作者"),
     }
     html = render_to_string("awards/winners_list.html", context)
     fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)

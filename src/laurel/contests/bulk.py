@@ -57,6 +57,22 @@ class BulkRow:
         return not self.problems
 
 
+def members_only_refusal(contest: Contest) -> str:
+    """Why a sheet or a folder of files cannot enter ``contest`` ("" when it can): they name
+    members, one a row, and a contest of teams or units takes no member's entry."""
+    if contest.entrants == Contest.Entrants.TEAMS:
+        return _(
+            "A spreadsheet or a folder of files enters members' works only, and this contest "
+            "takes entries from teams: submit each team's entry on its own."
+        )
+    if contest.entrants == Contest.Entrants.UNITS:
+        return _(
+            "A spreadsheet or a folder of files enters members' works only, and this contest "
+            "takes entries from units: submit each unit's entry on its own."
+        )
+    return ""
+
+
 def file_key(name: str) -> str:
     """How a file name is compared: its last part, NFKC-folded, case-insensitive."""
     base = PurePosixPath(name.replace("\\", "/")).name

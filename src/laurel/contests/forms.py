@@ -7,7 +7,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from laurel.contests.models import Contest, Declaration, Entry, Flag
-from laurel.contests.services import CONTEST_FIELDS, FORMATS, contest_copy_dates
+from laurel.contests.services import (
+    CONTEST_FIELDS,
+    FORMATS,
+    contest_copy_dates,
+    prize_tier_rows,
+)
 from laurel.orgs.forms import UnitPickField
 from laurel.orgs.models import Unit
 from laurel.web.rows import CountField, RowForm, RowsField, RowsFormMixin
@@ -49,7 +54,7 @@ CONTEST_FIELDSETS = (
             "formats",
         ),
     ),
-    (_("Who submits"), ("members_submit", "units_submit", "quotas")),
+    (_("Who submits"), ("entrants", "members_submit", "units_submit", "quotas")),
     (_("Exhibition"), ("exhibition_opens_on", "exhibition_closes_on", "exhibition_venue")),
 )
 
@@ -82,8 +87,21 @@ class CategoryRow(RowForm):
 
 
 class PrizeTierRow(RowForm):
+    """A prize tier: ``(name, count)``, or ``(name, count, True)`` for a tier given to units
+    for the contest as a whole (优秀组织奖), never to an entry."""
+
     name = forms.CharField(label=_("Prize"), max_length=50)  # PrizeTier.name
     count = CountField(label=_("How many"))
+    for_units = forms.BooleanField(label=_("For units"), required=False)
+
+    def row_value(self) -> tuple:
+        name, count = self.cleaned_data["name"], self.cleaned_data["count"]
+        return (name, count, True) if self.cleaned_data["for_units"] else (name, count)
+
+    @classmethod
+    def row_initial(cls, value) -> dict:
+        name, count, *for_units = value
+        return {"name": name, "count": count, "for_units": bool(for_units and for_units[0])}
 
 
 class QuotaRow(RowForm):
@@ -119,7 +137,10 @@ class ContestForm(RowsFormMixin, forms.ModelForm):
         PrizeTierRow,
         label=_("Prize tiers"),
         required=False,
-        help_text=_("From the highest prize down: its name and how many, like “一等奖” and 5."),
+        help_text=_(
+            "From the highest prize down: its name and how many, like “一等奖” and 5. Tick "
+            "“For units” for a prize given to units for the contest as a whole, like 优秀组织奖."
+        ),
     )
     quotas = RowsField(
         QuotaRow,
@@ -148,18 +169,24 @@ class ContestForm(RowsFormMixin, forms.ModelForm):
         zone = times_help()
         self.fields["opens_at"].help_text = self.fields["closes_at"].help_text = zone
         self.fields["quotas"].row_kwargs = {"units": units}
+        self.fields["entrants"].required = False  # not sent: members, as before teams
         contest = self.instance
         if contest.pk is None:
             return
         del self.fields["slug"]  # the contest's address never changes
         self.initial.update(
             categories=list(contest.categories.values_list("name", flat=True)),
-            prize_tiers=[(tier.name, tier.count) for tier in contest.prize_tiers.all()],
+            prize_tiers=prize_tier_rows(contest.prize_tiers.all()),
             quotas=[
                 (quota.unit, quota.limit)
                 for quota in contest.quotas.select_related("unit").order_by("unit__path")
             ],
         )
+        if contest.state != Contest.State.DRAFT:
+            self.fields["entrants"].disabled = True
+            self.fields["entrants"].help_text = _(
+                "Chosen while the contest is a draft; it stays as it is once it has opened."
+            )
         if contest.state in (
             Contest.State.JUDGING,
             Contest.State.RESULTS,
@@ -187,6 +214,9 @@ class ContestForm(RowsFormMixin, forms.ModelForm):
 
     def clean_closes_at(self):
         return self._minute_kept("closes_at")
+
+    def clean_entrants(self) -> str:
+        return self.cleaned_data["entrants"] or Contest.Entrants.MEMBERS
 
     def clean_formats(self) -> list[str]:
         chosen = set(self.cleaned_data["formats"])

@@ -115,6 +115,8 @@ def entries_ingest(
         raise services.SubmissionRefused(
             _("You may not submit entries for members in this contest.")
         )
+    if refusal := bulk.members_only_refusal(contest):
+        raise services.SubmissionRefused(refusal)
     if not contest.accepts_entries():
         raise services.SubmissionRefused(_("This contest is not taking entries now."))
     files = source_files(source, media_services.photo_limits().max_bytes)

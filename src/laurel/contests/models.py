@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from laurel.contests.entrants import Entrant, entrant_of
+
 
 class Contest(models.Model):
     class State(models.TextChoices):
@@ -21,11 +23,21 @@ class Contest(models.Model):
     class Content(models.TextChoices):
         PHOTO = "photo", _("Photos")
 
+    class Entrants(models.TextChoices):
+        """Who an entry belongs to: a member, a team (``members.Team``) or a unit."""
+
+        MEMBERS = "members", _("Members")
+        TEAMS = "teams", _("Teams")
+        UNITS = "units", _("Units")
+
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     content = models.CharField(
         _("entries are"), max_length=20, choices=Content.choices, default=Content.PHOTO
+    )
+    entrants = models.CharField(
+        _("who enters"), max_length=20, choices=Entrants.choices, default=Entrants.MEMBERS
     )
     organiser = models.CharField(_("organiser"), max_length=200)
     co_organisers = models.TextField(_("co-organisers"), blank=True, help_text=_("One per line."))
@@ -34,8 +46,8 @@ class Contest(models.Model):
     closes_at = models.DateTimeField(_("entries close"))
 
     # entry rules
-    max_entries_per_member = models.PositiveSmallIntegerField(
-        _("entries per member (at most)"), default=5
+    max_entries_per_member = models.PositiveSmallIntegerField(  # per entrant, of any kind
+        _("entries per entrant (at most)"), default=5
     )
     allow_single = models.BooleanField(_("single photos"), default=True)
     allow_series = models.BooleanField(_("series (组照)"), default=True)
@@ -107,6 +119,8 @@ class PrizeTier(models.Model):
     name = models.CharField(_("prize"), max_length=50)
     count = models.PositiveIntegerField(_("how many"))
     position = models.PositiveSmallIntegerField(default=0)
+    # a unit's prize for the contest as a whole (优秀组织奖), not an entry's
+    for_units = models.BooleanField(_("for units"), default=False)
 
     class Meta:
         verbose_name = _("prize tier")
@@ -147,6 +161,11 @@ class Entry(models.Model):
         SINGLE = "single", _("Single photo")
         SERIES = "series", _("Series")
 
+    class EntrantKind(models.TextChoices):
+        MEMBER = "member", _("member")  # the values of contests.entrants.MEMBER, TEAM, UNIT
+        TEAM = "team", _("team")
+        UNIT = "unit", _("unit")
+
     class State(models.TextChoices):
         RECEIVED = "received", _("Received")
         PROCESSING = "processing", _("Processing")
@@ -172,11 +191,32 @@ class Entry(models.Model):
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="entries"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    author = models.ForeignKey(
-        "members.Member", verbose_name=_("author"), on_delete=models.PROTECT, related_name="entries"
+    # The entrant: exactly one of a member (``author``), a team, or the unit itself
+    # (``entrant_kind`` says which; ``entrant`` gives it as one ``Entrant``).
+    entrant_kind = models.CharField(
+        _("entrant"), max_length=10, choices=EntrantKind.choices, default=EntrantKind.MEMBER
     )
-    unit = models.ForeignKey(  # the author's unit when submitted: quotas count by it
-        "orgs.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    author = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="entries",
+        null=True,
+        blank=True,
+    )
+    team = models.ForeignKey(
+        "members.Team",
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        related_name="entries",
+        null=True,
+        blank=True,
+    )
+    unit = models.ForeignKey(  # the entrant's unit when submitted (quotas count by it);
+        "orgs.Unit",  # a unit entrant's: the unit itself
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -198,11 +238,20 @@ class Entry(models.Model):
         verbose_name_plural = _("entries")
         ordering = ["contest", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["contest", "number"], name="entry_number_once")
+            models.UniqueConstraint(fields=["contest", "number"], name="entry_number_once"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(entrant_kind="member", author__isnull=False, team__isnull=True)
+                    | models.Q(entrant_kind="team", author__isnull=True, team__isnull=False)
+                    | models.Q(entrant_kind="unit", author__isnull=True, team__isnull=True)
+                ),
+                name="entry_one_entrant",
+            ),
         ]
         indexes = [
             models.Index(fields=["contest", "state"]),
             models.Index(fields=["contest", "author"]),
+            models.Index(fields=["contest", "team"]),
         ]
 
     def __str__(self) -> str:
@@ -215,6 +264,11 @@ class Entry(models.Model):
     @property
     def is_live(self) -> bool:
         return self.state in self.LIVE_STATES
+
+    @property
+    def entrant(self) -> Entrant:
+        """Who the entry belongs to, whatever the kind (``contests.entrants``)."""
+        return entrant_of(self)
 
     def missing_declarations(self) -> list[str]:
         return [code for code in Declaration.values if code not in self.declarations]

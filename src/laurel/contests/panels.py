@@ -12,8 +12,9 @@ from django.utils.translation import ngettext
 
 from laurel.accounts.policy import access_for
 from laurel.contests import policy, selectors
+from laurel.contests.entrants import entrant_related
 from laurel.contests.models import Contest, Entry, Flag
-from laurel.members.models import Member
+from laurel.members.models import Member, Team
 from laurel.web import home
 from laurel.web.access import signed_in
 
@@ -24,7 +25,8 @@ UNDER_WAY = (Contest.State.OPEN, Contest.State.CLOSED, Contest.State.JUDGING, Co
 
 def open_calls_panel(request) -> dict:
     """Contests taking entries now, the soonest to close first; for a member, whether they
-    may enter each and how many entries they have used. Shown to everyone, even empty."""
+    may enter each (a contest of teams: if they lead one; of units: in the console only) and
+    how many entries they have used. Shown to everyone, even empty."""
     access = access_for(request.user)
     now = timezone.now()
     calls = list(
@@ -47,11 +49,17 @@ def open_calls_panel(request) -> dict:
             .annotate(n=Count("pk"))
             .values_list("contest_id", "n")
         )
+    leads_team = (
+        is_member
+        and any(contest.entrants == Contest.Entrants.TEAMS for contest in calls)
+        and Team.objects.filter(leader__user_id=request.user.pk).exists()
+    )
+    enterable = {Contest.Entrants.MEMBERS: is_member, Contest.Entrants.TEAMS: leads_team}
     return {
         "calls": [
             {
                 "contest": contest,
-                "may_enter": is_member and contest.members_submit,
+                "may_enter": contest.members_submit and enterable.get(contest.entrants, False),
                 "used": used.get(contest.pk, 0),
             }
             for contest in calls
@@ -80,7 +88,7 @@ def screening_questions_panel(request) -> dict | None:
         return None
     flags = policy.flags_to_answer(request.user.access)
     shown = list(
-        flags.select_related("entry__contest", "entry__author").order_by(
+        flags.select_related("entry__contest", *entrant_related("entry__")).order_by(
             "entry__contest__closes_at", "entry__number", "kind"
         )[:QUESTIONS_SHOWN]
     )

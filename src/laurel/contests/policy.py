@@ -1,13 +1,25 @@
 """Who may see and do what with contests and entries. Organisers are the federation's
 admins; unit admins submit for (and see the entries of) their subtree; members see and
-change their own entries. Views and commands ask these rules; they never look at roles.
+change their own entries, and a team's leader those of the team. Views and commands ask
+these rules; they never look at roles.
+
+An entry's entrant is a member, a team or a unit (``contests.entrants``), of the kind the
+contest takes (``Contest.entrants``).
 """
 
 from django.db.models import Q, QuerySet
 
 from laurel.contests.models import BulkSubmission, Contest, Entry, Flag
-from laurel.members.models import Member
+from laurel.members.models import Member, Team
+from laurel.orgs.models import Unit
 from laurel.web.access import Access
+
+# the record type of each kind of entrant a contest takes
+ENTRANT_TYPES = {
+    Contest.Entrants.MEMBERS: Member,
+    Contest.Entrants.TEAMS: Team,
+    Contest.Entrants.UNITS: Unit,
+}
 
 
 def may_organise(access: Access) -> bool:
@@ -37,29 +49,73 @@ def entries_visible(access: Access) -> QuerySet[Entry]:
 
 
 def entries_of(access: Access) -> QuerySet[Entry]:
-    """Entries whose author is this user's member record."""
+    """A person's own entries: those whose author is their member record, and those of the
+    teams they lead."""
     if access.user_id is None:
         return Entry.objects.none()
-    return Entry.objects.filter(author__user_id=access.user_id)
+    return Entry.objects.filter(
+        Q(author__user_id=access.user_id) | Q(team__leader__user_id=access.user_id)
+    )
 
 
-def may_submit_for(access: Access, contest: Contest, author: Member) -> bool:
-    """Members submit their own entries, unit admins those of their subtree's members,
-    as far as the contest allows each."""
-    if contest.members_submit and author.user_id is not None and author.user_id == access.user_id:
-        return True
-    return contest.units_submit and access.is_staff and access.administers(author.unit.path)
+def entrant_record(entry: Entry) -> Member | Team | Unit:
+    """The entry's entrant as its record: the member, the team or the unit."""
+    if entry.entrant_kind == Entry.EntrantKind.TEAM:
+        return entry.team
+    if entry.entrant_kind == Entry.EntrantKind.UNIT:
+        return entry.unit
+    return entry.author
+
+
+def may_submit_for(access: Access, contest: Contest, entrant: Member | Team | Unit) -> bool:
+    """Members submit their own entries and a team's leader the team's; unit admins those
+    of their subtree's members and teams, as far as the contest allows each; a unit's
+    entries come from the admins of its subtree. Only for an entrant of the kind the
+    contest takes."""
+    if not isinstance(entrant, ENTRANT_TYPES[contest.entrants]):
+        return False
+    return _acts_for(access, contest, entrant)
+
+
+def _acts_for(access: Access, contest: Contest, entrant: Member | Team | Unit) -> bool:
+    if isinstance(entrant, Unit):
+        return contest.units_submit and access.is_staff and access.administers(entrant.path)
+    if _is_entrant(access, entrant):
+        return contest.members_submit or _administers(access, contest, entrant)
+    return _administers(access, contest, entrant)
+
+
+def _administers(access: Access, contest: Contest, entrant: Member | Team) -> bool:
+    return contest.units_submit and access.is_staff and access.administers(entrant.unit.path)
+
+
+def _is_entrant(access: Access, entrant: Member | Team | Unit) -> bool:
+    """The person themself: the member's login, the team leader's; a unit's admins (of
+    exactly that unit, not of a subtree above it)."""
+    if access.user_id is None:
+        return False
+    if isinstance(entrant, Unit):
+        return entrant.path in access.admin_paths
+    person = entrant.leader if isinstance(entrant, Team) else entrant
+    return person.user_id is not None and person.user_id == access.user_id
+
+
+def is_entrant_of(access: Access, entry: Entry) -> bool:
+    """This person answers for the entry's entrant (declarations, screening questions)."""
+    return _is_entrant(access, entrant_record(entry))
 
 
 def may_submit_for_members(access: Access, contest: Contest) -> bool:
+    """The console's submission pages: unit admins submitting for an entrant (a member, a
+    team or a unit) of their subtree."""
     return contest.units_submit and access.is_staff
 
 
 def may_change_entry(access: Access, entry: Entry) -> bool:
-    """Editing and withdrawing: the author, or who may submit for them."""
-    return may_submit_for(access, entry.contest, entry.author) or (
-        entry.author.user_id is not None and entry.author.user_id == access.user_id
-    )
+    """Editing and withdrawing: the entrant (a member, a team's leader), or who may submit
+    for them."""
+    entrant = entrant_record(entry)
+    return _acts_for(access, entry.contest, entrant) or _is_entrant(access, entrant)
 
 
 def bulk_submissions_visible(access: Access) -> QuerySet[BulkSubmission]:
@@ -83,7 +139,9 @@ def flags_to_answer(access: Access) -> QuerySet[Flag]:
     federation asks them; it answers only for entries of its own."""
     if access.user_id is None:
         return Flag.objects.none()
-    answerable = Q(entry__author__user_id=access.user_id)
+    answerable = Q(entry__author__user_id=access.user_id) | Q(
+        entry__team__leader__user_id=access.user_id
+    )
     for path in access.admin_paths:
         answerable |= Q(entry__unit__path__startswith=path)
     return Flag.objects.filter(answerable, state=Flag.State.ASKED)

@@ -27,10 +27,11 @@ def places_of(names: Iterable[str]) -> dict[str, int]:
 
 
 def tier_places(contest_id: int) -> dict[str, int]:
-    """The contest's tier names → their places, in one query."""
+    """The contest's tier names → their places, in one query; the units' tiers (优秀组织奖)
+    after the entries' tiers, whatever their order, so an entry's prize keeps its colour."""
     names = (
         PrizeTier.objects.filter(contest_id=contest_id)
-        .order_by("position", "pk")
+        .order_by("for_units", "position", "pk")
         .values_list("name", flat=True)
     )
     return places_of(names)

@@ -16,6 +16,7 @@ from django.db.models.functions import StrIndex, Substr
 from django.utils.translation import gettext as _
 
 from laurel.contests import policy
+from laurel.contests.entrants import entrant_key_expression, entrant_related
 from laurel.contests.models import Contest, Entry
 from laurel.orgs.models import Unit
 from laurel.orgs.policy import units_in_reach
@@ -24,11 +25,11 @@ from laurel.web.access import Access
 
 
 def own_entries(access: Access) -> QuerySet[Entry]:
-    """The entries this person is the author of, newest first, with their contest and
-    category (``contests.policy.entries_of``)."""
+    """This person's own entries (as the author, or as a team's leader), newest first, with
+    their contest, category and entrant (``contests.policy.entries_of``)."""
     return (
         policy.entries_of(access)
-        .select_related("contest", "category")
+        .select_related("contest", "category", *entrant_related())
         .order_by("-created_at", "-pk")
     )
 
@@ -86,7 +87,7 @@ class UnitFigures:
     entries: int = 0  # every entry, whatever its state
     accepted: int = 0  # accepted, qualified or awarded
     prizes: int = 0
-    entrants: int = 0  # distinct authors
+    entrants: int = 0  # distinct entrants (members, teams, units: by entrant key)
     accepted_unprized: int = 0  # accepted without a prize (the chart's middle part)
 
     @property
@@ -124,7 +125,7 @@ def _figures(entries: QuerySet[Entry], prizes: Q) -> dict:
         "entries": Count("pk"),
         "accepted": Count("pk", filter=accepted),
         "prizes": Count("pk", filter=prizes),
-        "entrants": Count("author", distinct=True),
+        "entrants": Count(entrant_key_expression(), distinct=True),
         "accepted_unprized": Count("pk", filter=accepted & ~prizes),
     }
 

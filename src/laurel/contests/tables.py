@@ -13,6 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from laurel.contests import policy
+from laurel.contests.entrants import (
+    KIND_OF,
+    entrant_name_expression,
+    entrant_related,
+    kind_heading,
+)
 from laurel.contests.models import Contest, Entry
 from laurel.web.tables import (
     BadgeColumn,
@@ -126,7 +132,8 @@ class EntryTable(ListTable):
         verbose_name=_("Category"), accessor="category__name", order_by=("category__position",)
     )
     kind = LabelColumn(verbose_name=_("Kind"))
-    author = LabelColumn(verbose_name=_("Author"), accessor="author__name")
+    # the entrant's name (``entries_for_table``), headed by the contest's kind of entrant
+    author = LabelColumn(verbose_name=_("Author"), accessor="entrant_name")
     unit = tables.Column(verbose_name=_("Unit"), accessor="unit__name")
     state = BadgeColumn(verbose_name=_("State"))
     pending_flags = NumberColumn(verbose_name=_("Flags"))
@@ -135,6 +142,19 @@ class EntryTable(ListTable):
         attrs = {"class": "list-table entries", "id": "entries"}
         row_attrs = {"id": lambda record: f"entry-{record.number}"}
         order_by = ("code",)
+
+    def __init__(self, *args, entrants: str = Contest.Entrants.MEMBERS, **kwargs):
+        if entrants == Contest.Entrants.UNITS:  # the entrant is the unit: one column
+            kwargs["exclude"] = (*kwargs.get("exclude", ()), "unit")
+        super().__init__(*args, **kwargs)
+        self.columns["author"].column.verbose_name = kind_heading(KIND_OF[entrants])
+
+    @staticmethod
+    def entries_for_table(entries: QuerySet[Entry]) -> QuerySet[Entry]:
+        """``entries`` with what the table reads: the entrant's name among them."""
+        return entries.select_related("contest", "category", *entrant_related()).annotate(
+            entrant_name=entrant_name_expression()
+        )
 
     def _link(self, record) -> str:
         return reverse("contests:console_entry", args=[record.contest.slug, record.number])
@@ -170,7 +190,8 @@ class EntryTable(ListTable):
 
 
 class EntryFilter(ListFilter):
-    """One contest's entries: ``q`` finds a title, an author, a unit or an entry's number."""
+    """One contest's entries: ``q`` finds a title, an entrant (member, team or unit), a unit
+    or an entry's number."""
 
     category = django_filters.ChoiceFilter(label=_("Category"), empty_label=_("All"))
     state = django_filters.ChoiceFilter(
@@ -202,6 +223,7 @@ class EntryFilter(ListFilter):
         found = (
             Q(title__icontains=text)
             | Q(author__name__icontains=text)
+            | Q(team__name__icontains=text)
             | Q(unit__name__icontains=text)
         )
         if text.isascii() and text.isdigit() and len(text) <= 9:
@@ -231,7 +253,10 @@ class DistrictFiguresTable(ListTable):
     prizes = NumberColumn(verbose_name=_("Prizes"))
     entrants = NumberColumn(
         verbose_name=_("Entrants"),
-        attrs={"th": {"class": "num", "title": _("People with entries")}, "td": {"class": "num"}},
+        attrs={
+            "th": {"class": "num", "title": _("Members, teams or units with entries")},
+            "td": {"class": "num"},
+        },
     )
 
     class Meta(ListTable.Meta):

@@ -1,14 +1,18 @@
-"""Prizes from a ranking: tiers proposed in rank order under per-entrant caps, and the near
-ties an organiser should look at before publishing.
+"""Prizes from a ranking: tiers proposed in rank order under per-entrant caps, the near
+ties an organiser should look at before publishing, and the units' own prizes.
 
-A *ranked* list is entries in rank order, each with its author, score and 90% interval.
-``tiers_propose`` fills the tiers in order (一等奖 × 5, then 二等奖 × 15, ...) down the ranking,
-passing over an entry whose author already holds ``per_author`` prizes; the place goes to
-the next entry. ``boundary_warnings`` finds, at each boundary between two tiers (and between
-the last prize and no prize), the entries whose interval reaches across the score that
+A *ranked* list is entries in rank order, each with its entrant, score and 90% interval. The
+entrant is an opaque key (``Ranked.author`` keeps its name: a member, a team or a unit — two
+members of one name are two keys, a team is one). ``tiers_propose`` fills the tiers in order
+(一等奖 × 5, then 二等奖 × 15, ...) down the ranking, passing over an entry whose entrant
+already holds ``per_author`` prizes; the place goes to the next entry.
+``boundary_warnings`` finds, at each boundary between two tiers (and between the last prize
+and no prize), the entries whose interval reaches across the score that
 separates them: the boundary score is the midpoint between the last entry above it and the
 first below; an entry above whose ``low`` is under it, or below whose ``high`` is over it,
 might belong on the other side.
+
+``unit_tiers_propose`` gives the units' tiers (优秀组织奖) by the rule in its docstring.
 """
 
 from dataclasses import dataclass, field
@@ -17,7 +21,7 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Ranked:
     entry: str
-    author: str
+    author: str  # the entrant's key, whatever kind of entrant
     score: float | None
     low: float | None = None
     high: float | None = None
@@ -43,9 +47,10 @@ class BoundaryWarning:
 def tiers_propose(
     ranked: list[Ranked], tiers: list[Tier], per_author: int | None = None
 ) -> dict[str, str]:
-    """Entry → tier name for the prize-winners, in rank order, under the per-author cap."""
+    """Entry → tier name for the prize-winners, in rank order, under the per-entrant cap
+    (``per_author`` prizes at most for each entrant key)."""
     slots = [tier.name for tier in tiers for _ in range(tier.count)]
-    held: dict[str, int] = {}
+    held: dict[str, int] = {}  # entrant key → prizes given so far
     prizes: dict[str, str] = {}
     for entry in ranked:
         if len(prizes) == len(slots):
@@ -58,15 +63,47 @@ def tiers_propose(
 
 
 def prizes_over_cap(
-    prizes: dict[str, str], authors: dict[str, str], per_author: int | None
+    prizes: dict[str, str], entrants: dict[str, str], per_entrant: int | None
 ) -> dict[str, list[str]]:
-    """Author → their prize-winning entries, for the authors holding more than the cap."""
-    if per_author is None:
+    """Entrant key → their prize-winning entries, for the entrants holding more than the cap
+    (``entrants``: entry → its entrant's key)."""
+    if per_entrant is None:
         return {}
-    by_author: dict[str, list[str]] = {}
+    by_entrant: dict[str, list[str]] = {}
     for entry in prizes:
-        by_author.setdefault(authors[entry], []).append(entry)
-    return {a: entries for a, entries in by_author.items() if len(entries) > per_author}
+        by_entrant.setdefault(entrants[entry], []).append(entry)
+    return {key: entries for key, entries in by_entrant.items() if len(entries) > per_entrant}
+
+
+@dataclass(frozen=True)
+class UnitStanding:
+    """A unit as the units' prizes rank it: how many of each prize its entries hold (tier
+    name → count) and how many of its entries were accepted (still in the contest)."""
+
+    unit: str  # an opaque key
+    name: str
+    prizes: dict[str, int]
+    accepted: int
+
+
+def unit_tiers_propose(
+    standings: list[UnitStanding], prize_order: list[str], tiers: list[Tier]
+) -> dict[str, str]:
+    """Unit → tier name for the units' prizes, by this rule: units are ranked by the prizes
+    their entries hold — more of the highest prize (``prize_order[0]``) first, then more of
+    the next, and so on; ties by more accepted entries, then by name. A unit with no accepted
+    entry takes no prize. The tiers (in order, ``count`` places each) go down that ranking."""
+    slots = [tier.name for tier in tiers for _ in range(tier.count)]
+    taking_part = [s for s in standings if s.accepted > 0]
+    taking_part.sort(
+        key=lambda s: (
+            tuple(-s.prizes.get(name, 0) for name in prize_order),
+            -s.accepted,
+            s.name,
+            s.unit,
+        )
+    )
+    return {s.unit: slot for s, slot in zip(taking_part, slots, strict=False)}
 
 
 def boundary_warnings(

@@ -9,6 +9,15 @@ with keys sorted, no whitespace (separators ``,`` and ``:``) and non-ASCII chara
 written as themselves (not ``\\u`` escapes). Rows are in rank order; each row has exactly
 the keys of ``SNAPSHOT_FIELDS``: ``rank`` an integer, ``score``, ``low`` and ``high``
 decimal strings with four places (or null), every other value a string ("" when empty).
+A row's ``author`` is the entrant's name, whatever the entrant (a member, a team, a unit),
+and its ``unit`` the entrant's unit.
+
+A contest whose units won prizes of their own (优秀组织奖: a prize for the contest as a whole,
+not for an entry) has one more top-level key, ``"unit_prizes": [{"unit": NAME, "prize":
+TIER}, ...]`` — both strings, in the order published (tier by tier, units by name). It is
+there only when there is at least one such prize, so every snapshot without one has exactly
+the form above, and the same bytes as before unit prizes existed.
+
 Anyone can recompute the digest from a published snapshot with::
 
     hashlib.sha256(json.dumps(snapshot, ensure_ascii=False, sort_keys=True,
@@ -17,6 +26,7 @@ Anyone can recompute the digest from a published snapshot with::
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -76,16 +86,30 @@ def snapshot_row(
     }
 
 
+def unit_prize_row(*, unit: str, prize: str) -> dict[str, str]:
+    return {"unit": unit, "prize": prize}
+
+
 def snapshot_build(
-    *, contest: str, title: str, version: int, published_at: str, rows: Iterable[Mapping]
+    *,
+    contest: str,
+    title: str,
+    version: int,
+    published_at: str,
+    rows: Iterable[Mapping],
+    unit_prizes: Iterable[Mapping] = (),
 ) -> dict[str, Any]:
-    return {
+    snapshot = {
         "contest": contest,
         "title": title,
         "version": version,
         "published_at": published_at,
         "rows": [dict(row) for row in rows],
     }
+    unit_prizes = [dict(prize) for prize in unit_prizes]
+    if unit_prizes:  # only then: a snapshot without any keeps the form it always had
+        snapshot["unit_prizes"] = unit_prizes
+    return snapshot
 
 
 def snapshot_canonical(snapshot: Mapping[str, Any]) -> bytes:
@@ -114,4 +138,20 @@ def rows_differences(stored: list[Mapping], live: list[Mapping]) -> list[str]:
                     f"entry {entry}: {name} is {old.get(name)!r} in the snapshot, "
                     f"{new.get(name)!r} now"
                 )
+    return sorted(problems)
+
+
+def unit_prizes_differences(stored: list[Mapping], live: list[Mapping]) -> list[str]:
+    """What differs between the snapshot's unit prizes and the units' prizes now, one sentence
+    per unit prize found on one side only (English: for the command line)."""
+    stored_pairs = Counter((prize["unit"], prize["prize"]) for prize in stored)
+    live_pairs = Counter((prize["unit"], prize["prize"]) for prize in live)
+    problems = [
+        f"unit {unit}: {prize} in the snapshot, not given now"
+        for unit, prize in (stored_pairs - live_pairs).elements()
+    ]
+    problems += [
+        f"unit {unit}: {prize} given now, not in the snapshot"
+        for unit, prize in (live_pairs - stored_pairs).elements()
+    ]
     return sorted(problems)

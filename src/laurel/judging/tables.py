@@ -8,6 +8,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from laurel.contests.entrants import entrant_heading
+from laurel.contests.models import Contest
 from laurel.judging.models import Round
 from laurel.web.charts import IntervalAxis, interval_html
 from laurel.web.tables import LabelColumn, ListFilter, ListTable, NumberColumn
@@ -43,7 +45,8 @@ class ResultTable(ListTable):
         accessor="entry__category__name",
         order_by=("entry__category__position", "entry__number"),
     )
-    author = LabelColumn(verbose_name=_("Author"), accessor="entry__author__name")
+    # the entrant's name (annotated by the view), headed by the contest's kind of entrant
+    author = LabelColumn(verbose_name=_("Author"), accessor="entrant_name")
     unit = tables.Column(verbose_name=_("Unit"), accessor="entry__unit__name")
     score = NumberColumn(verbose_name=_("Score"), default="—")
     interval = tables.Column(
@@ -69,7 +72,11 @@ class ResultTable(ListTable):
         self.round = round_
         # a qualifying round's score is the share of its judges who passed it
         self.axis = IntervalAxis((0.0, 1.0)) if round_.mode == Round.Mode.QUALIFY else axis
+        entrants = round_.contest.entrants
+        if entrants == Contest.Entrants.UNITS:  # the entrant is the unit: one column
+            kwargs["exclude"] = (*kwargs.get("exclude", ()), "unit")
         super().__init__(*args, **kwargs)
+        self.columns["author"].column.verbose_name = entrant_heading(round_.contest)
 
     # sorting: the unranked (and unscored) last, either way
     def order_rank(self, queryset, is_descending):
@@ -170,6 +177,7 @@ class ResultFilter(ListFilter):
         found = (
             Q(entry__title__icontains=text)
             | Q(entry__author__name__icontains=text)
+            | Q(entry__team__name__icontains=text)
             | Q(entry__unit__name__icontains=text)
         )
         if text.isascii() and text.isdigit() and len(text) <= 9:

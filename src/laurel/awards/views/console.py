@@ -1,8 +1,9 @@
 """The organiser's results pages: the final ranking as one table (3,000 rows render in well
 under a second: a constant number of queries, every row precomputed here, no per-row
 includes or lookups in the template), the ranking method and why, the judges' severity, the
-near ties across prize boundaries, the prizes proposed and changed by hand, and publishing;
-one entry's breakdown with its prize set by hand. Thin: forms in, services write, the awards
+near ties across prize boundaries, the prizes proposed and changed by hand, the units' own
+prizes (优秀组织奖: proposed by a stated rule, set by hand), and publishing; one entry's
+breakdown with its prize set by hand. Thin: forms in, services write, the awards
 policy decides (organisers only; an entry of another contest is 404).
 """
 
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from laurel.awards import policy, selectors, services
-from laurel.awards.forms import AwardForm, MethodForm, PublishForm
+from laurel.awards.forms import AwardForm, MethodForm, PublishForm, UnitAwardForm
 from laurel.awards.models import Award, AwardChange, Publication
 from laurel.contests import prize_tiers
 from laurel.contests.models import Contest, Entry
@@ -30,6 +31,7 @@ from laurel.core import ranking as core_ranking
 from laurel.judging import services as judging_services
 from laurel.judging.forms import METHOD_LABELS
 from laurel.judging.models import Assignment, JudgeCalibration, Result, Round
+from laurel.orgs.policy import units_visible
 from laurel.web.access import allowed_if
 from laurel.web.charts import IntervalAxis, interval_html, left_class, width_class
 from laurel.web.confirm import Confirmation, Consequence, confirmation_render, confirmed
@@ -50,7 +52,7 @@ def _entry(request, contest: Contest, number: int) -> Entry:
     return get_object_or_404(
         entries_visible(request.user.access)
         .filter(contest=contest)
-        .select_related("author", "unit", "category"),
+        .select_related("author", "team", "unit", "category"),
         number=number,
     )
 
@@ -133,7 +135,7 @@ def _rows(
                 near=' class="near-tie-row"' if r.entry_id in near else "",
                 link=f"{base}{r.entry__number}/",
                 title=escape(r.entry__title),
-                author=escape(r.entry__author__name),
+                author=escape(r.entrant_name),
                 unit=escape(r.entry__unit__name),
                 category=escape(r.entry__category__name),
                 score=_number(r.score),
@@ -227,14 +229,51 @@ def _tier_counts(tiers, awards: dict[int, Award]) -> list[dict]:
     ]
 
 
-def _results_context(contest: Contest) -> dict:
+def _unit_prizes_context(request, contest: Contest, tiers: list) -> dict:
+    """The units' own prizes (优秀组织奖) as the results page shows and edits them: only for
+    a contest that has a units' tier (else nothing: the page is as it was; a unit prize left
+    from a tier no longer for units is named among the problems before publishing)."""
+    if not tiers:
+        return {}
+    given = selectors.unit_awards(contest)
+    places = prize_tiers.places_of(tier.name for tier in tiers)
+    counts = Counter(award.tier_id for award in given)
+    return {
+        "unit_prizes": {
+            "tiers": [
+                {
+                    "name": tier.name,
+                    "tier_class": prize_tiers.tier_class(places[tier.name]),
+                    "given": counts[tier.pk],
+                    "places": tier.count,
+                    "over": counts[tier.pk] > tier.count,
+                }
+                for tier in tiers
+            ],
+            "awards": [
+                {
+                    "award": award,
+                    "tier_class": prize_tiers.tier_class(places.get(award.tier.name)),
+                }
+                for award in given
+            ],
+            "form": UnitAwardForm(contest=contest, units=units_visible(request.user.access)),
+        }
+    }
+
+
+def _results_context(request, contest: Contest) -> dict:
     context = {"contest": contest, "may_organise": True}
     round_ = selectors.final_round(contest)
     context["round"] = round_
     if round_ is None:
         return context
     results = selectors.ranked_rows(round_)
-    tiers = list(contest.prize_tiers.order_by("position", "pk"))
+    all_tiers = list(contest.prize_tiers.order_by("position", "pk"))
+    tiers = [tier for tier in all_tiers if not tier.for_units]  # entries' tiers
+    context.update(
+        _unit_prizes_context(request, contest, [tier for tier in all_tiers if tier.for_units])
+    )
     awards = {
         award.entry_id: award
         for award in Award.objects.filter(contest=contest).select_related("tier")
@@ -283,7 +322,7 @@ def _results_context(contest: Contest) -> dict:
 @require_GET
 def results(request, slug: str):
     contest = _contest(request, slug)
-    return render(request, "awards/console_results.html", _results_context(contest))
+    return render(request, "awards/console_results.html", _results_context(request, contest))
 
 
 @allowed_if(policy.may_decide_awards)
@@ -337,6 +376,62 @@ def awards_propose(request, slug: str):
     return _back(request, reverse("awards:console_results", args=[contest.slug]) + "#prizes")
 
 
+@allowed_if(policy.may_decide_awards)
+@require_POST
+def unit_awards_propose(request, slug: str):
+    contest = _contest(request, slug)
+    try:
+        count = services.unit_awards_propose(acting_user=request.user, contest=contest)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d unit prize was proposed from the results.",
+                "%(count)d unit prizes were proposed from the results.",
+                count,
+            )
+            % {"count": count},
+        )
+    return _back(request, reverse("awards:console_results", args=[contest.slug]) + "#unit-prizes")
+
+
+@allowed_if(policy.may_decide_awards)
+@require_POST
+def unit_award_set(request, slug: str):
+    contest = _contest(request, slug)
+    form = UnitAwardForm(request.POST, contest=contest, units=units_visible(request.user.access))
+    back = reverse("awards:console_results", args=[contest.slug]) + "#unit-prizes"
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return _back(request, back)
+    unit, tier = form.cleaned_data["unit"], form.cleaned_data["tier"]
+    try:
+        services.unit_award_set(
+            acting_user=request.user,
+            contest=contest,
+            unit=unit,
+            tier=tier,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        _refused(request, error)
+        return _back(request, back)
+    if tier is None:
+        messages.success(
+            request,
+            _("%(unit)s now has no unit prize; the reason is recorded.") % {"unit": unit.name},
+        )
+    else:
+        messages.success(
+            request,
+            _("%(unit)s now has %(prize)s; the reason is recorded.")
+            % {"unit": unit.name, "prize": tier.name},
+        )
+    return _back(request, back)
+
+
 def _publish_confirmation(request, contest: Contest, reason: str):
     """Publishing, asked first: the version, and how many entrants and units are told."""
     preview = services.results_publish_preview(contest, reason)
@@ -372,6 +467,21 @@ def _publish_confirmation(request, contest: Contest, reason: str):
             % {"count": preview.prizes},
         ),
     ]
+    if preview.unit_prizes:  # units given a prize of their own (优秀组织奖)
+        told.insert(
+            2,
+            Consequence(
+                "unit-prizes",
+                len(preview.unit_prizes),
+                ngettext(
+                    "%(count)d unit is told of the prize it won itself, with its certificate.",
+                    "%(count)d units are told of the prizes they won themselves, with their "
+                    "certificates.",
+                    len(preview.unit_prizes),
+                )
+                % {"count": len(preview.unit_prizes)},
+            ),
+        )
     notes = [_("What is published stays: a change is a new version, shown beside it.")]
     if preview.version > 1:
         notes.append(_("The correction says: %(reason)s") % {"reason": reason})

@@ -3,7 +3,8 @@
 The results page reads only the published snapshot (``Publication.snapshot``), never the live
 entries or scores: what was published is what is shown, with its digest and every version.
 Unpublished results do not exist for the public (404, not even the ranking). It leads with
-the winners, tier by tier (each tier's colour by its place), then the full ranking, searched
+the winners, tier by tier (each tier's colour by its place), the units' own prizes (优秀组织奖)
+when the snapshot has any, then the full ranking, searched
 and paged over the snapshot's rows; scores show two decimals, rounded half up; the intervals,
 the digest and how to check it are folded below for those who want them.
 
@@ -294,6 +295,10 @@ def results(request, slug: str):
         "winners": sum(prize_counts.values()),
         "prizes": [(name, prize_counts[name]) for name in places if prize_counts[name]],
         "categories": categories,
+        "unit_prizes": [
+            {**prize, "tier_class": prize_tiers.tier_class(places.get(prize["prize"]))}
+            for prize in snapshot.get("unit_prizes", [])
+        ],
         "any_prize": ANY_PRIZE,
         "no_prize": NO_PRIZE,
         "exhibition_shown": phase != selectors.Phase.UNPUBLISHED,
@@ -693,8 +698,16 @@ def certificate_verify(request, number: str):
         )
     replacement = None
     if certificate.revoked_at is not None:
+        same_holder = (
+            {"entry_id": certificate.entry_id}
+            if certificate.entry_id is not None
+            else {
+                "contest_id": certificate.contest_id,
+                "awarded_unit_id": certificate.awarded_unit_id,
+            }
+        )
         replacement = (
-            Certificate.objects.filter(entry_id=certificate.entry_id, revoked_at__isnull=True)
+            Certificate.objects.filter(**same_holder, revoked_at__isnull=True)
             .exclude(pk=certificate.pk)
             .only("number", "prize")
             .first()

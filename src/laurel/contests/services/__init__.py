@@ -5,7 +5,7 @@ withdrawing, declaring), ``processing`` (settling an entry once its photos are p
 Every write is atomic and audited. Callers import the names from here.
 """
 
-from laurel.contests.services._common import FORMATS
+from laurel.contests.services._common import FORMATS, prize_tier_rows
 from laurel.contests.services.bulk_submission import BulkFileOutcome, bulk_file_submit, bulk_start
 from laurel.contests.services.copying import MOVED_DATES, contest_copy, contest_copy_dates
 from laurel.contests.services.entries import (
@@ -60,4 +60,5 @@ __all__ = [
     "entry_withdraw",
     "flag_answer",
     "flag_resolve",
+    "prize_tier_rows",
 ]

@@ -1,13 +1,15 @@
 """What several subjects of the contests' services share: the rules a contest's settings
-must keep (set up or copied), the date a photo was taken, telling the entrant."""
+must keep (set up or copied), the date a photo was taken, telling the entrant (a member,
+a team's leader, a unit's admins)."""
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from laurel.accounts.models import Role, RoleGrant
 from laurel.contests.models import Category, Contest, Entry, EntryPhoto, PrizeTier, UnitQuota
 from laurel.notifications.services import notification_send
 
@@ -28,6 +30,8 @@ def _contest_check(contest: Contest) -> None:
         errors["formats"] = _("Choose formats among %(formats)s.") % {"formats": ", ".join(FORMATS)}
     if not (contest.members_submit or contest.units_submit):
         errors["members_submit"] = _("Someone must be able to submit.")
+    elif contest.entrants == Contest.Entrants.UNITS and not contest.units_submit:
+        errors["units_submit"] = _("A contest of units takes its entries from unit admins.")
     opens, closes = contest.exhibition_opens_on, contest.exhibition_closes_on
     if opens and closes and closes < opens:
         errors["exhibition_closes_on"] = _("The exhibition closes before it opens.")
@@ -38,7 +42,7 @@ def _contest_check(contest: Contest) -> None:
 def _contest_parts_set(
     contest: Contest,
     categories: Sequence[str] | None,
-    prize_tiers: Sequence[tuple[str, int]] | None,
+    prize_tiers: Sequence[tuple] | None,
     quotas: Sequence[tuple[object, int]] | None,
 ) -> None:
     if categories is not None:
@@ -60,7 +64,8 @@ def _contest_parts_set(
             )
         dropped.delete()
     if prize_tiers is not None:
-        if any(len(name) > 50 or count < 1 for name, count in prize_tiers):
+        prize_tiers = [_tier_parts(*tier) for tier in prize_tiers]
+        if any(len(name) > 50 or count < 1 for name, count, _units in prize_tiers):
             raise ValidationError(
                 {
                     "prize_tiers": _(
@@ -70,8 +75,10 @@ def _contest_parts_set(
             )
         contest.prize_tiers.all().delete()
         PrizeTier.objects.bulk_create(
-            PrizeTier(contest=contest, name=name, count=count, position=position)
-            for position, (name, count) in enumerate(prize_tiers)
+            PrizeTier(
+                contest=contest, name=name, count=count, for_units=for_units, position=position
+            )
+            for position, (name, count, for_units) in enumerate(prize_tiers)
         )
     if quotas is not None:
         if len({unit.pk for unit, _limit in quotas}) != len(quotas):
@@ -82,15 +89,40 @@ def _contest_parts_set(
         )
 
 
+def _tier_parts(name: str, count: int, for_units: bool = False) -> tuple[str, int, bool]:
+    return name, count, bool(for_units)
+
+
+def prize_tier_rows(tiers: Iterable[PrizeTier]) -> list[tuple]:
+    """A contest's prize tiers as the services take them: ``(name, count)``, and
+    ``(name, count, True)`` for a tier given to units (优秀组织奖), not to entries."""
+    return [
+        (tier.name, tier.count, True) if tier.for_units else (tier.name, tier.count)
+        for tier in tiers
+    ]
+
+
 def _taken_on(photos: list[EntryPhoto]) -> datetime.date | None:
     dates = [p.asset.exif.get("taken_at") for p in photos if p.asset.exif.get("taken_at")]
     return datetime.date.fromisoformat(min(dates)[:10]) if dates else None
 
 
+def _entrant_users(entry: Entry) -> list:
+    """Who hears for the entrant: a member's login; a team's leader's login; a unit's
+    admins (of exactly that unit)."""
+    if entry.entrant_kind == Entry.EntrantKind.TEAM:
+        leader = entry.team.leader
+        return [leader.user] if leader.user_id else []
+    if entry.entrant_kind == Entry.EntrantKind.UNIT:
+        grants = RoleGrant.objects.filter(
+            role=Role.UNIT_ADMIN, unit_id=entry.unit_id, user__is_active=True
+        )
+        return [grant.user for grant in grants.select_related("user").order_by("user_id")]
+    return [entry.author.user] if entry.author.user_id else []
+
+
 def _entrant_notify(entry: Entry, title: str, body: str, *, submitter_too: bool = False) -> None:
-    recipients = []
-    if entry.author.user_id:
-        recipients.append(entry.author.user)
+    recipients = _entrant_users(entry)
     if submitter_too and entry.submitted_by_id and entry.submitted_by not in recipients:
         recipients.append(entry.submitted_by)
     link = reverse("contests:my_entry", args=[entry.pk])

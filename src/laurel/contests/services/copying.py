@@ -11,7 +11,11 @@ from laurel.accounts.policy import access_for
 from laurel.audit.services import audit_log
 from laurel.contests import policy
 from laurel.contests.models import Contest
-from laurel.contests.services._common import _contest_check, _contest_parts_set
+from laurel.contests.services._common import (
+    _contest_check,
+    _contest_parts_set,
+    prize_tier_rows,
+)
 from laurel.contests.services.setup import CONTEST_FIELDS
 
 MOVED_DATES = ("taken_from", "taken_until", "exhibition_opens_on", "exhibition_closes_on")
@@ -76,7 +80,7 @@ def contest_copy(
     _contest_parts_set(
         contest,
         list(source.categories.values_list("name", flat=True)),
-        [(tier.name, tier.count) for tier in source.prize_tiers.all()],
+        prize_tier_rows(source.prize_tiers.all()),
         [(quota.unit, quota.limit) for quota in source.quotas.select_related("unit")],
     )
     audit_log(

@@ -1,8 +1,11 @@
 """Submitting, editing, withdrawing and declaring entries; every write atomic and audited.
 
 Places are counted under locks: a submission locks its contest row first (so entry numbers,
-per-member limits and unit quotas are decided one submission at a time per contest), then
+per-entrant limits and unit quotas are decided one submission at a time per contest), then
 counts. Photos are stored before that lock is taken, so a slow upload never holds it.
+
+An entry's entrant is a member, a team or a unit, of the kind the contest takes
+(``Contest.entrants``); a team is one entrant, however many members it has.
 """
 
 import datetime
@@ -11,20 +14,23 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from laurel.accounts.policy import access_for
 from laurel.audit.services import audit_log
 from laurel.contests import policy
+from laurel.contests.entrants import Entrant
 from laurel.contests.models import Category, Contest, Declaration, Entry, EntryPhoto, Flag
 from laurel.contests.services._common import _taken_on
 from laurel.contests.services.processing import entry_queue
 from laurel.contests.services.screening import entry_screen
 from laurel.media import services as media_services
 from laurel.media.models import MediaAsset
-from laurel.members.models import Member
+from laurel.members.models import Member, Team
+from laurel.orgs.models import Unit
 
 
 class SubmissionRefused(ValidationError):
@@ -72,18 +78,79 @@ def _kind_of(contest: Contest, photo_count: int) -> str:
     return Entry.Kind.SERIES
 
 
-def _places_check(contest: Contest, author: Member, *, replacing: Entry | None = None) -> None:
-    """The per-member limit and every unit quota over the author; the caller holds the
-    contest's lock, so nobody else is counting at the same time."""
+# what a contest of each kind takes, said when another kind of entrant is given
+ENTRANTS_TAKEN = {
+    Contest.Entrants.MEMBERS: _lazy("This contest takes entries from members."),
+    Contest.Entrants.TEAMS: _lazy("This contest takes entries from teams: submit for a team."),
+    Contest.Entrants.UNITS: _lazy("This contest takes entries from units: submit for a unit."),
+}
+
+
+@dataclass(frozen=True)
+class _Given:
+    """The entrant a submission names: its kind, its record and the unit it counts under."""
+
+    kind: str
+    record: Member | Team | Unit
+    unit: Unit
+
+    @property
+    def entrant(self) -> Entrant:
+        return Entrant(self.kind, self.record.pk, self.record.name, self.unit.pk)
+
+    @property
+    def live_filter(self) -> Q:
+        """The entries of this entrant (a unit's own, not its subtree's)."""
+        if self.kind == Entry.EntrantKind.TEAM:
+            return Q(team=self.record)
+        if self.kind == Entry.EntrantKind.UNIT:
+            return Q(entrant_kind=self.kind, unit=self.record)
+        return Q(author=self.record)
+
+    @property
+    def fields(self) -> dict:
+        """The entry's entrant fields."""
+        return {
+            "entrant_kind": self.kind,
+            "author": self.record if self.kind == Entry.EntrantKind.MEMBER else None,
+            "team": self.record if self.kind == Entry.EntrantKind.TEAM else None,
+            "unit": self.unit,
+        }
+
+
+def _entrant_given(contest: Contest, author, team, unit) -> _Given:
+    """The one entrant given, of the kind ``contest`` takes, or the refusal naming it."""
+    given = [value for value in (author, team, unit) if value is not None]
+    if len(given) != 1:
+        raise TypeError("entry_submit() takes exactly one of author, team and unit")
+    if author is not None:
+        found = _Given(Entry.EntrantKind.MEMBER, author, author.unit)
+    elif team is not None:
+        found = _Given(Entry.EntrantKind.TEAM, team, team.unit)
+    else:
+        found = _Given(Entry.EntrantKind.UNIT, unit, unit)
+    if not isinstance(found.record, policy.ENTRANT_TYPES[contest.entrants]):
+        _refuse(str(ENTRANTS_TAKEN[contest.entrants]))
+    return found
+
+
+def _given_of(entry: Entry) -> _Given:
+    record = policy.entrant_record(entry)
+    return _Given(entry.entrant_kind, record, entry.unit)
+
+
+def _places_check(contest: Contest, given: _Given, *, replacing: Entry | None = None) -> None:
+    """The per-entrant limit and every unit quota over the entrant's unit; the caller holds
+    the contest's lock, so nobody else is counting at the same time."""
     live = Entry.objects.filter(contest=contest, state__in=Entry.LIVE_STATES)
     if replacing is not None:
         live = live.exclude(pk=replacing.pk)
-    if live.filter(author=author).count() >= contest.max_entries_per_member:
+    if live.filter(given.live_filter).count() >= contest.max_entries_per_member:
         _refuse(
             _("%(name)s already has %(count)d entries in this contest, the most allowed.")
-            % {"name": author.name, "count": contest.max_entries_per_member}
+            % {"name": given.record.name, "count": contest.max_entries_per_member}
         )
-    ancestors = _path_prefixes(author.unit.path)
+    ancestors = _path_prefixes(given.unit.path)
     for quota in contest.quotas.filter(unit__path__in=ancestors).select_related("unit"):
         used = live.filter(unit__path__startswith=quota.unit.path).count()
         if used >= quota.limit:
@@ -123,7 +190,9 @@ def entry_submit(
     *,
     acting_user,
     contest: Contest,
-    author: Member,
+    author: Member | None = None,
+    team: Team | None = None,
+    unit: Unit | None = None,
     category: Category,
     title: str,
     uploads: Sequence[Upload],
@@ -133,34 +202,36 @@ def entry_submit(
     declarations: Iterable[str] = (),
     process: bool = True,
 ) -> Entry:
-    """Add an entry with its photos. Raises ``SubmissionRefused`` saying why when the rules
-    or a limit refuse it; the photos are then not kept as an entry.
+    """Add an entry with its photos for one entrant: ``author`` (a member), ``team`` or
+    ``unit``, of the kind the contest takes. Raises ``SubmissionRefused`` saying why when the
+    rules or a limit refuse it; the photos are then not kept as an entry.
 
     Processing is queued after the commit (``process=False``: the caller processes, as batch
     ingest does on every core).
     """
     access = access_for(acting_user)
-    if not policy.may_submit_for(access, contest, author):
+    given = _entrant_given(contest, author, team, unit)
+    if not policy.may_submit_for(access, contest, given.record):
         _refuse(
-            _("You may not submit entries for %(name)s in this contest.") % {"name": author.name}
+            _("You may not submit entries for %(name)s in this contest.")
+            % {"name": given.record.name}
         )
     _window_check(contest)
     kind = _kind_of(contest, len(uploads))
     _entry_fields_check(contest, category, title)
-    _places_check(contest, author)  # an early answer, before storing anything
+    _places_check(contest, given)  # an early answer, before storing anything
     assets = _uploads_store(acting_user, uploads)
     with transaction.atomic():
         locked = _contest_lock(contest.pk)
         _window_check(locked)
-        _places_check(locked, author)
+        _places_check(locked, given)
         number = (locked.entries.aggregate(last=Max("number"))["last"] or 0) + 1
         entry = Entry(
             contest=locked,
             number=number,
             category=category,
             kind=kind,
-            author=author,
-            unit=author.unit,
+            **given.fields,
             submitted_by=acting_user,
             title=title.strip(),
             description=description.strip(),
@@ -174,16 +245,18 @@ def entry_submit(
             EntryPhoto(entry=entry, asset=asset, position=position)
             for position, asset in enumerate(assets)
         )
+        entrant = {"author": author.pk} if author is not None else {}  # as before teams
         audit_log(
             actor=acting_user,
             action="contests.entry.submitted",
             obj=entry,
-            unit=author.unit,
+            unit=given.unit,
             data={
                 "contest": contest.slug,
                 "number": number,
                 "title": entry.title,
-                "author": author.pk,
+                **entrant,
+                "entrant": given.entrant.key,
                 "photos": [asset.pk for asset in assets],
                 "declarations": sorted(entry.declarations),
             },
@@ -215,7 +288,9 @@ def _uploads_store(acting_user, uploads: Sequence[Upload]) -> list[MediaAsset]:
 def _changeable(acting_user, entry: Entry, *, window: bool = True) -> Entry:
     """The entry locked for a change, or ``SubmissionRefused`` saying why not."""
     entry = (
-        Entry.objects.select_for_update().select_related("contest", "author__unit").get(pk=entry.pk)
+        Entry.objects.select_for_update(of=("self", "contest"))  # PostgreSQL: no outer joins
+        .select_related("contest", "author__unit", "team__leader", "team__unit", "unit")
+        .get(pk=entry.pk)
     )
     if not policy.may_change_entry(access_for(acting_user), entry):
         _refuse(_("You may not change this entry."))
@@ -251,7 +326,7 @@ def entry_update(
         if entry.state == Entry.State.REFUSED and not assets:
             _refuse(_("A refused entry needs new photos."))
         if entry.state == Entry.State.REFUSED:  # it takes a place again
-            _places_check(entry.contest, entry.author, replacing=entry)
+            _places_check(entry.contest, _given_of(entry), replacing=entry)
         before = {"title": entry.title, "category": entry.category.name}
         entry.title, entry.category = title.strip(), category
         entry.description, entry.place = description.strip(), place.strip()

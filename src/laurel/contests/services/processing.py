@@ -36,7 +36,7 @@ def entry_settle(entry_id: int) -> str:
     again: an entry already settled, or with photos still in the works, is left as it is."""
     entry = (
         Entry.objects.select_for_update(of=("self",))  # PostgreSQL: no lock on outer joins
-        .select_related("contest", "author__user", "submitted_by")
+        .select_related("contest", "author__user", "team__leader__user", "submitted_by")
         .get(pk=entry_id)
     )
     if entry.state not in (Entry.State.RECEIVED, Entry.State.PROCESSING):

@@ -86,7 +86,7 @@ def flag_resolve(*, acting_user, flag: Flag, decision: str, reason: str) -> Flag
         raise ValidationError({"reason": _("Say why; the entrant is told.")})
     flag = (
         Flag.objects.select_for_update(of=("self",))  # PostgreSQL: no lock on outer joins
-        .select_related("entry__author__user")
+        .select_related("entry__author__user", "entry__team__leader__user")
         .get(pk=flag.pk)
     )
     entry = flag.entry
@@ -122,9 +122,14 @@ def flag_resolve(*, acting_user, flag: Flag, decision: str, reason: str) -> Flag
 
 @transaction.atomic
 def flag_answer(*, acting_user, flag: Flag, answer: str) -> Flag:
-    """The entrant answers the organiser's question; the flag is the organiser's again."""
-    flag = Flag.objects.select_for_update().select_related("entry__author").get(pk=flag.pk)
-    if flag.entry.author.user_id != acting_user.pk:
+    """The entrant answers the organiser's question (a member, a team's leader, a unit's
+    admin); the flag is the organiser's again."""
+    flag = (
+        Flag.objects.select_for_update(of=("self", "entry"))  # PostgreSQL: no outer joins
+        .select_related("entry__author", "entry__team__leader", "entry__unit")
+        .get(pk=flag.pk)
+    )
+    if not policy.is_entrant_of(access_for(acting_user), flag.entry):
         raise ValidationError(_("Only the entrant answers."))
     if flag.state != Flag.State.ASKED:
         raise ValidationError(_("There is no question to answer."))

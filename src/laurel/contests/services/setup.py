@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from laurel.audit.services import audit_log
+from laurel.contests.entrants import entrant_key_expression
 from laurel.contests.models import Contest, Entry
 from laurel.contests.services._common import _contest_check, _contest_parts_set
 from laurel.contests.signals import contest_changed
@@ -38,6 +39,7 @@ CONTEST_FIELDS = (
     "taken_from",
     "taken_until",
     "formats",
+    "entrants",
     "members_submit",
     "units_submit",
     "exhibition_opens_on",
@@ -54,7 +56,7 @@ def contest_create(
     acting_user,
     slug: str,
     categories: Sequence[str],
-    prize_tiers: Sequence[tuple[str, int]] = (),
+    prize_tiers: Sequence[tuple] = (),  # (name, count) or (name, count, for_units)
     quotas: Sequence[tuple[object, int]] = (),
     **fields,
 ) -> Contest:
@@ -79,7 +81,7 @@ def contest_update(
     acting_user,
     contest: Contest,
     categories: Sequence[str] | None = None,
-    prize_tiers: Sequence[tuple[str, int]] | None = None,
+    prize_tiers: Sequence[tuple] | None = None,
     quotas: Sequence[tuple[object, int]] | None = None,
     **fields,
 ) -> Contest:
@@ -103,6 +105,17 @@ def contest_update(
                     "title and the exhibition can change."
                 )
             )
+    if contest.state != Contest.State.DRAFT and fields.get("entrants", contest.entrants) != (
+        contest.entrants
+    ):
+        raise ValidationError(
+            {
+                "entrants": _(
+                    "Who enters (members, teams or units) is chosen while the contest is a "
+                    "draft; once it has opened it stays as it is."
+                )
+            }
+        )
     changed = {}
     for name, value in fields.items():
         if name not in CONTEST_FIELDS:
@@ -160,7 +173,7 @@ def contest_close_preview(contest: Contest) -> ClosePreview:
     live = Entry.objects.filter(contest=contest, state__in=Entry.LIVE_STATES)
     counts = live.aggregate(
         entries=Count("pk"),
-        entrants=Count("author", distinct=True),
+        entrants=Count(entrant_key_expression(), distinct=True),
         units=Count("unit", distinct=True),
         processing=Count("pk", filter=Q(state__in=(Entry.State.RECEIVED, Entry.State.PROCESSING))),
     )

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from laurel.accounts.policy import may_reveal_personal_data_somewhere
 from laurel.contests import policy, services
+from laurel.contests.entrants import entrant_related
 from laurel.contests.entry_sections import entry_sections_for
 from laurel.contests.forms import ContestForm, FlagResolveForm
 from laurel.contests.models import Contest, Declaration, Entry, EntryPhoto, Flag
@@ -111,7 +112,7 @@ def contest_edit(request, slug: str):
         parts = {}  # only what changed: some parts are locked once judging starts
         if data["categories"] != form.initial["categories"]:
             parts["categories"] = data["categories"]
-        tiers = [(tier.name, tier.count) for tier in contest.prize_tiers.all()]
+        tiers = services.prize_tier_rows(contest.prize_tiers.all())
         if data["prize_tiers"] != tiers:
             parts["prize_tiers"] = data["prize_tiers"]
         quotas = [(quota.unit_id, quota.limit) for quota in contest.quotas.order_by("unit__path")]
@@ -314,18 +315,19 @@ def entry_list(request, slug: str):
     contest = _contest(request, slug)
     shows_flags = policy.may_organise(access)
     entries = (
-        policy.entries_visible(access)
-        .filter(contest=contest)
-        .select_related("contest", "category", "author", "unit")
+        EntryTable.entries_for_table(policy.entries_visible(access).filter(contest=contest))
         .prefetch_related(_photos_prefetch())
         .annotate(pending_flags=_pending_flag_count(access))
     )
+    table_kwargs = {"entrants": contest.entrants}
+    if not shows_flags:
+        table_kwargs["exclude"] = ("pending_flags",)
     listing = listing_build(
         request,
         EntryTable,
         entries,
         filters=EntryFilter.for_contest(contest, shows_flags=shows_flags),
-        table_kwargs={} if shows_flags else {"exclude": ("pending_flags",)},
+        table_kwargs=table_kwargs,
     )
     if listing.export_requested:
         return listing.export_response(f"{contest.slug}-entries")
@@ -428,7 +430,7 @@ def _flags_shown(access):
     return (
         policy.flags_visible(access)
         .select_related(
-            "entry__contest", "entry__category", "entry__author", "entry__unit", "resolved_by"
+            "entry__contest", "entry__category", *entrant_related("entry__"), "resolved_by"
         )
         .prefetch_related(_photos_prefetch("entry__photos"))
         .order_by("entry__number", "kind")
@@ -456,7 +458,7 @@ def entry_detail(request, slug: str, number: int):
     entry = get_object_or_404(
         policy.entries_visible(access)
         .filter(contest=contest)
-        .select_related("category", "author", "unit", "submitted_by"),
+        .select_related("category", *entrant_related(), "submitted_by"),
         number=number,
     )
     flags = list(_flags_shown(access).filter(entry=entry))

@@ -1,10 +1,14 @@
-"""Unit admins submitting for the members of their subtree: one entry at a time (the author
-picked by name, ID number or mobile), or many from a spreadsheet whose files then arrive one
-request each, so that every file has its own progress and its own outcome."""
+"""Unit admins submitting for the entrants of their subtree: one entry at a time (the
+entrant picked as the contest's kind says: a member by name, ID number or mobile, a team by
+its name, a unit with the unit picker), or many members' entries from a spreadsheet whose
+files then arrive one request each, so that every file has its own progress and its own
+outcome."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import JsonResponse
+from django.db.models import Q
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from laurel.accounts.people_search import MEMBER_FIELDS, NumberSearchLimited, people_search
 from laurel.contests import bulk, policy, services
+from laurel.contests.entrants import entrant_related
 from laurel.contests.forms import BulkStartForm, EntryForm
 from laurel.contests.models import Contest, Entry
 from laurel.contests.views.member import entry_from_form
@@ -20,6 +25,8 @@ from laurel.importing import ImportRefused, ImportTemplate, template_response
 from laurel.media import services as media_services
 from laurel.media.uploads import SizeLimitedUpload
 from laurel.members import policy as members_policy
+from laurel.orgs.forms import UnitPickField
+from laurel.orgs.policy import units_visible
 from laurel.web.access import allowed_if, may_use_console
 from laurel.web.params import id_param
 
@@ -36,7 +43,7 @@ def _contest_for_members(request, slug: str) -> Contest:
     return contest
 
 
-# --- one entry for one member -------------------------------------------------------------
+# --- one entry for one entrant ------------------------------------------------------------
 
 
 def _members_found(request, members, query: str):
@@ -47,19 +54,15 @@ def _members_found(request, members, query: str):
     return found.order_by("unit__path", "name", "pk")[:SEARCH_RESULTS]
 
 
-@allowed_if(may_use_console)
-def entry_submit_for(request, slug: str):
+def _chosen(request, name: str) -> int | None:
+    return id_param(request.POST, name) or id_param(request.GET, name)
+
+
+def _member_pick(request, contest: Contest, context: dict):
+    """The member chosen (``author``), or the page searching for one."""
     access = request.user.access
-    contest = _contest_for_members(request, slug)
     members = members_policy.members_visible(access).select_related("unit")
-    recent = (
-        policy.entries_visible(access)
-        .filter(contest=contest, submitted_by=request.user)
-        .select_related("author", "category")
-        .order_by("-created_at", "-pk")[:20]
-    )
-    context = {"contest": contest, "recent": recent, "accepts_entries": contest.accepts_entries()}
-    author_pk = id_param(request.POST, "author") or id_param(request.GET, "author")
+    author_pk = _chosen(request, "author")
     if not author_pk:
         query = request.GET.get("q", "").strip()
         refusal = ""
@@ -83,22 +86,88 @@ def entry_submit_for(request, slug: str):
             return render(request, "contests/_member_search.html", context)
         return render(request, "contests/submit_for_member.html", context)
     author = get_object_or_404(members, pk=author_pk)
-    if not policy.may_submit_for(access, contest, author):
-        raise PermissionDenied
     context |= {
         "author": author,
         "author_id_card": members_policy.id_card_shown_to(access, author),
     }
+    return author
+
+
+def _team_pick(request, contest: Contest, context: dict):
+    """The team chosen (``team``) among the teams of the admin's subtree, or the page
+    searching for one by its name or its unit's."""
+    teams = members_policy.teams_visible(request.user.access).select_related("unit", "leader")
+    team_pk = _chosen(request, "team")
+    if not team_pk:
+        query = request.GET.get("q", "").strip()
+        found = []
+        if query:
+            found = teams.filter(Q(name__icontains=query) | Q(unit__name__icontains=query))
+            found = found.order_by("unit__path", "name", "pk")[:SEARCH_RESULTS]
+        context |= {"query": query, "teams_found": found}
+        if request.htmx:
+            return render(request, "contests/_team_search.html", context)
+        return render(request, "contests/submit_for_member.html", context)
+    return get_object_or_404(teams, pk=team_pk)
+
+
+class EntrantUnitForm(forms.Form):
+    """The unit that enters, among the units the admin may see."""
+
+    unit = UnitPickField(label=gettext_lazy("Unit"))
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+def _unit_pick(request, contest: Contest, context: dict):
+    """The unit chosen (``unit``) with the unit picker, or the page choosing one."""
+    units = units_visible(request.user.access)
+    if request.method == "POST":
+        return get_object_or_404(units, pk=id_param(request.POST, "unit"))
+    picked = "unit" in request.GET or "unit_q" in request.GET
+    form = EntrantUnitForm(request.GET if picked else None, units=units)
+    if picked and form.is_valid():
+        return form.cleaned_data["unit"]
+    context["unit_form"] = form
+    return render(request, "contests/submit_for_member.html", context)
+
+
+ENTRANT_PICKS = {
+    Contest.Entrants.MEMBERS: _member_pick,
+    Contest.Entrants.TEAMS: _team_pick,
+    Contest.Entrants.UNITS: _unit_pick,
+}
+
+
+@allowed_if(may_use_console)
+def entry_submit_for(request, slug: str):
+    access = request.user.access
+    contest = _contest_for_members(request, slug)
+    recent = (
+        policy.entries_visible(access)
+        .filter(contest=contest, submitted_by=request.user)
+        .select_related(*entrant_related(), "category")
+        .order_by("-created_at", "-pk")[:20]
+    )
+    context = {"contest": contest, "recent": recent, "accepts_entries": contest.accepts_entries()}
+    entrant = ENTRANT_PICKS[contest.entrants](request, contest, context)
+    if isinstance(entrant, HttpResponse):  # still choosing
+        return entrant
+    if not policy.may_submit_for(access, contest, entrant):
+        raise PermissionDenied
+    context["entrant"] = entrant
     form = EntryForm(
         request.POST or None, request.FILES or None, contest=contest, declarations="signed"
     )
     if request.method == "POST" and form.is_valid():
-        entry = entry_from_form(request, form, contest, author)
+        entry = entry_from_form(request, form, contest, entrant)
         if entry is not None:
             messages.success(
                 request,
                 _("Entry %(code)s “%(title)s” was submitted for %(name)s.")
-                % {"code": entry.code, "title": entry.title, "name": author.name},
+                % {"code": entry.code, "title": entry.title, "name": entrant.name},
             )
             return redirect("contests:console_entry_submit", slug=contest.slug)
     return render(request, "contests/submit_for_member.html", context | {"form": form})

@@ -1,6 +1,8 @@
 """A member's own entries: submitting, following them through processing and screening,
-answering the organiser, editing and withdrawing while the contest takes entries. Unit
-admins reach the entries of their subtree here too (``policy.entries_visible``)."""
+answering the organiser, editing and withdrawing while the contest takes entries. A team's
+leader does the same for the team in a contest of teams; a contest of units is entered in
+the console only. Unit admins reach the entries of their subtree here too
+(``policy.entries_visible``)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,10 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from laurel.contests import policy, prize_tiers, selectors, services
+from laurel.contests.entrants import entrant_related
 from laurel.contests.forms import EntryDeclareForm, EntryForm, EntryWithdrawForm, FlagAnswerForm
-from laurel.contests.models import Declaration, Entry, Flag
-from laurel.members.models import Member
+from laurel.contests.models import Contest, Declaration, Entry, Flag
+from laurel.members.models import Member, Team
+from laurel.orgs.models import Unit
 from laurel.web.access import allowed_if, signed_in
+from laurel.web.params import id_param
 
 UNSETTLED = (Entry.State.RECEIVED, Entry.State.PROCESSING)
 
@@ -38,14 +43,23 @@ def refusal_show(form, error: ValidationError) -> None:
     form.add_error(None, " ".join(error.messages))
 
 
-def entry_from_form(request, form: EntryForm, contest, author) -> Entry | None:
-    """Submit the valid ``form`` as an entry of ``author``; None (the refusal shown on the
-    form, the typed fields kept) when the rules refuse it."""
+def entrant_given(entrant: Member | Team | Unit) -> dict:
+    """The entrant as ``services.entry_submit`` takes it: ``author``, ``team`` or ``unit``."""
+    if isinstance(entrant, Team):
+        return {"team": entrant}
+    if isinstance(entrant, Unit):
+        return {"unit": entrant}
+    return {"author": entrant}
+
+
+def entry_from_form(request, form: EntryForm, contest, entrant) -> Entry | None:
+    """Submit the valid ``form`` as an entry of ``entrant`` (a member, a team or a unit);
+    None (the refusal shown on the form, the typed fields kept) when the rules refuse it."""
     try:
         return services.entry_submit(
             acting_user=request.user,
             contest=contest,
-            author=author,
+            **entrant_given(entrant),
             uploads=uploads_of(form.cleaned_data["photos"]),
             declarations=form.declarations(),
             **entry_fields(form),
@@ -61,15 +75,31 @@ def entry_submit(request, slug: str):
     contest = get_object_or_404(policy.contests_visible(access), slug=slug)
     author = Member.objects.select_related("unit").filter(user=request.user).first()
     context = {"contest": contest, "author": author}
+    if contest.entrants == Contest.Entrants.UNITS:  # its unit admins enter in the console
+        return render(request, "contests/submit_entry.html", context | {"units_only": True})
     if author is None:
         return render(request, "contests/submit_entry.html", context)
-    if not policy.may_submit_for(access, contest, author):
+    entrant = author
+    if contest.entrants == Contest.Entrants.TEAMS:
+        teams = list(
+            Team.objects.filter(leader__user=request.user)
+            .select_related("unit", "leader")
+            .order_by("name", "pk")
+        )
+        chosen = id_param(request.POST, "team") or id_param(request.GET, "team")
+        entrant = next((team for team in teams if team.pk == chosen), None)
+        if chosen is None and len(teams) == 1:
+            entrant = teams[0]
+        context["team"] = entrant
+        if entrant is None:  # no team they lead, or several to choose from
+            return render(request, "contests/submit_entry.html", context | {"teams": teams})
+    if not policy.may_submit_for(access, contest, entrant):
         raise PermissionDenied
     if not contest.accepts_entries():
         return render(request, "contests/submit_entry.html", context | {"closed": True})
     form = EntryForm(request.POST or None, request.FILES or None, contest=contest)
     if request.method == "POST" and form.is_valid():
-        entry = entry_from_form(request, form, contest, author)
+        entry = entry_from_form(request, form, contest, entrant)
         if entry is not None:
             messages.success(
                 request,
@@ -95,14 +125,23 @@ def my_entries(request):
 
 def _entry_get(request, pk: int) -> Entry:
     entries = policy.entries_visible(request.user.access).select_related(
-        "contest", "category", "author__unit", "unit", "submitted_by"
+        "contest", "category", *entrant_related(), "team__leader", "submitted_by"
     )
     return get_object_or_404(entries, pk=pk)
 
 
+def _entrant_user_id(entry: Entry) -> int | None:
+    """The login of a member entrant or of a team's leader (a unit has none)."""
+    if entry.entrant_kind == Entry.EntrantKind.TEAM:
+        return entry.team.leader.user_id
+    if entry.entrant_kind == Entry.EntrantKind.MEMBER:
+        return entry.author.user_id
+    return None
+
+
 def _entry_context(request, entry: Entry, **forms) -> dict:
     access = request.user.access
-    is_author = entry.author.user_id == request.user.pk
+    is_entrant = policy.is_entrant_of(access, entry)
     changeable = (
         entry.contest.accepts_entries()
         and entry.state not in (Entry.State.WITHDRAWN, Entry.State.DISQUALIFIED)
@@ -114,11 +153,13 @@ def _entry_context(request, entry: Entry, **forms) -> dict:
     return {
         "entry": entry,
         "photos": list(entry.photos.select_related("asset")),
-        "is_author": is_author,
+        "is_entrant": is_entrant,
+        # submitted by the entrant themself (a member, a team's leader): no "by" shown
+        "submitted_by_entrant": entry.submitted_by_id == _entrant_user_id(entry),
         "changeable": changeable,
         "missing_declarations": [label for value, label in Declaration.choices if value in missing],
         "declare_form": forms.get("declare_form")
-        or (EntryDeclareForm(missing=missing) if missing and is_author and live else None),
+        or (EntryDeclareForm(missing=missing) if missing and is_entrant and live else None),
         "asked": [
             {"flag": flag, "form": forms.get("answer_forms", {}).get(flag.pk) or FlagAnswerForm()}
             for flag in asked

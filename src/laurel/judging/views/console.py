@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from laurel.accounts.people_search import USER_FIELDS, NumberSearchLimited, people_search
+from laurel.contests.entrants import entrant_name_expression, entrant_related
 from laurel.contests.policy import contests_visible
 from laurel.judging import policy, selectors, services
 from laurel.judging.forms import (
@@ -246,8 +247,10 @@ def _progress(round_: Round) -> dict:
 def _results(request, round_: Round):
     """The closed round's results as a listing (scores and intervals on one common axis), and
     how many were ranked, advanced, passed, failed."""
-    results = Result.objects.filter(round=round_).select_related(
-        "entry__category", "entry__author", "entry__unit"
+    results = (
+        Result.objects.filter(round=round_)
+        .select_related("entry__category", *entrant_related("entry__"))
+        .annotate(entrant_name=entrant_name_expression("entry__"))
     )
     found = results.aggregate(
         score_low=Min("score"),

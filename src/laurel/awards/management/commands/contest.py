@@ -3,13 +3,15 @@
 
 ``results`` writes ``rank,entry,title,author,unit,category,score,low,high,prize`` — one row
 per entry ranked in the contest's final round (its last closed scoring round) and still
-eligible for a prize, in rank order, as ``awards.selectors.live_rows`` gives them: author
-names, never an ID-card or mobile number; scores to four decimals, no interval: empty; no
+eligible for a prize, in rank order, as ``awards.selectors.live_rows`` gives them: the
+``author`` column holds the entrant's name (a member's, a team's or a unit's), never an
+ID-card or mobile number; scores to four decimals, no interval: empty; no
 prize: empty. To standard output, or to ``--out`` written whole (a temporary file renamed:
 never half a file).
 
 ``verify`` recomputes the SHA-256 digest of the latest published snapshot
-(``core.snapshots``) and compares its rows with the live entries, scores and prizes. When
+(``core.snapshots``) and compares its rows with the live entries, scores and prizes (and its
+units' own prizes, when it has any, with the units' prizes now). When
 all agree it prints exactly one line, ``ok <digest>``, and exits 0; otherwise each
 difference goes to standard error, naming the entry and the field, and it exits 1 (so does
 a contest whose results are not published).

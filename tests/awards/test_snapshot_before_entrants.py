@@ -1,0 +1,45 @@
+"""A snapshot published by the code before entrants (issue 22) still verifies, digest
+unchanged, after the migration that made an entry's entrant a member, a team or a unit.
+
+``data/photo_2024_published_before_entrants.sql`` is a SQLite dump of a small demo world
+(60 members, photo-2024 with 12 photos entered, judged and published) made by that code
+(commit e6c04ed: ``laurel migrate``, ``laurel demo --members 60 --photos 12``; the audit log,
+notifications and sessions emptied to keep it small). The real console script migrates it
+and verifies it, as an operator would.
+"""
+
+import sqlite3
+from pathlib import Path
+
+from tests.helpers import run_laurel
+
+DUMP = Path(__file__).parent / "data" / "photo_2024_published_before_entrants.sql"
+
+
+def columns(connection: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in connection.execute(f"pragma table_info({table})")}  # noqa: S608
+
+
+def test_a_snapshot_published_before_entrants_verifies_after_the_migration(tmp_path):
+    with sqlite3.connect(tmp_path / "laurel.sqlite3") as connection:
+        connection.executescript(DUMP.read_text(encoding="utf-8"))
+        assert "entrant_kind" not in columns(connection, "contests_entry")  # the old schema
+        (stored,) = connection.execute(
+            "select p.digest from awards_publication p join contests_contest c"
+            " on c.id = p.contest_id where c.slug = 'photo-2024'"
+        ).fetchone()
+    connection.close()
+
+    migrated = run_laurel(tmp_path, "migrate", "-v0")
+    assert migrated.returncode == 0, migrated.stderr
+    verified = run_laurel(tmp_path, "contest", "verify", "photo-2024")
+
+    assert verified.returncode == 0, verified.stderr
+    assert verified.stdout.strip() == f"ok {stored}"
+    with sqlite3.connect(tmp_path / "laurel.sqlite3") as connection:
+        kinds = connection.execute(
+            "select entrant_kind, count(*), count(author_id), count(team_id)"
+            " from contests_entry group by entrant_kind"
+        ).fetchall()
+    connection.close()
+    assert kinds == [("member", 26, 26, 0)]  # every entry of before is a member's
