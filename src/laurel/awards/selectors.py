@@ -13,8 +13,7 @@ from laurel.awards import policy
 from laurel.awards.models import Award, Publication, UnitAward
 from laurel.contests import prize_tiers
 from laurel.contests.entrants import (
-    Entrant,
-    entrant_key,
+    entrant_key_expression,
     entrant_name_expression,
     entrant_of,
     entrant_related,
@@ -86,7 +85,7 @@ def live_rows(contest: Contest, round: Round | None = None) -> list[dict]:
 
 
 # a ranked result as plain values: what the results page's table and the prize proposal read
-# (``entrant_name``: the entrant's name, annotated; the kind and its pk give its key)
+# (``entrant_name`` and ``entrant_key``: the entrant's name and key, annotated)
 RANKED_FIELDS = (
     "entry_id",
     "rank",
@@ -97,37 +96,20 @@ RANKED_FIELDS = (
     "entry__number",
     "entry__title",
     "entry__state",
-    "entry__entrant_kind",
-    "entry__author_id",
-    "entry__team_id",
-    "entry__unit_id",
+    "entrant_key",
     "entrant_name",
     "entry__unit__name",
     "entry__category__name",
 )
 
 
-def entrant_entries(entrant: Entrant, prefix: str = "") -> Q:
-    """The entries of ``entrant`` (at ``prefix``, e.g. ``"entry__"``): the same member, team
-    or unit entrant — a unit's entrant entries only, not its members' or teams'."""
-    if entrant.kind == Entry.EntrantKind.TEAM:
-        return Q(**{f"{prefix}team_id": entrant.pk})
-    if entrant.kind == Entry.EntrantKind.UNIT:
-        return Q(**{f"{prefix}entrant_kind": entrant.kind, f"{prefix}unit_id": entrant.pk})
-    return Q(**{f"{prefix}author_id": entrant.pk})
-
-
 def ranked_rows(round: Round) -> list:
     """``ranked_results`` as named tuples of ``RANKED_FIELDS`` (no model instances)."""
-    results = ranked_results(round).annotate(entrant_name=entrant_name_expression("entry__"))
+    results = ranked_results(round).annotate(
+        entrant_name=entrant_name_expression("entry__"),
+        entrant_key=entrant_key_expression("entry__"),
+    )
     return list(results.values_list(*RANKED_FIELDS, named=True))
-
-
-def row_entrant_key(row) -> str:
-    """The entrant's key (``contests.entrants.entrant_key``) of a ``ranked_rows`` row."""
-    kind = row.entry__entrant_kind
-    pk = {Entry.EntrantKind.TEAM: row.entry__team_id, Entry.EntrantKind.UNIT: row.entry__unit_id}
-    return entrant_key(kind, pk.get(kind, row.entry__author_id))
 
 
 def core_ranked(rows) -> list[core_prizes.Ranked]:
@@ -136,7 +118,7 @@ def core_ranked(rows) -> list[core_prizes.Ranked]:
     return [
         core_prizes.Ranked(
             entry=str(r.entry_id),
-            author=row_entrant_key(r),
+            author=r.entrant_key,
             score=r.score,
             low=r.low,
             high=r.high,

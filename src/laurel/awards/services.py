@@ -34,7 +34,7 @@ from laurel.awards.models import (
     seal_storage,
 )
 from laurel.awards.tasks import certificates_bundle
-from laurel.contests.entrants import entrant_of, entrant_related
+from laurel.contests.entrants import entrant_entries, entrant_of, entrant_related
 from laurel.contests.models import Contest, Entry, EntryPhoto, PrizeTier
 from laurel.core import prizes as core_prizes
 from laurel.core import snapshots
@@ -151,7 +151,7 @@ def award_set(*, acting_user, entry: Entry, tier: PrizeTier | None, reason: str)
     if tier is not None and contest.prizes_per_author is not None and award is None:
         entrant = entrant_of(entry)
         held = Award.objects.filter(
-            selectors.entrant_entries(entrant, "entry__"), contest=contest
+            entrant_entries(entrant.kind, entrant.pk, "entry__"), contest=contest
         ).count()
         if held >= contest.prizes_per_author:
             raise AwardsRefused(

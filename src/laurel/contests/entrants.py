@@ -8,7 +8,7 @@ and prize caps: two members called 王伟 are two entrants, a team is one). Judg
 
 from dataclasses import dataclass
 
-from django.db.models import CharField, F, Value
+from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils.translation import gettext_lazy as _
 
@@ -47,13 +47,30 @@ def entrant_key(kind: str, pk: int) -> str:
     return f"{kind}:{pk}"
 
 
+def entrant_record(entry):
+    """The entry's entrant as its record: the member, the team or the unit."""
+    if entry.entrant_kind == TEAM:
+        return entry.team
+    if entry.entrant_kind == UNIT:
+        return entry.unit
+    return entry.author
+
+
 def entrant_of(entry) -> Entrant:
     """The entrant of ``entry`` (select ``author``, ``team`` and ``unit`` related to read many)."""
-    if entry.entrant_kind == TEAM:
-        return Entrant(TEAM, entry.team_id, entry.team.name, entry.unit_id)
-    if entry.entrant_kind == UNIT:
-        return Entrant(UNIT, entry.unit_id, entry.unit.name, entry.unit_id)
-    return Entrant(MEMBER, entry.author_id, entry.author.name, entry.unit_id)
+    record = entrant_record(entry)
+    return Entrant(entry.entrant_kind, record.pk, record.name, entry.unit_id)
+
+
+def entrant_entries(kind: str, record, prefix: str = "") -> Q:
+    """The entries of one entrant (the member, team or unit ``record`` of ``kind``), for
+    entries at ``prefix`` (e.g. ``"entry__"``): a unit's own entries, not its subtree's."""
+    pk = getattr(record, "pk", record)
+    if kind == TEAM:
+        return Q(**{f"{prefix}team_id": pk})
+    if kind == UNIT:
+        return Q(**{f"{prefix}entrant_kind": UNIT, f"{prefix}unit_id": pk})
+    return Q(**{f"{prefix}author_id": pk})
 
 
 ENTRANT_RELATED = ("author", "team", "unit")  # select_related for entrant_of, from an entry

@@ -9,6 +9,7 @@ contest takes (``Contest.entrants``).
 
 from django.db.models import Q, QuerySet
 
+from laurel.contests.entrants import entrant_record
 from laurel.contests.models import BulkSubmission, Contest, Entry, Flag
 from laurel.members.models import Member, Team
 from laurel.orgs.models import Unit
@@ -56,15 +57,6 @@ def entries_of(access: Access) -> QuerySet[Entry]:
     return Entry.objects.filter(
         Q(author__user_id=access.user_id) | Q(team__leader__user_id=access.user_id)
     )
-
-
-def entrant_record(entry: Entry) -> Member | Team | Unit:
-    """The entry's entrant as its record: the member, the team or the unit."""
-    if entry.entrant_kind == Entry.EntrantKind.TEAM:
-        return entry.team
-    if entry.entrant_kind == Entry.EntrantKind.UNIT:
-        return entry.unit
-    return entry.author
 
 
 def may_submit_for(access: Access, contest: Contest, entrant: Member | Team | Unit) -> bool:

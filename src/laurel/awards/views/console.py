@@ -355,46 +355,43 @@ def results_method(request, slug: str):
     return _back(request, reverse("awards:console_results", args=[contest.slug]) + "#method")
 
 
-@allowed_if(policy.may_decide_awards)
-@require_POST
-def awards_propose(request, slug: str):
+def _proposal_made(request, slug: str, propose, said, anchor: str):
+    """Run a proposal service (``propose(acting_user=, contest=)``) for the contest and say
+    how many it proposed (``said(count)``), or why it was refused; back to ``anchor``."""
     contest = _contest(request, slug)
     try:
-        count = services.awards_propose(acting_user=request.user, contest=contest)
+        count = propose(acting_user=request.user, contest=contest)
     except ValidationError as error:
         _refused(request, error)
     else:
-        messages.success(
-            request,
-            ngettext(
-                "%(count)d prize was proposed from the ranking.",
-                "%(count)d prizes were proposed from the ranking.",
-                count,
-            )
-            % {"count": count},
+        messages.success(request, said(count) % {"count": count})
+    return _back(request, reverse("awards:console_results", args=[contest.slug]) + anchor)
+
+
+@allowed_if(policy.may_decide_awards)
+@require_POST
+def awards_propose(request, slug: str):
+    def said(count: int) -> str:
+        return ngettext(
+            "%(count)d prize was proposed from the ranking.",
+            "%(count)d prizes were proposed from the ranking.",
+            count,
         )
-    return _back(request, reverse("awards:console_results", args=[contest.slug]) + "#prizes")
+
+    return _proposal_made(request, slug, services.awards_propose, said, "#prizes")
 
 
 @allowed_if(policy.may_decide_awards)
 @require_POST
 def unit_awards_propose(request, slug: str):
-    contest = _contest(request, slug)
-    try:
-        count = services.unit_awards_propose(acting_user=request.user, contest=contest)
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(
-            request,
-            ngettext(
-                "%(count)d unit prize was proposed from the results.",
-                "%(count)d unit prizes were proposed from the results.",
-                count,
-            )
-            % {"count": count},
+    def said(count: int) -> str:
+        return ngettext(
+            "%(count)d unit prize was proposed from the results.",
+            "%(count)d unit prizes were proposed from the results.",
+            count,
         )
-    return _back(request, reverse("awards:console_results", args=[contest.slug]) + "#unit-prizes")
+
+    return _proposal_made(request, slug, services.unit_awards_propose, said, "#unit-prizes")
 
 
 @allowed_if(policy.may_decide_awards)

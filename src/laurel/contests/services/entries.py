@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from laurel.accounts.policy import access_for
 from laurel.audit.services import audit_log
 from laurel.contests import policy
-from laurel.contests.entrants import Entrant
+from laurel.contests.entrants import Entrant, entrant_entries, entrant_record
 from laurel.contests.models import Category, Contest, Declaration, Entry, EntryPhoto, Flag
 from laurel.contests.services._common import _taken_on
 from laurel.contests.services.processing import entry_queue
@@ -101,11 +101,7 @@ class _Given:
     @property
     def live_filter(self) -> Q:
         """The entries of this entrant (a unit's own, not its subtree's)."""
-        if self.kind == Entry.EntrantKind.TEAM:
-            return Q(team=self.record)
-        if self.kind == Entry.EntrantKind.UNIT:
-            return Q(entrant_kind=self.kind, unit=self.record)
-        return Q(author=self.record)
+        return entrant_entries(self.kind, self.record)
 
     @property
     def fields(self) -> dict:
@@ -135,7 +131,7 @@ def _entrant_given(contest: Contest, author, team, unit) -> _Given:
 
 
 def _given_of(entry: Entry) -> _Given:
-    record = policy.entrant_record(entry)
+    record = entrant_record(entry)
     return _Given(entry.entrant_kind, record, entry.unit)
 
 
