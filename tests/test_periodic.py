@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from laurel import periodic
-from laurel.contests.models import EntryPhoto
+from laurel.contests.models import EntryFile
 from laurel.media import services as media_services
 from laurel.media.models import MediaAsset
 from tests.contests.conftest import (  # noqa: F401 - fixtures used here
@@ -74,7 +74,7 @@ def test_laurel_periodic_runs_the_expiry_job_once_when_due(
     fresh = upload(2, timedelta(hours=1))
     with django_capture_on_commit_callbacks(execute=True):
         entry = member_entry_submit(contest, member_self, users, title="有主的照片", seed=3)
-    claimed = EntryPhoto.objects.get(entry=entry).asset
+    claimed = EntryFile.objects.get(entry=entry).asset
     MediaAsset.objects.filter(pk=claimed.pk).update(created_at=timezone.now() - timedelta(days=2))
 
     with django_capture_on_commit_callbacks(execute=True):

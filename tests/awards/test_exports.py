@@ -24,7 +24,7 @@ from laurel.accounts.services import role_grant
 from laurel.audit.models import LogEntry
 from laurel.awards import exports, services
 from laurel.awards.models import Award
-from laurel.contests.models import EntryPhoto
+from laurel.contests.models import EntryFile
 from laurel.core.sheet_writer import WIDTH_MAX, text_width, value_width
 from laurel.media.models import MediaAsset
 
@@ -291,7 +291,7 @@ def zip_of(response) -> zipfile.ZipFile:
 
 
 def stored_original(entry, position: int = 0) -> bytes:
-    photo = EntryPhoto.objects.select_related("asset").filter(entry=entry)[position]
+    photo = EntryFile.objects.select_related("asset").filter(entry=entry)[position]
     with storages["private"].open(photo.asset.original_path, "rb") as handle:
         return handle.read()
 
@@ -351,9 +351,9 @@ def test_an_unsent_zip_is_removed_too(published, client_as, monkeypatch, tmp_pat
 
 def test_a_series_is_numbered_in_the_zip(published, client_as):
     entry = published.test_entries[1]
-    first = EntryPhoto.objects.get(entry=entry)
-    other = EntryPhoto.objects.filter(entry=published.test_entries[11]).get().asset
-    EntryPhoto.objects.create(entry=entry, asset=other, position=1)
+    first = EntryFile.objects.get(entry=entry)
+    other = EntryFile.objects.filter(entry=published.test_entries[11]).get().asset
+    EntryFile.objects.create(entry=entry, asset=other, position=1)
     archive = zip_of(
         client_as("federation_admin").get(
             reverse("awards:console_originals_zip", args=[published.slug])
@@ -373,7 +373,7 @@ def test_file_names_are_safe(published, client_as):
     entry = published.test_entries[0]
     entry.title = '../夜:班*?"<>|\\ 工人'
     entry.save(update_fields=["title"])
-    asset = MediaAsset.objects.get(pk=EntryPhoto.objects.get(entry=entry).asset_id)
+    asset = MediaAsset.objects.get(pk=EntryFile.objects.get(entry=entry).asset_id)
     asset.original_name = "IMG_0001.JPEG"
     asset.save(update_fields=["original_name"])
     archive = zip_of(

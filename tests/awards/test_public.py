@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from laurel.awards import services
 from laurel.awards.models import Award, Certificate, Publication
-from laurel.contests.models import Contest, Entry, EntryPhoto, PrizeTier
+from laurel.contests.models import Contest, Entry, EntryFile, PrizeTier
 from laurel.contests.services import contest_update
 from tests.conftest import english_client
 
@@ -32,7 +32,7 @@ def work_ids(html: str) -> set[str]:
 
 
 def renditions_of(entry: Entry, name: str) -> list[str]:
-    return [reverse("media:rendition", args=[p.asset_id, name]) for p in entry.photos.all()]
+    return [reverse("media:rendition", args=[p.asset_id, name]) for p in entry.files.all()]
 
 
 def publish(contest: Contest, organiser, reason: str = "") -> Publication:
@@ -391,8 +391,8 @@ def test_public_pages_never_link_judge_renditions_or_originals(published, client
         reverse("awards:certificate_verify", args=[certificate.number]),
     ]
     private = []
-    for entry in Entry.objects.filter(contest=published).prefetch_related("photos__asset"):
-        for photo in entry.photos.all():
+    for entry in Entry.objects.filter(contest=published).prefetch_related("files__asset"):
+        for photo in entry.files.all():
             private += [photo.asset.original_path, photo.asset.renditions["judge"]]
             private.append(reverse("media:rendition", args=[photo.asset_id, "judge"]))
     for url in pages:
@@ -405,7 +405,7 @@ def test_public_pages_never_link_judge_renditions_or_originals(published, client
 def test_the_public_cannot_fetch_judge_renditions_or_originals(published, client):
     """Public renditions are thumbnails and display copies; the judge rendition and the
     original are reached only by a signed URL, which the public is never given."""
-    asset = EntryPhoto.objects.filter(entry__contest=published).first().asset
+    asset = EntryFile.objects.filter(entry__contest=published).first().asset
     assert client.get(reverse("media:rendition", args=[asset.pk, "display"])).status_code == 200
     for name in ("judge", "original"):
         assert client.get(reverse("media:rendition", args=[asset.pk, name])).status_code == 404

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from laurel.awards import services
 from laurel.awards.models import Award, Publication
-from laurel.contests.models import Entry, EntryPhoto, PrizeTier
+from laurel.contests.models import Entry, EntryFile, PrizeTier
 from laurel.judging.models import Result
 from laurel.media.models import MediaAsset
 from laurel.orgs.models import Unit
@@ -118,7 +118,7 @@ def test_a_winners_card_names_the_work_author_and_unit_with_its_published_thumbn
         assert entry.author.name in card
         assert entry.unit.name in card
         assert entry.unit.code not in card
-        first = EntryPhoto.objects.filter(entry=entry).order_by("position", "pk").first()
+        first = EntryFile.objects.filter(entry=entry).order_by("position", "pk").first()
         thumbnail = reverse("media:rendition", args=[first.asset_id, "thumbnail"])
         assert f'<img src="{thumbnail}"' in card
 
@@ -127,7 +127,7 @@ def test_an_unpublished_photo_is_never_shown_even_to_a_signed_in_visitor(
     published, client, client_as
 ):
     winner = Award.objects.get(contest=published, tier__name="一等奖").entry
-    photos = EntryPhoto.objects.filter(entry=winner).values("asset_id")
+    photos = EntryFile.objects.filter(entry=winner).values("asset_id")
     assert MediaAsset.objects.filter(pk__in=photos).update(published_at=None)
     for visitor in (client, client_as("federation_admin")):
         html = page(visitor, published)

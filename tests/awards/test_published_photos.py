@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from laurel.awards import services
 from laurel.awards.models import Award
-from laurel.contests.models import Entry, EntryPhoto
+from laurel.contests.models import Entry, EntryFile
 from laurel.media.models import MediaAsset
 from tests.helpers import response_body
 
@@ -16,7 +16,7 @@ from tests.helpers import response_body
 def public_urls(entry: Entry) -> list[str]:
     return [
         reverse("media:rendition", args=[photo.asset_id, name])
-        for photo in EntryPhoto.objects.filter(entry=entry)
+        for photo in EntryFile.objects.filter(entry=entry)
         for name in ("thumbnail", "display")
     ]
 
@@ -69,7 +69,7 @@ def test_a_correction_that_takes_a_prize_away_makes_the_photos_private_again(jud
 
     for url in public_urls(loser):
         assert status_of(url) == 404, url
-    photos = EntryPhoto.objects.filter(entry=loser).values("asset")
+    photos = EntryFile.objects.filter(entry=loser).values("asset")
     assets = MediaAsset.objects.filter(pk__in=photos)
     assert not assets.filter(published_at__isnull=False).exists()
     still = Award.objects.filter(contest=judged_contest).first().entry

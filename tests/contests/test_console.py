@@ -115,7 +115,7 @@ def test_an_organiser_creates_a_contest_through_the_form(client_as, world):
     assert response["Location"] == reverse("contests:console_contest", args=["spring-2026"])
     assert contest.state == Contest.State.DRAFT
     assert contest.opens_at == datetime.datetime(2026, 5, 1, 9, 0, tzinfo=SHANGHAI)
-    assert contest.formats == ["jpeg", "heic"]
+    assert contest.photo_rules.formats == ["jpeg", "heic"]
     assert contest.exhibition_venue == "市工人文化宫"
     assert list(contest.categories.values_list("name", flat=True)) == [
         "自然风光",
@@ -562,7 +562,7 @@ def duplicate(users, contest, member_self, django_capture_on_commit_callbacks):
 
 
 def _thumbnail(entry):
-    return (entry.photos.get().asset_id, "thumbnail")
+    return (entry.files.get().asset_id, "thumbnail")
 
 
 def _shown(html: str) -> set[tuple[int, str]]:
@@ -580,7 +580,7 @@ def test_the_entry_page_shows_photos_declarations_and_the_duplicate_side_by_side
     )
 
     html = response.content.decode()
-    assert (second.photos.get().asset_id, "display") in _shown(html)
+    assert (second.files.get().asset_id, "display") in _shown(html)
     assert f'id="flag-{flag.pk}"' in html
     assert _thumbnail(first) in _shown(html)
     assert all(row["made"] for row in response.context["declarations"])

@@ -11,7 +11,12 @@ from django.utils import timezone
 
 from laurel.audit.models import LogEntry
 from laurel.contests.models import Contest, Flag
-from laurel.contests.services import contest_copy, contest_transition, contest_update
+from laurel.contests.services import (
+    contest_copy,
+    contest_settings,
+    contest_transition,
+    contest_update,
+)
 from laurel.judging.models import Round
 from laurel.judging.services import round_create
 from tests.conftest import make_member
@@ -102,9 +107,7 @@ def test_a_copy_has_the_rules_and_none_of_what_happened(last_year, users, world)
         "prizes_per_author",
         "certificate_issuer",
     )
-    assert {name: getattr(copy, name) for name in kept} == {
-        name: getattr(last_year, name) for name in kept
-    }
+    assert contest_settings(copy, kept) == contest_settings(last_year, kept)
     assert copy.certificate_issuer == "市总工会宣传部"  # not a default: the source's own
     assert list(copy.categories.values_list("name", flat=True)) == list(
         last_year.categories.values_list("name", flat=True)
@@ -136,8 +139,8 @@ def test_the_copys_dates_move_on_by_a_year(last_year, users):
     assert timezone.localtime(copy.closes_at) == datetime.datetime(
         2026, 5, 31, 18, 0, tzinfo=SHANGHAI
     )
-    assert copy.taken_from == datetime.date(2025, 2, 28)  # 29 February 2024 a year on
-    assert copy.taken_until == datetime.date(2026, 5, 31)
+    assert copy.photo_rules.taken_from == datetime.date(2025, 2, 28)  # 29 February 2024 a year on
+    assert copy.photo_rules.taken_until == datetime.date(2026, 5, 31)
     assert (copy.exhibition_opens_on, copy.exhibition_closes_on) == (
         datetime.date(2026, 9, 1),
         datetime.date(2026, 9, 30),

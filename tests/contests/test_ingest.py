@@ -122,7 +122,7 @@ def test_a_folder_with_a_sheet_becomes_entries_and_every_problem_is_named(
     assert entries["春色之二"].declarations == {}  # its row did not say 是
     duplicates = Flag.objects.filter(kind=Flag.Kind.DUPLICATE)
     assert [flag.entry.title for flag in duplicates] == ["春色之二"]  # the later copy
-    assert all(p.asset.status == "ready" for p in entries["夜归"].photos.all())
+    assert all(p.asset.status == "ready" for p in entries["夜归"].files.all())
     assert MediaAsset.objects.count() == 4  # refused rows and stray files stored nothing
 
 

@@ -254,7 +254,7 @@ def test_a_submission_is_numbered_stored_and_audited(contest, member_self, users
     assert audited.unit == member_self.unit
     assert audited.data["number"] == 1
     assert audited.data["contest"] == contest.slug
-    assert audited.data["photos"] == [p.asset_id for p in entry.photos.all()]
+    assert audited.data["photos"] == [p.asset_id for p in entry.files.all()]
 
 
 def test_entries_are_numbered_one_to_n_across_authors(
@@ -314,8 +314,8 @@ def test_a_series_is_one_entry_of_its_photos_in_order(contest, member_self, user
     entry = submit(users["member"], contest, member_self, uploads=uploads)
     assert entry.kind == Entry.Kind.SERIES
     assert entry.state == Entry.State.ACCEPTED, entry.refusal_reason
-    assert [p.asset.original_name for p in entry.photos.all()] == ["0.jpg", "1.jpg", "2.jpg"]
-    assert [p.position for p in entry.photos.all()] == [0, 1, 2]
+    assert [p.asset.original_name for p in entry.files.all()] == ["0.jpg", "1.jpg", "2.jpg"]
+    assert [p.position for p in entry.files.all()] == [0, 1, 2]
 
 
 def test_series_only_refuses_a_single_photo(contest_factory, member_self, users, submit):
@@ -351,7 +351,7 @@ def test_a_series_has_between_min_and_max_photos(
     contest = contest_factory(series_min=3, series_max=4)
     uploads = [photo_upload(next(SEEDS), size=(1100, 800)) for _ in range(count)]
     if accepted:
-        assert len(submit(users["member"], contest, member_self, uploads=uploads).photos.all()) == (
+        assert len(submit(users["member"], contest, member_self, uploads=uploads).files.all()) == (
             count
         )
     else:
@@ -519,7 +519,7 @@ def test_an_accepted_entry_has_ready_photos_and_the_entrant_is_told(
     entry = submit(users["unit_admin"], contest, member_self)
     assert entry.state == Entry.State.ACCEPTED, entry.refusal_reason
     assert entry.refusal_reason == ""
-    assert [p.asset.status for p in entry.photos.all()] == [MediaAsset.Status.READY]
+    assert [p.asset.status for p in entry.files.all()] == [MediaAsset.Status.READY]
     assert len(audit_entries("contests.entry.accepted", entry)) == 1
     told = Notification.objects.filter(recipient=users["member"])
     assert told.count() == 1
@@ -534,7 +534,7 @@ def test_a_text_file_named_jpg_refuses_the_entry_and_tells_entrant_and_admin(
 ):
     entry = submit(users["unit_admin"], contest, member_self, uploads=[text_upload()])
     assert entry.state == Entry.State.REFUSED
-    asset = entry.photos.get().asset
+    asset = entry.files.get().asset
     assert asset.status == MediaAsset.Status.REFUSED
     assert asset.refusal_code == "not_an_image"
     assert asset.refusal_reason in entry.refusal_reason
@@ -557,7 +557,7 @@ def test_a_format_the_contest_does_not_take_is_refused(contest_factory, member_s
     png = Upload("harbour.png", [encode(photo(next(SEEDS), (1200, 900)), "PNG")])
     entry = submit(users["member"], contest, member_self, uploads=[png])
     assert entry.state == Entry.State.REFUSED
-    assert entry.photos.get().asset.status == MediaAsset.Status.READY  # a fine photo, though
+    assert entry.files.get().asset.status == MediaAsset.Status.READY  # a fine photo, though
     assert "PNG" in entry.refusal_reason
     assert "harbour.png" in entry.refusal_reason
     accepted = submit(users["member"], contest, member_self)
@@ -576,7 +576,7 @@ def test_a_series_with_one_bad_photo_is_refused_naming_it(contest, member_self, 
     assert entry.refusal_reason.startswith("Photo 2 (bad.jpg): ")
     assert "good-1.jpg" not in entry.refusal_reason
     assert "good-3.jpg" not in entry.refusal_reason
-    statuses = [p.asset.status for p in entry.photos.all()]
+    statuses = [p.asset.status for p in entry.files.all()]
     assert statuses == [MediaAsset.Status.READY, MediaAsset.Status.REFUSED, MediaAsset.Status.READY]
 
 
@@ -617,7 +617,7 @@ def test_an_entry_with_a_photo_still_in_the_works_is_not_settled(
 
 def test_an_entrant_changes_title_and_category(contest, member_self, users, submit, update):
     entry = submit(users["member"], contest, member_self, taken_on=datetime.date(2026, 1, 5))
-    photos = list(entry.photos.values_list("asset_id", flat=True))
+    photos = list(entry.files.values_list("asset_id", flat=True))
     second = contest.categories.all()[1]
     entry = update(
         users["member"],
@@ -629,7 +629,7 @@ def test_an_entrant_changes_title_and_category(contest, member_self, users, subm
     )
     assert (entry.title, entry.category, entry.description) == ("秋", second, "说明")
     assert entry.state == Entry.State.ACCEPTED
-    assert list(entry.photos.values_list("asset_id", flat=True)) == photos
+    assert list(entry.files.values_list("asset_id", flat=True)) == photos
     [updated] = audit_entries("contests.entry.updated", entry)
     assert updated.data["before"] == {"title": "春", "category": contest.categories.first().name}
     assert updated.data["photos"] is None
@@ -640,13 +640,13 @@ def test_new_photos_replace_the_old_and_are_processed_again(
     contest, member_self, users, submit, update
 ):
     entry = submit(users["member"], contest, member_self)
-    old = list(entry.photos.values_list("asset_id", flat=True))
+    old = list(entry.files.values_list("asset_id", flat=True))
     uploads = [photo_upload(next(SEEDS), "a.jpg"), photo_upload(next(SEEDS), "b.jpg")]
     entry = update(users["member"], entry, uploads=uploads)
     assert entry.state == Entry.State.ACCEPTED, entry.refusal_reason
     assert entry.kind == Entry.Kind.SERIES
-    assert [p.asset.original_name for p in entry.photos.all()] == ["a.jpg", "b.jpg"]
-    assert not set(entry.photos.values_list("asset_id", flat=True)) & set(old)
+    assert [p.asset.original_name for p in entry.files.all()] == ["a.jpg", "b.jpg"]
+    assert not set(entry.files.values_list("asset_id", flat=True)) & set(old)
     assert len(audit_entries("contests.entry.accepted", entry)) == 2
 
 
@@ -705,7 +705,7 @@ def test_an_update_keeps_to_the_contests_rules(contest_factory, member_self, use
             uploads=[photo_upload(next(SEEDS)), photo_upload(next(SEEDS))],
         )
     entry.refresh_from_db()
-    assert (entry.title, entry.category.contest, entry.photos.count()) == ("春", contest, 1)
+    assert (entry.title, entry.category.contest, entry.files.count()) == ("春", contest, 1)
 
 
 # --- entry_withdraw ---------------------------------------------------------------------------

@@ -110,10 +110,10 @@ def test_a_member_submits_a_single_photo_that_is_accepted(
     assert (entry.author, entry.kind, entry.state) == (member_self, "single", "accepted")
     assert entry.title == "春天的工地"
     assert sorted(entry.declarations) == sorted(ALL_DECLARATIONS)
-    assert entry.photos.count() == 1
+    assert entry.files.count() == 1
 
     page = client.get(reverse("contests:my_entry", args=[entry.pk]))
-    asset = entry.photos.get().asset
+    asset = entry.files.get().asset
     assert page.status_code == 200
     assert (asset.pk, "display") in signed_photos(page)  # unpublished: signed for the entrant
     listing = client.get(reverse("contests:my_entries"))
@@ -134,7 +134,7 @@ def test_a_member_submits_a_series_of_three(
     assert response.status_code == 302
     entry = Entry.objects.get()
     assert (entry.kind, entry.state) == ("series", "accepted")
-    assert [p.asset.original_name for p in entry.photos.select_related("asset")] == [
+    assert [p.asset.original_name for p in entry.files.select_related("asset")] == [
         "photo-11.jpg",
         "photo-12.jpg",
         "photo-13.jpg",
@@ -240,13 +240,13 @@ def test_the_author_edits_the_entry(own_entry, client_as, django_capture_on_comm
     client = client_as("member")
     url = reverse("contests:entry_edit", args=[own_entry.pk])
     assert client.get(url).status_code == 200
-    old_asset = own_entry.photos.get().asset_id
+    old_asset = own_entry.files.get().asset_id
     data = entry_data(own_entry.contest, photos=[], title="新题")
     response = client.post(url, data)
     assert response.status_code == 302
     own_entry.refresh_from_db()
     assert own_entry.title == "新题"
-    assert own_entry.photos.get().asset_id == old_asset  # no photos sent: kept
+    assert own_entry.files.get().asset_id == old_asset  # no photos sent: kept
 
     photos = [jpeg_file(21), jpeg_file(22)]
     with django_capture_on_commit_callbacks(execute=True):
@@ -254,8 +254,8 @@ def test_the_author_edits_the_entry(own_entry, client_as, django_capture_on_comm
     assert response.status_code == 302
     own_entry.refresh_from_db()
     assert (own_entry.kind, own_entry.state) == ("series", "accepted")
-    assert old_asset not in own_entry.photos.values_list("asset_id", flat=True)
-    assert own_entry.photos.count() == 2
+    assert old_asset not in own_entry.files.values_list("asset_id", flat=True)
+    assert own_entry.files.count() == 2
 
 
 def test_changing_the_kind_needs_new_photos(own_entry, client_as):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from laurel.accounts.models import User
 from laurel.awards.models import Award, AwardChange, Certificate, Publication
 from laurel.awards.selectors import Phase, exhibition_phase
-from laurel.contests.models import Contest, Entry, EntryPhoto, Flag
+from laurel.contests.models import Contest, Entry, EntryFile, Flag
 from laurel.core.identity import id_card_normalise
 from laurel.demo import dates as demo_dates
 from laurel.demo import judges as demo_judging
@@ -115,7 +115,7 @@ def test_the_demos_times_follow_its_stories_not_the_day_it_was_loaded(db):
                 datetime.datetime.fromisoformat(d["at"]) for d in entry.declarations.values()
             }
             assert declared == {entry.created_at}, entry
-        for photo in EntryPhoto.objects.filter(entry__contest=contest).select_related("asset"):
+        for photo in EntryFile.objects.filter(entry__contest=contest).select_related("asset"):
             created, asset = entries[photo.entry_id].created_at, photo.asset
             assert asset.created_at == created
             assert created < asset.processing_started_at < asset.processed_at < window[1]
@@ -204,7 +204,7 @@ def test_demo_today_moves_the_2024_story_so_that_its_exhibition_is_open(db):
     assert issued == {datetime.date(2024, 4, 30) + offset}
     # the photos keep their EXIF dates, and so the contest its date-taken window: screening
     # finds what it finds without --today, and nothing taken "outside the window"
-    assert (contest.taken_from, contest.taken_until) == (
+    assert (contest.photo_rules.taken_from, contest.photo_rules.taken_until) == (
         datetime.date(2023, 5, 1),
         datetime.date(2024, 4, 25),
     )

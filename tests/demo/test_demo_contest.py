@@ -29,7 +29,7 @@ def test_the_demo_has_the_2024_contest_judged_with_screened_entries_and_one_open
         datetime.date(2024, 5, 20),
     )
     assert "文化宫" in contest.exhibition_venue
-    assert contest.min_long_edge == 1200
+    assert contest.photo_rules.min_long_edge == 1200
     assert (contest.members_submit, contest.units_submit) == (True, True)
     assert [c.name for c in contest.categories.all()] == CATEGORIES
     assert [(t.name, t.count) for t in contest.prize_tiers.all()] == [

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from laurel.audit.models import LogEntry
-from laurel.contests.models import Entry, EntryPhoto
+from laurel.contests.models import Entry, EntryFile
 from laurel.judging import services
 from laurel.judging.models import Assignment
 from laurel.media import services as media_services
@@ -93,7 +93,7 @@ def judged(closed_contest, users, make_user, deadline):
 def test_the_workspace_shows_the_title_and_nothing_that_names_the_author(judged):
     assignment = judged.mine[0]
     entry = Entry.objects.select_related("author", "unit__parent").get(pk=assignment.entry_id)
-    photo = EntryPhoto.objects.select_related("asset").get(entry=entry)
+    photo = EntryFile.objects.select_related("asset").get(entry=entry)
 
     response = judged.client.get(review_url(assignment))
 
@@ -122,7 +122,7 @@ def test_the_workspace_shows_the_title_and_nothing_that_names_the_author(judged)
 
 def test_the_photo_is_a_signed_judge_rendition_that_carries_no_file_name(judged):
     assignment = judged.mine[0]
-    photo = EntryPhoto.objects.select_related("asset").get(entry_id=assignment.entry_id)
+    photo = EntryFile.objects.select_related("asset").get(entry_id=assignment.entry_id)
 
     html = judged.client.get(review_url(assignment)).content.decode()
 
@@ -141,7 +141,7 @@ def test_the_photo_is_a_signed_judge_rendition_that_carries_no_file_name(judged)
 
 
 def test_a_judge_never_gets_an_original(judged):
-    photo = EntryPhoto.objects.select_related("asset").get(entry_id=judged.mine[0].entry_id)
+    photo = EntryFile.objects.select_related("asset").get(entry_id=judged.mine[0].entry_id)
     asset = photo.asset
 
     assert media_services.signed_url(judged.judge, asset, "original") is None

@@ -61,7 +61,7 @@ def stranger(world, make_user):
 
 
 def test_an_open_contests_entry_is_not_found_by_its_public_url(open_entry, client_as, stranger):
-    asset = open_entry.photos.get().asset
+    asset = open_entry.files.get().asset
     assert asset.status == MediaAsset.Status.READY
     for url in public_urls(asset):
         for client in (Client(), stranger, client_as("member"), client_as("federation_admin")):
@@ -114,7 +114,7 @@ def test_the_organisers_see_the_photo_on_the_console_by_their_own_url(
 
 
 def test_a_signed_rendition_url_is_bound_to_its_user(open_entry, users):
-    asset = open_entry.photos.get().asset
+    asset = open_entry.files.get().asset
     url = services.rendition_url(users["member"], asset, "display")
     assert services.signed_read(url.rstrip("/").rsplit("/", 1)[1]).user_id == users["member"].pk
     assert services.rendition_url(None, asset, "display") is None  # no viewer, no URL

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from laurel.audit.models import LogEntry
-from laurel.contests.models import EntryPhoto
+from laurel.contests.models import EntryFile
 from laurel.contests.services import entry_submit
 from laurel.media import selectors, services
 from laurel.media.models import MediaAsset
@@ -79,7 +79,7 @@ def claimed_old(contest, member_self, users, django_capture_on_commit_callbacks)
     """A day-and-a-half-old upload that an entry uses."""
     with django_capture_on_commit_callbacks(execute=True):
         entry = member_entry_submit(contest, member_self, users, title="被使用的照片", seed=5)
-    asset = EntryPhoto.objects.get(entry=entry).asset
+    asset = EntryFile.objects.get(entry=entry).asset
     MediaAsset.objects.filter(pk=asset.pk).update(created_at=timezone.now() - timedelta(hours=36))
     asset.refresh_from_db()
     return asset
@@ -126,7 +126,7 @@ def test_claims_are_found_from_the_models_not_named_in_media():
     references = dict(
         (f"{model._meta.label}.{column}", model) for model, column in selectors.asset_references()
     )
-    assert "contests.EntryPhoto.asset_id" in references
+    assert "contests.EntryFile.asset_id" in references
     assert not any(model is MediaAsset.duplicates.through for model in references.values())
 
 
@@ -196,7 +196,7 @@ def test_uploads_claimed_on_arrival_are_not_held_back_by_the_limit(
                 uploads=[photo_upload(20 + seed)],
                 declarations=ALL_DECLARATIONS,
             )
-    assert EntryPhoto.objects.count() == 3
+    assert EntryFile.objects.count() == 3
     assert not selectors.assets_unclaimed().exists()
 
 

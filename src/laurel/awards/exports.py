@@ -29,7 +29,7 @@ from laurel.awards import policy, selectors
 from laurel.awards.models import Award
 from laurel.contests import policy as contests_policy
 from laurel.contests.entrants import entrant_of, entrant_related
-from laurel.contests.models import Contest, Entry, EntryPhoto
+from laurel.contests.models import Contest, Entry, EntryFile
 from laurel.core import ranking as core_ranking
 from laurel.core.sheet_writer import Sheet, csv_text, text_safe, xlsx_write
 from laurel.judging.models import Assignment, Round
@@ -84,12 +84,15 @@ def entries_workbook(access: Access, contest: Contest, *, full_numbers: bool = F
         .order_by("number")
     )
     district_of = district_namer()
+    # an entry's kind (a single photo, a series) where its content has kinds; else the
+    # content itself ("No files (judged on the day)")
+    kinds = "kind" in contest.content_kind.entry_fields
     rows = (
         [
             entry.code,
             entry.title,
             entry.category.name,
-            entry.get_kind_display(),
+            entry.get_kind_display() if kinds else contest.get_content_display(),
             entry.get_state_display(),
             entry.entrant.name,
             *_numbers_shown(access, entry, full_numbers),
@@ -248,20 +251,27 @@ def _extension(asset) -> str:
 
 
 def _winners(contest: Contest):
-    photos = EntryPhoto.objects.select_related("asset").order_by("position", "pk")
+    photos = EntryFile.objects.select_related("asset").order_by("position", "pk")
     return (
         Award.objects.filter(contest=contest)
         .select_related("tier", *entrant_related("entry__"), "entry__category")
-        .prefetch_related(Prefetch("entry__photos", queryset=photos))
+        .prefetch_related(Prefetch("entry__files", queryset=photos))
         .order_by("tier__position", "entry__number")
     )
+
+
+class NoOriginals(Exception):
+    """The contest's entries carry no files: there is nothing to zip."""
 
 
 def originals_zip(contest: Contest) -> str:
     """A zip of every prize-winning entry's original files, by prize
     (``一等奖/0012_标题_作者.jpg``; a series' photos numbered ``_1``, ``_2``, ...), with
     ``captions.csv`` and ``captions.txt`` (title, entrant, unit, prize, category) for the
-    printer. Returns the path of a temporary file the caller deletes."""
+    printer. Returns the path of a temporary file the caller deletes. Raises ``NoOriginals``
+    for a contest whose entries carry no files (rather than a zip of captions alone)."""
+    if not contest.content_kind.takes_files:
+        raise NoOriginals
     storage = storages["private"]
     captions = []
     descriptor, path = tempfile.mkstemp(prefix="laurel-originals-", suffix=".zip")
@@ -270,7 +280,7 @@ def originals_zip(contest: Contest) -> str:
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
             for award in _winners(contest):
                 entry = award.entry
-                photos = list(entry.photos.all())
+                photos = list(entry.files.all())
                 entrant = entrant_of(entry)
                 stem = "_".join((entry.code, safe_name(entry.title), safe_name(entrant.name)))
                 folder = safe_name(award.tier.name)

@@ -35,7 +35,7 @@ from laurel.awards.models import (
 )
 from laurel.awards.tasks import certificates_bundle
 from laurel.contests.entrants import entrant_entries, entrant_of, entrant_related
-from laurel.contests.models import Contest, Entry, EntryPhoto, PrizeTier
+from laurel.contests.models import Contest, Entry, EntryFile, PrizeTier
 from laurel.core import prizes as core_prizes
 from laurel.core import snapshots
 from laurel.core.seal_images import SealRefused, seal_png
@@ -446,11 +446,12 @@ def results_publish(
 def _photos_publish(acting_user, contest: Contest, snapshot: dict, at: datetime.datetime) -> None:
     """The photos of the snapshot's prize-winners (what the exhibition shows) become public;
     those of every other entry of the contest are private (again, when a correction took
-    a prize away or an entry left the results)."""
+    a prize away or an entry left the results). Files of other kinds (documents, video)
+    are not published: they stay private."""
     winners = {int(row["entry"]) for row in snapshot["rows"] if row["prize"]}
-    photos = EntryPhoto.objects.filter(entry__contest=contest).values_list(
-        "asset_id", "entry__number"
-    )
+    photos = EntryFile.objects.filter(
+        entry__contest=contest, kind=EntryFile.Kind.PHOTO
+    ).values_list("asset_id", "entry__number")
     shown = {asset_id for asset_id, number in photos if number in winners}
     media_services.assets_publish(
         acting_user=acting_user,

@@ -57,9 +57,10 @@ class BulkRow:
         return not self.problems
 
 
-def members_only_refusal(contest: Contest) -> str:
-    """Why a sheet or a folder of files cannot enter ``contest`` ("" when it can): they name
-    members, one a row, and a contest of teams or units takes no member's entry."""
+def bulk_refusal(contest: Contest) -> str:
+    """Why a sheet or a folder of files cannot enter ``contest`` ("" when it can): they
+    enter members' photos, one a row, so a contest of teams or units, or one whose entries
+    are not photos, takes none of them."""
     if contest.entrants == Contest.Entrants.TEAMS:
         return _(
             "A spreadsheet or a folder of files enters members' works only, and this contest "
@@ -70,6 +71,11 @@ def members_only_refusal(contest: Contest) -> str:
             "A spreadsheet or a folder of files enters members' works only, and this contest "
             "takes entries from units: submit each unit's entry on its own."
         )
+    if contest.content != Contest.Content.PHOTO:
+        return _(
+            "A spreadsheet or a folder of files enters photos only, and this contest's "
+            "entries are “%(content)s”: submit each entry on its own."
+        ) % {"content": contest.get_content_display()}
     return ""
 
 

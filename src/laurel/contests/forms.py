@@ -6,11 +6,12 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from laurel.contests.models import Contest, Declaration, Entry, Flag
+from laurel.contests.models import PHOTO_RULE_FIELDS, Contest, Declaration, Entry, Flag, PhotoRules
 from laurel.contests.services import (
     CONTEST_FIELDS,
     FORMATS,
     contest_copy_dates,
+    contest_settings,
     prize_tier_rows,
 )
 from laurel.orgs.forms import UnitPickField
@@ -40,10 +41,10 @@ CONTEST_FIELDSETS = (
         _("Categories and prizes"),
         ("categories", "prize_tiers", "prizes_per_author", "certificate_issuer"),
     ),
+    (_("Entries"), ("content", "max_entries_per_member")),
     (
-        _("Entries"),
+        _("Photos (photo contests only)"),
         (
-            "max_entries_per_member",
             "allow_single",
             "allow_series",
             "series_min",
@@ -116,6 +117,19 @@ class QuotaRow(RowForm):
             self.fields["unit"].queryset = units
 
 
+# chosen while a contest is a draft (services.contest_update refuses a change after)
+DRAFT_ONLY = ("entrants", "content")
+
+
+def _photo_rule_fields() -> dict[str, forms.Field]:
+    """The form fields of a contest's photo rules (``PhotoRules``), but its formats."""
+    return forms.fields_for_model(
+        PhotoRules,
+        fields=[name for name in PHOTO_RULE_FIELDS if name != "formats"],
+        widgets={"taken_from": DateInput(), "taken_until": DateInput()},
+    )
+
+
 class ContestForm(RowsFormMixin, forms.ModelForm):
     """Every setting of a contest a person chooses, with its categories, prize tiers and unit
     quotas as rows. Once judging has started only what may still change is enabled.
@@ -152,29 +166,30 @@ class ContestForm(RowsFormMixin, forms.ModelForm):
 
     class Meta:
         model = Contest
-        fields = ("slug", *CONTEST_FIELDS)
+        fields = ("slug", *(name for name in CONTEST_FIELDS if name not in PHOTO_RULE_FIELDS))
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "co_organisers": forms.Textarea(attrs={"rows": 3}),
             "opens_at": DateTimeLocalInput(),
             "closes_at": DateTimeLocalInput(),
-            "taken_from": DateInput(),
-            "taken_until": DateInput(),
             "exhibition_opens_on": DateInput(),
             "exhibition_closes_on": DateInput(),
         }
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields.update(_photo_rule_fields())
         zone = times_help()
         self.fields["opens_at"].help_text = self.fields["closes_at"].help_text = zone
         self.fields["quotas"].row_kwargs = {"units": units}
-        self.fields["entrants"].required = False  # not sent: members, as before teams
+        for name in DRAFT_ONLY:
+            self.fields[name].required = False  # not sent: as before the choice was made
         contest = self.instance
         if contest.pk is None:
             return
         del self.fields["slug"]  # the contest's address never changes
         self.initial.update(
+            contest_settings(contest, PHOTO_RULE_FIELDS),
             categories=list(contest.categories.values_list("name", flat=True)),
             prize_tiers=prize_tier_rows(contest.prize_tiers.all()),
             quotas=[
@@ -183,10 +198,11 @@ class ContestForm(RowsFormMixin, forms.ModelForm):
             ],
         )
         if contest.state != Contest.State.DRAFT:
-            self.fields["entrants"].disabled = True
-            self.fields["entrants"].help_text = _(
-                "Chosen while the contest is a draft; it stays as it is once it has opened."
-            )
+            for name in DRAFT_ONLY:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _(
+                    "Chosen while the contest is a draft; it stays as it is once it has opened."
+                )
         if contest.state in (
             Contest.State.JUDGING,
             Contest.State.RESULTS,
@@ -217,6 +233,9 @@ class ContestForm(RowsFormMixin, forms.ModelForm):
 
     def clean_entrants(self) -> str:
         return self.cleaned_data["entrants"] or Contest.Entrants.MEMBERS
+
+    def clean_content(self) -> str:
+        return self.cleaned_data["content"] or Contest.Content.PHOTO
 
     def clean_formats(self) -> list[str]:
         chosen = set(self.cleaned_data["formats"])
@@ -300,11 +319,18 @@ def _declaration_field_name(code: str) -> str:
     return f"declare_{code}"
 
 
+# the entry form's fields that depend on the contest's content (ContentKind.entry_fields)
+CONTENT_FIELDS = ("kind", "photos", "files", "place", "taken_on")
+
+
 class EntryForm(forms.Form):
-    """An entry as its author (or a unit admin for them) fills it in. ``declarations`` is
-    ``"each"`` (the four declarations, each a required box), ``"signed"`` (one optional box:
-    the entrant signed them on paper) or ``None`` (not asked: editing). Photos are required
-    unless ``photos_required`` is false (editing: new photos replace the old ones)."""
+    """An entry as its entrant (or a unit admin for them) fills it in; its contest's content
+    (``contests.content``) says which of the content fields it has (``entry_fields``): a
+    photo contest's kind, photos, place and date; a document or video contest's files; no
+    files, none. ``declarations`` is ``"each"`` (the content's declarations, each a required
+    box), ``"signed"`` (one optional box: the entrant signed them on paper) or ``None`` (not
+    asked: editing). Files are required unless ``photos_required`` is false (editing: new
+    files replace the old ones)."""
 
     category = CategoryField(label=_("Category"), queryset=None, empty_label=None)
     title = forms.CharField(label=_("Title"), max_length=100)
@@ -323,25 +349,38 @@ class EntryForm(forms.Form):
         label=_("Photos"),
         widget=MultipleFileInput(attrs={"accept": "image/*"}),
     )
+    files = MultipleFileField(label=_("Files"), widget=MultipleFileInput())
 
     def __init__(self, *args, contest, declarations="each", photos_required=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.contest = contest
+        content = self.content = contest.content_kind
+        for name in CONTENT_FIELDS:
+            if name not in content.entry_fields:
+                del self.fields[name]
         self.fields["category"].queryset = contest.categories.all()
-        kinds = [
-            (value, label)
-            for value, label in Entry.Kind.choices
-            if (value == Entry.Kind.SINGLE and contest.allow_single)
-            or (value == Entry.Kind.SERIES and contest.allow_series)
-        ]
-        self.fields["kind"].choices = kinds
-        if len(kinds) == 1:
-            self.fields["kind"].initial = kinds[0][0]
-        photos = self.fields["photos"]
-        photos.required = photos_required
-        photos.help_text = self._photos_help(photos_required)
+        if "kind" in self.fields:
+            rules = contest.photo_rules
+            kinds = [
+                (value, label)
+                for value, label in Entry.Kind.choices
+                if (value == Entry.Kind.SINGLE and rules.allow_single)
+                or (value == Entry.Kind.SERIES and rules.allow_series)
+            ]
+            self.fields["kind"].choices = kinds
+            if len(kinds) == 1:
+                self.fields["kind"].initial = kinds[0][0]
+        if "photos" in self.fields:
+            photos = self.fields["photos"]
+            photos.required = photos_required
+            photos.help_text = self._photos_help(photos_required)
+        if "files" in self.fields:
+            files = self.fields["files"]
+            files.label, files.required = content.files_label, photos_required
+            files.widget.attrs["accept"] = content.accept
+        asked = [(value, Declaration(value).label) for value in content.declarations]
         if declarations == "each":
-            for value, label in Declaration.choices:
+            for value, label in asked:
                 self.fields[_declaration_field_name(value)] = forms.BooleanField(
                     label=label, required=True
                 )
@@ -350,21 +389,21 @@ class EntryForm(forms.Form):
                 label=_("The entrant has signed the declarations"),
                 required=False,
                 help_text=_(
-                    "All four: %(declarations)s Without this, screening flags the entry "
+                    "Every one of: %(declarations)s Without this, screening flags the entry "
                     "until the entrant declares them."
                 )
-                % {"declarations": " ".join(str(label) for label in Declaration.labels)},
+                % {"declarations": " ".join(str(label) for _value, label in asked)},
             )
 
     def _photos_help(self, required: bool) -> str:
-        contest = self.contest
+        rules = self.contest.photo_rules
         parts = []
-        if contest.allow_single:
+        if rules.allow_single:
             parts.append(str(_("a single photo: exactly one file")))
-        if contest.allow_series:
+        if rules.allow_series:
             parts.append(
                 str(_("a series: %(min)d to %(max)d files, in their order"))
-                % {"min": contest.series_min, "max": contest.series_max}
+                % {"min": rules.series_min, "max": rules.series_max}
             )
         text = "; ".join(parts) + "."
         if not required:
@@ -378,14 +417,23 @@ class EntryForm(forms.Form):
         return self["declared"] if "declared" in self.fields else None
 
     def detail_fields(self):
-        return [self[name] for name in ("category", "title", "description", "place", "taken_on")]
+        names = ("category", "title", "description", "place", "taken_on")
+        return [self[name] for name in names if name in self.fields]
+
+    def content_fields(self):
+        """The kind and the files, as the contest's content has them."""
+        return [self[name] for name in ("kind", "photos", "files") if name in self.fields]
+
+    def uploaded(self) -> list:
+        """The files sent (none, for a content that carries none)."""
+        return self.cleaned_data.get("photos") or self.cleaned_data.get("files") or []
 
     def clean(self):
         cleaned = super().clean()
         kind, files = cleaned.get("kind"), cleaned.get("photos") or []
-        contest = self.contest
         if not kind or not files:
             return cleaned
+        rules = self.contest.photo_rules
         if kind == Entry.Kind.SINGLE and len(files) != 1:
             self.add_error(
                 "photos",
@@ -395,17 +443,15 @@ class EntryForm(forms.Form):
                     params={"count": len(files)},
                 ),
             )
-        elif kind == Entry.Kind.SERIES and not (
-            contest.series_min <= len(files) <= contest.series_max
-        ):
+        elif kind == Entry.Kind.SERIES and not (rules.series_min <= len(files) <= rules.series_max):
             self.add_error(
                 "photos",
                 forms.ValidationError(
                     _("A series has %(min)d to %(max)d photos; you chose %(count)d."),
                     code="series_count",
                     params={
-                        "min": contest.series_min,
-                        "max": contest.series_max,
+                        "min": rules.series_min,
+                        "max": rules.series_max,
                         "count": len(files),
                     },
                 ),
@@ -414,13 +460,10 @@ class EntryForm(forms.Form):
 
     def declarations(self) -> list[str]:
         """The declaration codes this form records."""
+        asked = self.content.declarations
         if self.cleaned_data.get("declared"):
-            return list(Declaration.values)
-        return [
-            value
-            for value in Declaration.values
-            if self.cleaned_data.get(_declaration_field_name(value))
-        ]
+            return list(asked)
+        return [value for value in asked if self.cleaned_data.get(_declaration_field_name(value))]
 
 
 class EntryDeclareForm(forms.Form):

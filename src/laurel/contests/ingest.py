@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from laurel.accounts.policy import access_for
 from laurel.contests import bulk, policy, services
-from laurel.contests.models import Category, Contest, Declaration, Entry, EntryPhoto, Flag
+from laurel.contests.models import Category, Contest, Declaration, Entry, EntryFile, Flag
 from laurel.core.tables import Record, Table
 from laurel.importing import Progress, no_progress, status_counts
 from laurel.media import services as media_services
@@ -115,7 +115,7 @@ def entries_ingest(
         raise services.SubmissionRefused(
             _("You may not submit entries for members in this contest.")
         )
-    if refusal := bulk.members_only_refusal(contest):
+    if refusal := bulk.bulk_refusal(contest):
         raise services.SubmissionRefused(refusal)
     if not contest.accepts_entries():
         raise services.SubmissionRefused(_("This contest is not taking entries now."))
@@ -239,7 +239,7 @@ def entries_submit_batch(
         progress(done, total)
 
     asset_ids = list(
-        EntryPhoto.objects.filter(entry__contest=contest, entry_id__in=list(submitted))
+        EntryFile.objects.filter(entry__contest=contest, entry_id__in=list(submitted))
         .order_by("entry_id", "position")
         .values_list("asset_id", flat=True)
     )
@@ -308,7 +308,7 @@ def _outcomes_settle(submitted: dict[int, FileOutcome], errors: dict[int, str]) 
         )
     )
     failed: dict[int, list[str]] = {}
-    for entry_id, asset_id in EntryPhoto.objects.filter(
+    for entry_id, asset_id in EntryFile.objects.filter(
         entry_id__in=ids, asset_id__in=list(errors)
     ).values_list("entry_id", "asset_id"):
         failed.setdefault(entry_id, []).append(errors[asset_id])

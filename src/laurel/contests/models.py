@@ -21,7 +21,13 @@ class Contest(models.Model):
         PUBLISHED = "published", _("Published")
 
     class Content(models.TextChoices):
+        """What an entry carries; its module under ``contests/content/`` says which files,
+        checks, flags, declarations and pages apply."""
+
         PHOTO = "photo", _("Photos")
+        DOCUMENT = "document", _("Documents (PDF/DOCX)")
+        VIDEO = "video", _("Video")
+        NONE = "none", _("No files (judged on the day)")
 
     class Entrants(models.TextChoices):
         """Who an entry belongs to: a member, a team (``members.Team``) or a unit."""
@@ -49,14 +55,6 @@ class Contest(models.Model):
     max_entries_per_member = models.PositiveSmallIntegerField(  # per entrant, of any kind
         _("entries per entrant (at most)"), default=5
     )
-    allow_single = models.BooleanField(_("single photos"), default=True)
-    allow_series = models.BooleanField(_("series (组照)"), default=True)
-    series_min = models.PositiveSmallIntegerField(_("photos in a series (at least)"), default=2)
-    series_max = models.PositiveSmallIntegerField(_("photos in a series (at most)"), default=6)
-    min_long_edge = models.PositiveIntegerField(_("minimum long edge (px)"), default=2400)
-    taken_from = models.DateField(_("taken on or after"), null=True, blank=True)
-    taken_until = models.DateField(_("taken on or before"), null=True, blank=True)
-    formats = models.JSONField(_("formats"), default=list)  # ["jpeg", "png", "webp", "heic"]
 
     # who may submit
     members_submit = models.BooleanField(_("members submit their own entries"), default=True)
@@ -91,10 +89,54 @@ class Contest(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def content_kind(self):
+        """The module of what this contest's entries carry (``contests.content``)."""
+        from laurel.contests.content import content_kind  # its modules import these models
+
+        return content_kind(self.content)
+
     def accepts_entries(self, now=None) -> bool:
         """Entries may be added, edited and withdrawn: open, and inside the window."""
         now = now or timezone.now()
         return self.state == self.State.OPEN and self.opens_at <= now < self.closes_at
+
+
+# PhotoRules' fields, which the contest's set-up takes with its own
+PHOTO_RULE_FIELDS = (
+    "allow_single",
+    "allow_series",
+    "series_min",
+    "series_max",
+    "min_long_edge",
+    "taken_from",
+    "taken_until",
+    "formats",
+)
+
+
+class PhotoRules(models.Model):
+    """What a photo contest asks of its entries' photos (``Contest.content`` photos; kept,
+    unused, when a draft is switched to another content)."""
+
+    contest = models.OneToOneField(
+        Contest, on_delete=models.CASCADE, primary_key=True, related_name="photo_rules"
+    )
+    allow_single = models.BooleanField(_("single photos"), default=True)
+    allow_series = models.BooleanField(_("series (组照)"), default=True)
+    series_min = models.PositiveSmallIntegerField(_("photos in a series (at least)"), default=2)
+    series_max = models.PositiveSmallIntegerField(_("photos in a series (at most)"), default=6)
+    min_long_edge = models.PositiveIntegerField(_("minimum long edge (px)"), default=2400)
+    taken_from = models.DateField(_("taken on or after"), null=True, blank=True)
+    taken_until = models.DateField(_("taken on or before"), null=True, blank=True)
+    formats = models.JSONField(_("formats"), default=list)  # ["jpeg", "png", "webp", "heic"]
+
+    class Meta:
+        verbose_name = _("photo rules")
+        verbose_name_plural = _("photo rules")
+
+    def __str__(self) -> str:
+        return str(self.contest)
 
 
 class Category(models.Model):
@@ -148,7 +190,8 @@ class UnitQuota(models.Model):
 
 
 class Declaration(models.TextChoices):
-    """What an entrant declares with an entry (recorded with who declared and when)."""
+    """What an entrant may declare with an entry (recorded with who declared and when);
+    which of them a contest asks is its content's (``contests.content``)."""
 
     ORIGINAL = "original", _("The work is my own original work.")
     PORTRAIT = "portrait", _("I hold the consent of the people shown (肖像权).")
@@ -271,12 +314,23 @@ class Entry(models.Model):
         return entrant_of(self)
 
     def missing_declarations(self) -> list[str]:
-        return [code for code in Declaration.values if code not in self.declarations]
+        """The declarations the contest's content asks that the entrant has not made."""
+        asked = self.contest.content_kind.declarations
+        return [code for code in asked if code not in self.declarations]
 
 
-class EntryPhoto(models.Model):
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="photos")
+class EntryFile(models.Model):
+    """One of an entry's files, in order: a photo, a document or a video (``kind``), as its
+    contest's content takes them."""
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("photo")
+        DOCUMENT = "document", _("document")
+        VIDEO = "video", _("video")
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="files")
     asset = models.ForeignKey("media.MediaAsset", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PHOTO)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -287,7 +341,8 @@ class EntryPhoto(models.Model):
 
 
 class Flag(models.Model):
-    """Something screening found for the organiser to decide before judging."""
+    """Something screening found for the organiser to decide before judging; which kinds a
+    contest raises is its content's (``contests.content``)."""
 
     class Kind(models.TextChoices):
         DUPLICATE = "duplicate", _("Duplicate in this contest")

@@ -12,7 +12,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from laurel.contests import policy
+from laurel.contests import bulk, policy
+from laurel.contests.content import PHOTO, ContentKind
 from laurel.contests.entrants import (
     KIND_OF,
     entrant_name_expression,
@@ -95,11 +96,16 @@ class ContestTable(ListTable):
             self.request.user.access, record
         ):
             return ""
-        return format_html(
-            '<a class="submit-for-member" href="{}">{}</a><br>'
-            '<a class="bulk-submission" href="{}">{}</a>',
+        submit = format_html(
+            '<a class="submit-for-member" href="{}">{}</a>',
             reverse("contests:console_entry_submit", args=[record.slug]),
             _("Submit for a member"),
+        )
+        if bulk.bulk_refusal(record):  # a spreadsheet cannot enter this contest
+            return submit
+        return format_html(
+            '{}<br><a class="bulk-submission" href="{}">{}</a>',
+            submit,
             reverse("contests:console_bulk", args=[record.slug]),
             _("Bulk submission"),
         )
@@ -143,9 +149,22 @@ class EntryTable(ListTable):
         row_attrs = {"id": lambda record: f"entry-{record.number}"}
         order_by = ("code",)
 
-    def __init__(self, *args, entrants: str = Contest.Entrants.MEMBERS, **kwargs):
+    def __init__(
+        self,
+        *args,
+        entrants: str = Contest.Entrants.MEMBERS,
+        content: ContentKind = PHOTO,
+        **kwargs,
+    ):
+        excluded = []
         if entrants == Contest.Entrants.UNITS:  # the entrant is the unit: one column
-            kwargs["exclude"] = (*kwargs.get("exclude", ()), "unit")
+            excluded.append("unit")
+        if not content.takes_files:  # no thumbnail to show
+            excluded.append("thumb")
+        if not content.shows_kind:  # single or series: a photo contest's notion
+            excluded.append("kind")
+        if excluded:
+            kwargs["exclude"] = (*kwargs.get("exclude", ()), *excluded)
         super().__init__(*args, **kwargs)
         self.columns["author"].column.verbose_name = kind_heading(KIND_OF[entrants])
 
@@ -160,7 +179,7 @@ class EntryTable(ListTable):
         return reverse("contests:console_entry", args=[record.contest.slug, record.number])
 
     def render_thumb(self, record):
-        photos = record.photos.all()
+        photos = record.files.all()
         thumb = render_to_string(
             "contests/_console_thumb.html",
             {"photo": photos[0] if photos else None, "alt": record.title},
@@ -176,7 +195,7 @@ class EntryTable(ListTable):
     def render_kind(self, record):
         if record.kind != Entry.Kind.SERIES:
             return record.get_kind_display()
-        count = len(record.photos.all())
+        count = len(record.files.all())
         return ngettext("series, %(n)d photo", "series, %(n)d photos", count) % {"n": count}
 
     def render_pending_flags(self, record):

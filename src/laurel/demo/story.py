@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from laurel.contests.models import Contest, Entry, EntryPhoto, Flag
+from laurel.contests.models import Contest, Entry, EntryFile, Flag
 from laurel.media.models import MediaAsset
 from laurel.notifications.models import Notification, OutgoingMessage
 
@@ -62,7 +62,7 @@ def entries_date(contest: Contest, submitted: list[datetime.datetime], told) -> 
         }
     Entry.objects.bulk_update(entries, ["created_at", "updated_at", "declarations"], batch_size=500)
     assets = []
-    for photo in EntryPhoto.objects.filter(entry__in=entries).select_related("asset"):
+    for photo in EntryFile.objects.filter(entry__in=entries).select_related("asset"):
         asset, at = photo.asset, when[photo.entry_id]
         asset.created_at = at
         if asset.processing_started_at is not None:

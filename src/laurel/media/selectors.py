@@ -1,6 +1,6 @@
 """Reads about media that several parts share: which uploads nothing has claimed.
 
-An upload is claimed when any row of any app refers to it (a contest's ``EntryPhoto``, and
+An upload is claimed when any row of any app refers to it (a contest's ``EntryFile``, and
 whatever attaches media later). Media knows none of those apps: the references are found
 from the models themselves, so a new app that points a foreign key at ``MediaAsset`` claims
 its assets without a change here. An asset's links to its near duplicates claim nothing.

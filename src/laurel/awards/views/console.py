@@ -24,13 +24,14 @@ from laurel.awards import policy, selectors, services
 from laurel.awards.forms import AwardForm, MethodForm, PublishForm, UnitAwardForm
 from laurel.awards.models import Award, AwardChange, Publication
 from laurel.contests import prize_tiers
-from laurel.contests.models import Contest, Entry
+from laurel.contests.models import Contest, Entry, EntryFile
 from laurel.contests.policy import contests_visible, entries_visible
 from laurel.core import prizes as core_prizes
 from laurel.core import ranking as core_ranking
 from laurel.judging import services as judging_services
 from laurel.judging.forms import METHOD_LABELS
 from laurel.judging.models import Assignment, JudgeCalibration, Result, Round
+from laurel.media import services as media_services
 from laurel.orgs.policy import units_visible
 from laurel.web.access import allowed_if
 from laurel.web.charts import IntervalAxis, interval_html, left_class, width_class
@@ -456,10 +457,18 @@ def _publish_confirmation(request, contest: Contest, reason: str):
         Consequence(
             "prizes",
             preview.prizes,
-            ngettext(
-                "%(count)d prize becomes public, with the winners' photos.",
-                "%(count)d prizes become public, with the winners' photos.",
-                preview.prizes,
+            (
+                ngettext(
+                    "%(count)d prize becomes public, with the winners' photos.",
+                    "%(count)d prizes become public, with the winners' photos.",
+                    preview.prizes,
+                )
+                if contest.content_kind.pictured
+                else ngettext(
+                    "%(count)d prize becomes public.",
+                    "%(count)d prizes become public.",
+                    preview.prizes,
+                )
             )
             % {"count": preview.prizes},
         ),
@@ -613,15 +622,36 @@ def _earlier_rounds(contest: Contest, round_: Round | None, entry: Entry) -> lis
     ]
 
 
-def _entry_context(contest: Contest, entry: Entry) -> dict:
+def _entry_files(request, entry: Entry) -> tuple[list[EntryFile], list[dict]]:
+    """The entry's photos (shown by their renditions) and its other files (a document, a
+    video: by name, with a link to the original for this organiser)."""
+    photos, others = [], []
+    for file in entry.files.select_related("asset"):
+        if file.kind == EntryFile.Kind.PHOTO:
+            photos.append(file)
+        else:
+            others.append(
+                {
+                    "name": file.asset.original_name,
+                    "kind": file.get_kind_display(),
+                    "url": media_services.signed_url(request.user, file.asset, "original"),
+                }
+            )
+    return photos, others
+
+
+def _entry_context(request, contest: Contest, entry: Entry) -> dict:
     round_ = selectors.final_round(contest)
     award = Award.objects.filter(entry=entry).select_related("tier", "set_by").first()
+    photos, other_files = _entry_files(request, entry)
     context = {
         "contest": contest,
         "entry": entry,
         "may_organise": True,
         "round": round_,
-        "photos": list(entry.photos.select_related("asset")),
+        "photos": photos,
+        "other_files": other_files,
+        "carries_files": contest.content_kind.takes_files,
         "award": award,
         "tier_places": prize_tiers.tier_places(contest.pk) if award else {},
         "changes": list(
@@ -657,7 +687,9 @@ def _entry_context(contest: Contest, entry: Entry) -> dict:
 def result_entry(request, slug: str, number: int):
     contest = _contest(request, slug)
     entry = _entry(request, contest, number)
-    return render(request, "awards/console_result_entry.html", _entry_context(contest, entry))
+    return render(
+        request, "awards/console_result_entry.html", _entry_context(request, contest, entry)
+    )
 
 
 @allowed_if(policy.may_decide_awards)

@@ -164,7 +164,17 @@ def export_xlsx(request, slug: str, kind: str):
 @never_cache  # personal data: no browser or proxy keeps a copy
 def originals_zip(request, slug: str):
     contest = _contest(request, slug)
-    path = exports.originals_zip(contest)
+    try:
+        path = exports.originals_zip(contest)
+    except exports.NoOriginals:
+        messages.info(
+            request,
+            _(
+                "This contest's entries carry no files, so there are no originals to "
+                "download. The results with prizes (Excel) list the winners."
+            ),
+        )
+        return redirect("contests:console_contest", slug=contest.slug)
     services.export_record(acting_user=request.user, contest=contest, kind="originals")
     response = StreamingHttpResponse(_sent_then_removed(path), content_type="application/zip")
     response["Content-Length"] = os.path.getsize(path)

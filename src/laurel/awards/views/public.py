@@ -63,7 +63,7 @@ from laurel.awards import winners_list as winners_list_module
 from laurel.awards.caching import exhibition_generation
 from laurel.awards.models import Certificate, Publication
 from laurel.contests import prize_tiers
-from laurel.contests.models import Category, Contest, EntryPhoto, PrizeTier
+from laurel.contests.models import Category, Contest, EntryFile, PrizeTier
 from laurel.contests.policy import contests_visible
 from laurel.core import snapshots
 from laurel.core.photos import RENDITIONS
@@ -222,7 +222,7 @@ def _winners(contest: Contest, rows: list[dict], places: dict[str, int]) -> list
     photo (one query)."""
     winners = [row for row in rows if row["prize"]]
     photos = (
-        EntryPhoto.objects.filter(
+        EntryFile.objects.filter(
             entry__contest=contest,
             entry__number__in=[int(row["entry"]) for row in winners],
             asset__status=MediaAsset.Status.READY,
@@ -285,6 +285,7 @@ def results(request, slug: str):
         "versions": versions,
         "snapshot_title": snapshot["title"],
         "tiers": _winners(contest, rows, places),
+        "pictured": contest.content_kind.pictured,
         "listing": listing,
         "page": listing.page,
         "rows": [
@@ -358,6 +359,7 @@ CONTEST_FIELDS = (
     "exhibition_opens_on",
     "exhibition_closes_on",
     "exhibition_venue",
+    "content",  # pictures, or works shown by their facts alone (``ContentKind.pictured``)
 )
 
 
@@ -463,7 +465,7 @@ def _works(facts: Facts) -> list[dict]:
     tiers, categories = _orders(facts.fields["pk"])
     photos: dict[int, list[dict]] = {}
     assets = (
-        EntryPhoto.objects.filter(
+        EntryFile.objects.filter(
             entry__contest_id=facts.fields["pk"],
             entry__number__in=[int(row["entry"]) for row in winners],
         )
@@ -578,6 +580,7 @@ def _gallery(facts: Facts, phase: str) -> str:
             "awards/public_exhibition_gallery.html",
             {
                 "contest": facts.contest,
+                "pictured": facts.contest.content_kind.pictured,
                 "phase": phase,
                 "version": facts.version,
                 "published_at": facts.published_at,
@@ -647,6 +650,7 @@ def exhibition_work(request, slug: str, code: str):
             raise Http404
         return {
             "contest": facts.contest,
+            "pictured": facts.contest.content_kind.pictured,
             "phase": phase,
             "work": works[index],
             "previous": works[index - 1] if index > 0 else None,

@@ -5,7 +5,7 @@ withdrawing, declaring), ``processing`` (settling an entry once its photos are p
 Every write is atomic and audited. Callers import the names from here.
 """
 
-from laurel.contests.services._common import FORMATS, prize_tier_rows
+from laurel.contests.services._common import FORMATS, contest_settings, prize_tier_rows
 from laurel.contests.services.bulk_submission import BulkFileOutcome, bulk_file_submit, bulk_start
 from laurel.contests.services.copying import MOVED_DATES, contest_copy, contest_copy_dates
 from laurel.contests.services.entries import (
@@ -36,6 +36,7 @@ from laurel.contests.services.setup import (
 __all__ = [
     "CONTEST_FIELDS",
     "FORMATS",
+    "contest_settings",
     "MOVED_DATES",
     "TRANSITIONS",
     "BulkFileOutcome",

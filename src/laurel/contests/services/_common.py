@@ -10,24 +10,40 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from laurel.accounts.models import Role, RoleGrant
-from laurel.contests.models import Category, Contest, Entry, EntryPhoto, PrizeTier, UnitQuota
+from laurel.contests.content.photo import FORMATS
+from laurel.contests.models import (
+    PHOTO_RULE_FIELDS,
+    Category,
+    Contest,
+    Entry,
+    EntryFile,
+    PhotoRules,
+    PrizeTier,
+    UnitQuota,
+)
 from laurel.notifications.services import notification_send
 
-FORMATS = ("jpeg", "png", "webp", "heic")
+
+def _rules_split(fields: dict) -> PhotoRules:
+    """The photo rules taken out of a contest's ``fields`` (unsaved, checked for their
+    fields' own limits); every contest keeps a row, used while its content is photos."""
+    fields.setdefault("formats", list(FORMATS))
+    rules = PhotoRules(**{name: fields.pop(name) for name in PHOTO_RULE_FIELDS if name in fields})
+    rules.full_clean(exclude=["contest"])
+    return rules
+
+
+def contest_settings(contest: Contest, names) -> dict:
+    """``contest``'s values of the setting ``names``, its photo rules' among them."""
+    rules = contest.photo_rules
+    return {name: getattr(rules if name in PHOTO_RULE_FIELDS else contest, name) for name in names}
 
 
 def _contest_check(contest: Contest) -> None:
     errors = {}
     if contest.opens_at and contest.closes_at and contest.closes_at <= contest.opens_at:
         errors["closes_at"] = _("Entries must close after they open.")
-    if not (contest.allow_single or contest.allow_series):
-        errors["allow_single"] = _("Allow single photos, series, or both.")
-    if contest.series_min < 2 or contest.series_max < contest.series_min:
-        errors["series_max"] = _("A series has at least 2 photos, and its maximum ≥ its minimum.")
-    if contest.taken_from and contest.taken_until and contest.taken_until < contest.taken_from:
-        errors["taken_until"] = _("The date window ends before it starts.")
-    if not contest.formats or set(contest.formats) - set(FORMATS):
-        errors["formats"] = _("Choose formats among %(formats)s.") % {"formats": ", ".join(FORMATS)}
+    errors.update(contest.content_kind.rules_errors(contest))
     if not (contest.members_submit or contest.units_submit):
         errors["members_submit"] = _("Someone must be able to submit.")
     elif contest.entrants == Contest.Entrants.UNITS and not contest.units_submit:
@@ -102,7 +118,7 @@ def prize_tier_rows(tiers: Iterable[PrizeTier]) -> list[tuple]:
     ]
 
 
-def _taken_on(photos: list[EntryPhoto]) -> datetime.date | None:
+def _taken_on(photos: list[EntryFile]) -> datetime.date | None:
     dates = [p.asset.exif.get("taken_at") for p in photos if p.asset.exif.get("taken_at")]
     return datetime.date.fromisoformat(min(dates)[:10]) if dates else None
 

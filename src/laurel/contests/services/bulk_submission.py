@@ -22,7 +22,7 @@ def bulk_start(*, acting_user, contest: Contest, content: bytes, filename: str) 
     access = access_for(acting_user)
     if not policy.may_submit_for_members(access, contest):
         raise SubmissionRefused(_("This contest does not take entries from unit admins."))
-    if refusal := bulk.members_only_refusal(contest):
+    if refusal := bulk.bulk_refusal(contest):
         raise SubmissionRefused(refusal)
     rows = bulk.bulk_plan(access, contest, bulk.bulk_sheet_read(content, filename))
     submission = BulkSubmission.objects.create(

@@ -14,6 +14,8 @@ from laurel.contests.models import Contest
 from laurel.contests.services._common import (
     _contest_check,
     _contest_parts_set,
+    _rules_split,
+    contest_settings,
     prize_tier_rows,
 )
 from laurel.contests.services.setup import CONTEST_FIELDS
@@ -41,8 +43,7 @@ def contest_copy_dates(source: Contest, shift_days: int | None = None) -> dict:
     for name in ("opens_at", "closes_at"):
         local = timezone.localtime(getattr(source, name))
         dates[name] = datetime.datetime.combine(move(local.date()), local.timetz())
-    for name in MOVED_DATES:
-        day = getattr(source, name)
+    for name, day in contest_settings(source, MOVED_DATES).items():
         dates[name] = move(day) if day else None
     return dates
 
@@ -66,17 +67,20 @@ def contest_copy(
     visible = policy.contests_visible(access).filter(pk=source.pk).exists()
     if not (policy.may_organise(access) and visible):
         raise ValidationError(_("You may not copy this contest."))
-    fields = {name: getattr(source, name) for name in CONTEST_FIELDS}
+    fields = contest_settings(source, CONTEST_FIELDS)
     fields.update(contest_copy_dates(source, shift_days), title=title)
-    fields["formats"] = list(source.formats)
+    fields["formats"] = list(fields["formats"])
     if opens_at is not None:
         fields["opens_at"] = opens_at
     if closes_at is not None:
         fields["closes_at"] = closes_at
-    contest = Contest(slug=slug, content=source.content, created_by=acting_user, **fields)
+    rules = _rules_split(fields)
+    contest = Contest(slug=slug, created_by=acting_user, **fields)
+    contest.photo_rules = rules
     contest.full_clean()
     _contest_check(contest)
     contest.save()
+    rules.save()
     _contest_parts_set(
         contest,
         list(source.categories.values_list("name", flat=True)),

@@ -17,13 +17,13 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from laurel.accounts.policy import access_for
 from laurel.audit.services import audit_log
 from laurel.contests import policy
 from laurel.contests.entrants import Entrant, entrant_entries, entrant_record
-from laurel.contests.models import Category, Contest, Declaration, Entry, EntryPhoto, Flag
+from laurel.contests.models import Category, Contest, Entry, EntryFile, Flag
 from laurel.contests.services._common import _taken_on
 from laurel.contests.services.processing import entry_queue
 from laurel.contests.services.screening import entry_screen
@@ -60,29 +60,24 @@ def _local(moment: datetime.datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
-def _kind_of(contest: Contest, photo_count: int) -> str:
-    if photo_count == 1:
-        if not contest.allow_single:
-            _refuse(
-                _("This contest takes series only (%(min)d–%(max)d photos).")
-                % {"min": contest.series_min, "max": contest.series_max}
-            )
-        return Entry.Kind.SINGLE
-    if not contest.allow_series:
-        _refuse(_("This contest takes single photos only: one photo per entry."))
-    if not contest.series_min <= photo_count <= contest.series_max:
-        _refuse(
-            _("A series has %(min)d to %(max)d photos; this one has %(count)d.")
-            % {"min": contest.series_min, "max": contest.series_max, "count": photo_count}
-        )
-    return Entry.Kind.SERIES
+def _kind_of(contest: Contest, file_count: int) -> str:
+    """The entry's kind for this many files, as the contest's content decides, or the
+    refusal saying why (``contests.content``)."""
+    try:
+        return contest.content_kind.entry_kind(contest, file_count)
+    except ValidationError as error:
+        _refuse(error.messages[0])
 
 
 # what a contest of each kind takes, said when another kind of entrant is given
 ENTRANTS_TAKEN = {
-    Contest.Entrants.MEMBERS: _lazy("This contest takes entries from members."),
-    Contest.Entrants.TEAMS: _lazy("This contest takes entries from teams: submit for a team."),
-    Contest.Entrants.UNITS: _lazy("This contest takes entries from units: submit for a unit."),
+    Contest.Entrants.MEMBERS: gettext_lazy("This contest takes entries from members."),
+    Contest.Entrants.TEAMS: gettext_lazy(
+        "This contest takes entries from teams: submit for a team."
+    ),
+    Contest.Entrants.UNITS: gettext_lazy(
+        "This contest takes entries from units: submit for a unit."
+    ),
 }
 
 
@@ -173,12 +168,12 @@ def _entry_fields_check(contest: Contest, category: Category, title: str) -> Non
         _refuse(_("Give the entry a title."))
 
 
-def _declarations(codes: Iterable[str], by_user) -> dict:
+def _declarations(contest: Contest, codes: Iterable[str], by_user) -> dict:
+    """The declarations among ``codes`` that ``contest``'s content asks, as recorded."""
     now = timezone.now().isoformat()
+    asked = contest.content_kind.declarations
     return {
-        code: {"at": now, "by": by_user.pk if by_user else None}
-        for code in codes
-        if code in Declaration.values
+        code: {"at": now, "by": by_user.pk if by_user else None} for code in codes if code in asked
     }
 
 
@@ -233,14 +228,11 @@ def entry_submit(
             description=description.strip(),
             place=place.strip(),
             taken_on=taken_on,
-            declarations=_declarations(declarations, acting_user),
+            declarations=_declarations(contest, declarations, acting_user),
         )
         entry.full_clean()
         entry.save()
-        EntryPhoto.objects.bulk_create(
-            EntryPhoto(entry=entry, asset=asset, position=position)
-            for position, asset in enumerate(assets)
-        )
+        _files_attach(entry, assets)
         entrant = {"author": author.pk} if author is not None else {}  # as before teams
         audit_log(
             actor=acting_user,
@@ -260,6 +252,15 @@ def entry_submit(
         if process:
             transaction.on_commit(lambda: entry_queue(entry.pk))
     return entry
+
+
+def _files_attach(entry: Entry, assets: Sequence[MediaAsset]) -> None:
+    """The entry's files, in order, of the kind its contest's content takes."""
+    kind = entry.contest.content_kind.file_kind
+    EntryFile.objects.bulk_create(
+        EntryFile(entry=entry, asset=asset, kind=kind, position=position)
+        for position, asset in enumerate(assets)
+    )
 
 
 def _uploads_store(acting_user, uploads: Sequence[Upload]) -> list[MediaAsset]:
@@ -328,14 +329,11 @@ def entry_update(
         entry.description, entry.place = description.strip(), place.strip()
         entry.taken_on = taken_on
         if taken_on is None and not assets:  # as at submission: no date given, the photos'
-            entry.taken_on = _taken_on(list(entry.photos.select_related("asset")))
+            entry.taken_on = _taken_on(list(entry.files.select_related("asset")))
         if assets:
             entry.kind = _kind_of(entry.contest, len(assets))
-            entry.photos.all().delete()
-            EntryPhoto.objects.bulk_create(
-                EntryPhoto(entry=entry, asset=asset, position=position)
-                for position, asset in enumerate(assets)
-            )
+            entry.files.all().delete()
+            _files_attach(entry, assets)
             entry.state, entry.refusal_reason = Entry.State.RECEIVED, ""
             # decisions were on the old photos: the new ones are screened afresh
             entry.flags.exclude(state=Flag.State.DISQUALIFIED).delete()
@@ -380,7 +378,7 @@ def entry_declare(*, acting_user, entry: Entry, declarations: Iterable[str]) -> 
     """The entrant's own declarations (for an entry a unit admin submitted without them);
     also after entries close, since screening waits for them."""
     entry = _changeable(acting_user, entry, window=False)
-    added = _declarations(declarations, acting_user)
+    added = _declarations(entry.contest, declarations, acting_user)
     entry.declarations = {**entry.declarations, **added}
     entry.save(update_fields=["declarations", "updated_at"])
     audit_log(

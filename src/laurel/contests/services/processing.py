@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from laurel.audit.services import audit_log
-from laurel.contests.models import Contest, Entry, EntryPhoto
+from laurel.contests.models import Entry, EntryFile
 from laurel.contests.services._common import _entrant_notify, _taken_on
 from laurel.contests.services.screening import entry_screen
 from laurel.media import services as media_services
@@ -19,9 +19,7 @@ def entry_queue(entry_id: int) -> None:
 
 def entry_process(entry_id: int) -> str:
     """Process an entry's photos (each exactly once, by the media pipeline), then settle it."""
-    asset_ids = list(
-        EntryPhoto.objects.filter(entry_id=entry_id).values_list("asset_id", flat=True)
-    )
+    asset_ids = list(EntryFile.objects.filter(entry_id=entry_id).values_list("asset_id", flat=True))
     Entry.objects.filter(pk=entry_id, state=Entry.State.RECEIVED).update(
         state=Entry.State.PROCESSING
     )
@@ -41,11 +39,12 @@ def entry_settle(entry_id: int) -> str:
     )
     if entry.state not in (Entry.State.RECEIVED, Entry.State.PROCESSING):
         return entry.state
-    photos = list(entry.photos.select_related("asset"))
-    statuses = {photo.asset.status for photo in photos}
+    files = list(entry.files.select_related("asset"))
+    statuses = {file.asset.status for file in files}
     if statuses - {MediaAsset.Status.READY, MediaAsset.Status.REFUSED}:
         return entry.state
-    refusals = [(i, p.asset, _refusal(entry.contest, p.asset)) for i, p in enumerate(photos)]
+    content = entry.contest.content_kind
+    refusals = [(i, f.asset, content.refusal(entry.contest, f.asset)) for i, f in enumerate(files)]
     reasons = [
         _("Photo %(n)d (%(name)s): %(reason)s")
         % {"n": i + 1, "name": asset.original_name, "reason": reason}
@@ -55,7 +54,7 @@ def entry_settle(entry_id: int) -> str:
     entry.state = Entry.State.REFUSED if reasons else Entry.State.ACCEPTED
     entry.refusal_reason = "\n".join(reasons)
     if entry.taken_on is None:
-        entry.taken_on = _taken_on(photos)
+        entry.taken_on = _taken_on(files)
     entry.save(update_fields=["state", "refusal_reason", "taken_on", "updated_at"])
     audit_log(
         actor=None,
@@ -81,18 +80,6 @@ def entry_settle(entry_id: int) -> str:
             submitter_too=True,
         )
     return entry.state
-
-
-def _refusal(contest: Contest, asset: MediaAsset) -> str:
-    if asset.status == MediaAsset.Status.REFUSED:
-        return asset.refusal_reason
-    photo_format = asset.exif.get("format", "")
-    if photo_format not in contest.formats:
-        return _("this contest takes %(formats)s, not %(format)s.") % {
-            "formats": "、".join(f.upper() for f in contest.formats),
-            "format": photo_format.upper(),
-        }
-    return ""
 
 
 def entries_requeue_unsettled() -> int:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from laurel.accounts.policy import access_for
 from laurel.audit.services import audit_log
 from laurel.contests import policy
-from laurel.contests.models import Entry, EntryPhoto, Flag
+from laurel.contests.models import Entry, EntryFile, Flag
 from laurel.contests.services._common import _entrant_notify
 from laurel.media.models import MediaAsset
 
@@ -19,12 +19,13 @@ def entry_screen(entry: Entry) -> list[Flag]:
     """Raise the flags an accepted entry earns; drop undecided ones it no longer earns.
     Runs in the caller's transaction (submitting, editing, declaring, settling)."""
     contest = entry.contest
-    photos = list(entry.photos.select_related("asset"))
+    content = contest.content_kind
+    files = list(entry.files.select_related("asset"))
     found: dict[str, dict] = {}
 
-    duplicates = EntryPhoto.objects.filter(
+    duplicates = EntryFile.objects.filter(
         asset__in=MediaAsset.duplicates.through.objects.filter(
-            from_mediaasset__in=[p.asset_id for p in photos],
+            from_mediaasset__in=[f.asset_id for f in files],
             # the copy uploaded later is the one flagged
             to_mediaasset__created_at__lt=F("from_mediaasset__created_at"),
         ).values("to_mediaasset"),
@@ -40,25 +41,12 @@ def entry_screen(entry: Entry) -> list[Flag]:
     if past:
         found[Flag.Kind.DUPLICATE_PAST] = {"entries": sorted(f"{s}#{n}" for s, n in past)}
 
-    small = [
-        p.position + 1
-        for p in photos
-        if max(p.asset.exif.get("width", 0), p.asset.exif.get("height", 0)) < contest.min_long_edge
-    ]
-    if small:
-        found[Flag.Kind.BELOW_SIZE] = {"photos": small, "min_long_edge": contest.min_long_edge}
-
-    taken = entry.taken_on
-    if taken is None:
-        found[Flag.Kind.DATE_MISSING] = {}
-    elif (contest.taken_from and taken < contest.taken_from) or (
-        contest.taken_until and taken > contest.taken_until
-    ):
-        found[Flag.Kind.DATE_OUTSIDE] = {"taken_on": taken.isoformat()}
+    found.update(content.screen(entry, files))
 
     missing = entry.missing_declarations()
     if missing:
         found[Flag.Kind.DECLARATIONS_MISSING] = {"missing": missing}
+    found = {kind: detail for kind, detail in found.items() if kind in content.flag_kinds}
 
     undecided = [Flag.State.OPEN, Flag.State.ASKED]  # a question it no longer earns is moot
     entry.flags.filter(state__in=undecided).exclude(kind__in=list(found)).delete()

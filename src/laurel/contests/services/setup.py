@@ -7,11 +7,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from laurel.audit.services import audit_log
 from laurel.contests.entrants import entrant_key_expression
-from laurel.contests.models import Contest, Entry
-from laurel.contests.services._common import _contest_check, _contest_parts_set
+from laurel.contests.models import PHOTO_RULE_FIELDS, Contest, Entry
+from laurel.contests.services._common import (
+    _contest_check,
+    _contest_parts_set,
+    _rules_split,
+)
 from laurel.contests.signals import contest_changed
 
 # the order of a contest's life; each step is one transition, audited
@@ -31,14 +36,8 @@ CONTEST_FIELDS = (
     "opens_at",
     "closes_at",
     "max_entries_per_member",
-    "allow_single",
-    "allow_series",
-    "series_min",
-    "series_max",
-    "min_long_edge",
-    "taken_from",
-    "taken_until",
-    "formats",
+    *PHOTO_RULE_FIELDS,  # kept in the contest's PhotoRules
+    "content",
     "entrants",
     "members_submit",
     "units_submit",
@@ -48,6 +47,19 @@ CONTEST_FIELDS = (
     "prizes_per_author",
     "certificate_issuer",
 )
+
+
+# what is chosen while a contest is a draft and stays as it is once it has opened
+DRAFT_ONLY = {
+    "entrants": gettext_lazy(
+        "Who enters (members, teams or units) is chosen while the contest is a draft; once "
+        "it has opened it stays as it is."
+    ),
+    "content": gettext_lazy(
+        "What entries carry (photos, documents, video or no files) is chosen while the "
+        "contest is a draft; once it has opened it stays as it is."
+    ),
+}
 
 
 @transaction.atomic
@@ -60,11 +72,13 @@ def contest_create(
     quotas: Sequence[tuple[object, int]] = (),
     **fields,
 ) -> Contest:
-    fields.setdefault("formats", ["jpeg", "png", "webp", "heic"])
+    rules = _rules_split(fields)
     contest = Contest(slug=slug, created_by=acting_user, **fields)
+    contest.photo_rules = rules
     contest.full_clean()
     _contest_check(contest)
     contest.save()
+    rules.save()
     _contest_parts_set(contest, categories, prize_tiers, quotas)
     audit_log(
         actor=acting_user,
@@ -105,27 +119,24 @@ def contest_update(
                     "title and the exhibition can change."
                 )
             )
-    if contest.state != Contest.State.DRAFT and fields.get("entrants", contest.entrants) != (
-        contest.entrants
-    ):
-        raise ValidationError(
-            {
-                "entrants": _(
-                    "Who enters (members, teams or units) is chosen while the contest is a "
-                    "draft; once it has opened it stays as it is."
-                )
-            }
-        )
+    if contest.state != Contest.State.DRAFT:
+        for name, message in DRAFT_ONLY.items():
+            if fields.get(name, getattr(contest, name)) != getattr(contest, name):
+                raise ValidationError({name: message})
+    rules = contest.photo_rules
     changed = {}
     for name, value in fields.items():
         if name not in CONTEST_FIELDS:
             raise TypeError(f"contest_update() got an unexpected field {name!r}")
-        if getattr(contest, name) != value:
-            changed[name] = [getattr(contest, name), value]
-            setattr(contest, name, value)
+        target = rules if name in PHOTO_RULE_FIELDS else contest
+        if getattr(target, name) != value:
+            changed[name] = [getattr(target, name), value]
+            setattr(target, name, value)
     contest.full_clean()
+    rules.full_clean()
     _contest_check(contest)
     contest.save()
+    rules.save()
     _contest_parts_set(contest, categories, prize_tiers, quotas)
     audit_log(
         actor=acting_user,

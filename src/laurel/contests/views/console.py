@@ -17,11 +17,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from laurel.accounts.policy import may_reveal_personal_data_somewhere
-from laurel.contests import policy, services
+from laurel.contests import bulk, policy, services
 from laurel.contests.entrants import entrant_related
 from laurel.contests.entry_sections import entry_sections_for
 from laurel.contests.forms import ContestForm, FlagResolveForm
-from laurel.contests.models import Contest, Declaration, Entry, EntryPhoto, Flag
+from laurel.contests.models import Contest, Declaration, Entry, EntryFile, Flag
 from laurel.contests.tables import (
     ContestFilter,
     ContestTable,
@@ -50,8 +50,8 @@ def _contest(request, slug: str) -> Contest:
     return get_object_or_404(policy.contests_visible(request.user.access), slug=slug)
 
 
-def _photos_prefetch(lookup: str = "photos") -> Prefetch:
-    return Prefetch(lookup, queryset=EntryPhoto.objects.select_related("asset"))
+def _files_prefetch(lookup: str = "files") -> Prefetch:
+    return Prefetch(lookup, queryset=EntryFile.objects.select_related("asset"))
 
 
 # --- contests ---------------------------------------------------------------------------
@@ -212,6 +212,7 @@ def contest_detail(request, slug: str):
         "co_organisers": [line for line in contest.co_organisers.splitlines() if line.strip()],
         "may_submit": contest.state == Contest.State.OPEN
         and policy.may_submit_for_members(access, contest),
+        "takes_bulk": not bulk.bulk_refusal(contest),
         "may_export_full_numbers": may_reveal_personal_data_somewhere(access),
     }
     return render(request, "contests/console_contest.html", context)
@@ -316,10 +317,10 @@ def entry_list(request, slug: str):
     shows_flags = policy.may_organise(access)
     entries = (
         EntryTable.entries_for_table(policy.entries_visible(access).filter(contest=contest))
-        .prefetch_related(_photos_prefetch())
+        .prefetch_related(_files_prefetch())
         .annotate(pending_flags=_pending_flag_count(access))
     )
-    table_kwargs = {"entrants": contest.entrants}
+    table_kwargs = {"entrants": contest.entrants, "content": contest.content_kind}
     if not shows_flags:
         table_kwargs["exclude"] = ("pending_flags",)
     listing = listing_build(
@@ -361,11 +362,11 @@ def flag_sentence(flag: Flag) -> str:
     if flag.kind == Flag.Kind.DATE_MISSING:
         return _("Neither the entrant nor the photos' EXIF data say when they were taken.")
     if flag.kind == Flag.Kind.DATE_OUTSIDE:
-        contest = flag.entry.contest
+        rules = flag.entry.contest.photo_rules
         return _("Taken on %(date)s, outside the contest's window (%(start)s – %(end)s).") % {
             "date": detail.get("taken_on", "?"),
-            "start": contest.taken_from or "…",
-            "end": contest.taken_until or "…",
+            "start": rules.taken_from or "…",
+            "end": rules.taken_until or "…",
         }
     if flag.kind == Flag.Kind.DECLARATIONS_MISSING:
         labels = [
@@ -399,7 +400,7 @@ def _flag_rows(access, contest: Contest, flags: list[Flag]) -> list[dict]:
             policy.entries_visible(access)
             .filter(wanted)
             .select_related("contest")
-            .prefetch_related(_photos_prefetch())
+            .prefetch_related(_files_prefetch())
         ):
             others[(other.contest.slug, other.number)] = other
     rows = []
@@ -432,7 +433,7 @@ def _flags_shown(access):
         .select_related(
             "entry__contest", "entry__category", *entrant_related("entry__"), "resolved_by"
         )
-        .prefetch_related(_photos_prefetch("entry__photos"))
+        .prefetch_related(_files_prefetch("entry__files"))
         .order_by("entry__number", "kind")
     )
 
@@ -465,7 +466,8 @@ def entry_detail(request, slug: str, number: int):
     context = {
         "contest": contest,
         "entry": entry,
-        "photos": list(entry.photos.select_related("asset")),
+        "photos": list(entry.files.select_related("asset")),
+        "content": contest.content_kind,
         "declarations": _declared_at(entry),
         "flag_rows": _flag_rows(access, contest, flags),
         "may_organise": policy.may_organise(access),

@@ -151,7 +151,12 @@ def entry_submit_for(request, slug: str):
         .select_related(*entrant_related(), "category")
         .order_by("-created_at", "-pk")[:20]
     )
-    context = {"contest": contest, "recent": recent, "accepts_entries": contest.accepts_entries()}
+    context = {
+        "contest": contest,
+        "recent": recent,
+        "accepts_entries": contest.accepts_entries(),
+        "takes_bulk": not bulk.bulk_refusal(contest),
+    }
     entrant = ENTRANT_PICKS[contest.entrants](request, contest, context)
     if isinstance(entrant, HttpResponse):  # still choosing
         return entrant

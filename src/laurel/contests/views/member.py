@@ -33,8 +33,8 @@ def entry_fields(form: EntryForm) -> dict:
         "category": data["category"],
         "title": data["title"],
         "description": data["description"],
-        "place": data["place"],
-        "taken_on": data["taken_on"],
+        "place": data.get("place", ""),
+        "taken_on": data.get("taken_on"),
     }
 
 
@@ -60,7 +60,7 @@ def entry_from_form(request, form: EntryForm, contest, entrant) -> Entry | None:
             acting_user=request.user,
             contest=contest,
             **entrant_given(entrant),
-            uploads=uploads_of(form.cleaned_data["photos"]),
+            uploads=uploads_of(form.uploaded()),
             declarations=form.declarations(),
             **entry_fields(form),
         )
@@ -101,16 +101,13 @@ def entry_submit(request, slug: str):
     if request.method == "POST" and form.is_valid():
         entry = entry_from_form(request, form, contest, entrant)
         if entry is not None:
-            messages.success(
-                request,
-                _("Entry %(code)s received; its photos are being checked.") % {"code": entry.code},
-            )
+            messages.success(request, contest.content_kind.received % {"code": entry.code})
             return redirect("contests:my_entry", pk=entry.pk)
     return render(request, "contests/submit_entry.html", context | {"form": form})
 
 
 def _entries_context(request) -> dict:
-    entries = list(selectors.own_entries(request.user.access).prefetch_related("photos__asset"))
+    entries = list(selectors.own_entries(request.user.access).prefetch_related("files__asset"))
     return {"entries": entries, "unsettled": any(e.state in UNSETTLED for e in entries)}
 
 
@@ -152,7 +149,8 @@ def _entry_context(request, entry: Entry, **forms) -> dict:
     asked = list(entry.flags.filter(state=Flag.State.ASKED))
     return {
         "entry": entry,
-        "photos": list(entry.photos.select_related("asset")),
+        "photos": list(entry.files.select_related("asset")),
+        "content": entry.contest.content_kind,
         "is_entrant": is_entrant,
         # submitted by the entrant themself (a member, a team's leader): no "by" shown
         "submitted_by_entrant": entry.submitted_by_id == _entrant_user_id(entry),
@@ -209,8 +207,8 @@ def entry_edit(request, pk: int):
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
-        files = form.cleaned_data["photos"]
-        if not files and form.cleaned_data["kind"] != entry.kind:
+        files = form.uploaded()
+        if not files and form.cleaned_data.get("kind", entry.kind) != entry.kind:
             form.add_error("photos", _("To change the kind, choose the new photos."))
         else:
             try:

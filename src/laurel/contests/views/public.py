@@ -4,7 +4,7 @@ words and the way to submit while it takes entries."""
 from django.shortcuts import get_object_or_404, render
 
 from laurel.accounts.policy import access_for
-from laurel.contests import policy
+from laurel.contests import bulk, policy
 
 
 def contest_list(request):
@@ -15,15 +15,18 @@ def contest_list(request):
 def contest_detail(request, slug: str):
     access = access_for(request.user)
     contest = get_object_or_404(
-        policy.contests_visible(access).prefetch_related("categories", "prize_tiers"), slug=slug
+        policy.contests_visible(access)
+        .select_related("photo_rules")
+        .prefetch_related("categories", "prize_tiers"),
+        slug=slug,
     )
     context = {
         "contest": contest,
         "co_organisers": [
             line.strip() for line in contest.co_organisers.splitlines() if line.strip()
         ],
-        "formats": "、".join(f.upper() for f in contest.formats),
         "accepts_entries": contest.accepts_entries(),
         "submits_for_members": policy.may_submit_for_members(access, contest),
+        "takes_bulk": not bulk.bulk_refusal(contest),
     }
     return render(request, "contests/public_contest_detail.html", context)

@@ -3,9 +3,11 @@
 Blind by construction. The pages get plain values (a ``Sheet``), never the entry itself, so no
 template can reach an author, a unit, a description, a place, a file's name or its metadata;
 the photos are the judge renditions (metadata-free JPEGs) behind signed URLs issued for this
-review's entry only; an entry is called by the judge's own number ("No. 37"), never by the
-contest's entry number. Reviews are fetched through ``policy.assignments_of``: another judge's
-review, an entry not given to this judge, a withdrawn review or a planned round is 404.
+review's entry only; a file of another kind (a document, a video) is named by its kind and
+place alone ("Document 1"); an entry that carries no files (judged on the day) says so. An
+entry is called by the judge's own number ("No. 37"), never by the contest's entry number.
+Reviews are fetched through ``policy.assignments_of``: another judge's review, an entry not
+given to this judge, a withdrawn review or a planned round is 404.
 """
 
 from dataclasses import dataclass, field
@@ -17,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from laurel.contests.models import EntryPhoto
+from laurel.contests.models import EntryFile
 from laurel.judging import policy, selectors, services
 from laurel.judging.models import Assignment, Round
 from laurel.judging.selectors import Progress
@@ -41,6 +43,14 @@ class Work:
 @dataclass
 class Photo:
     url: str | None  # None: the judge rendition is not ready
+    number: int
+
+
+@dataclass
+class OtherFile:
+    """A file the workspace cannot show yet (a document, a video): its kind and place only."""
+
+    kind: str
     number: int
 
 
@@ -73,6 +83,8 @@ class Sheet:
     comment: str
     photos: list[Photo]
     criteria: list[CriterionRow]
+    other_files: list[OtherFile] = field(default_factory=list)
+    carries_files: bool = True  # False: the contest's entries carry none (judged on the day)
 
 
 def work_of(access, round_id: int) -> list[Work]:
@@ -122,22 +134,28 @@ def round_resume(request, pk: int):
 
 def _assignment_get(request, pk: int) -> Assignment:
     return get_object_or_404(
-        policy.assignments_of(request.user.access).select_related("round", "entry__category"),
+        policy.assignments_of(request.user.access).select_related(
+            "round__contest", "entry__category"
+        ),
         pk=pk,
     )
 
 
-def _photos(request, entry_id: int) -> list[Photo]:
-    """The entry's photos in order, each as a signed URL of its judge rendition."""
-    photos = []
-    rows = EntryPhoto.objects.filter(entry_id=entry_id).select_related("asset")
-    for number, photo in enumerate(rows.order_by("position", "pk"), start=1):
-        asset = photo.asset
+def _files(request, entry_id: int) -> tuple[list[Photo], list[OtherFile]]:
+    """The entry's files in order: its photos, each as a signed URL of its judge rendition,
+    and its other files (by kind and place; no URL: judges never get an original)."""
+    photos, others = [], []
+    rows = EntryFile.objects.filter(entry_id=entry_id).select_related("asset")
+    for file in rows.order_by("position", "pk"):
+        if file.kind != EntryFile.Kind.PHOTO:
+            others.append(OtherFile(file.get_kind_display(), len(others) + 1))
+            continue
+        asset = file.asset
         url = None
         if asset.status == MediaAsset.Status.READY and "judge" in asset.renditions:
             url = media_services.signed_url(request.user, asset, "judge")
-        photos.append(Photo(url, number))
-    return photos
+        photos.append(Photo(url, len(photos) + 1))
+    return photos, others
 
 
 def _criteria(assignment: Assignment) -> list[CriterionRow]:
@@ -164,6 +182,7 @@ def _criteria(assignment: Assignment) -> list[CriterionRow]:
 
 def _sheet(request, assignment: Assignment, number: int) -> Sheet:
     entry = assignment.entry  # read here for its title and category only
+    photos, other_files = _files(request, assignment.entry_id)
     return Sheet(
         pk=assignment.pk,
         number=number,
@@ -172,8 +191,10 @@ def _sheet(request, assignment: Assignment, number: int) -> Sheet:
         state=assignment.state,
         verdict=assignment.verdict,
         comment=assignment.comment,
-        photos=_photos(request, assignment.entry_id),
+        photos=photos,
         criteria=_criteria(assignment),
+        other_files=other_files,
+        carries_files=assignment.round.contest.content_kind.takes_files,
     )
 
 
