@@ -13,6 +13,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from laurel.audit.models import LogEntry
 from laurel.contests.content import CONTENT_KINDS
@@ -47,6 +48,13 @@ NOT_YET = {
 }
 # the entry form's fields of a photo contest that a contest of no files does not have
 PHOTO_ONLY_INPUTS = ('name="kind"', 'name="photos"', 'name="place"', 'name="taken_on"')
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The services' sentences are asserted in English, whatever a test before activated."""
+    with translation.override("en"):
+        yield
 
 
 def client_of(user):
