@@ -42,19 +42,7 @@ CONTEST_FIELDSETS = (
         ("categories", "prize_tiers", "prizes_per_author", "certificate_issuer"),
     ),
     (_("Entries"), ("content", "max_entries_per_member")),
-    (
-        _("Photos (photo contests only)"),
-        (
-            "allow_single",
-            "allow_series",
-            "series_min",
-            "series_max",
-            "min_long_edge",
-            "taken_from",
-            "taken_until",
-            "formats",
-        ),
-    ),
+    (_("Photos (photo contests only)"), PHOTO_RULE_FIELDS),
     (_("Who submits"), ("entrants", "members_submit", "units_submit", "quotas")),
     (_("Exhibition"), ("exhibition_opens_on", "exhibition_closes_on", "exhibition_venue")),
 )
