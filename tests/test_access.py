@@ -23,7 +23,7 @@ from laurel.contests.services import (
     contest_transition,
     entry_submit,
 )
-from laurel.judging.models import Assignment, Round
+from laurel.judging.models import Assignment, Deduction, Round
 from laurel.judging.services import round_create, seat_add
 from laurel.members.services import member_import_preview, team_create
 from tests.conftest import ROLES, make_member, valid_id_card
@@ -140,6 +140,17 @@ def _assignment(fx) -> Assignment:
     round_ = _round(fx)
     return Assignment.objects.create(
         round=round_, entry=fx["round_entry"], judge=fx["users"]["judge"]
+    )
+
+
+def _deduction(fx) -> Deduction:
+    round_ = _round(fx)
+    return Deduction.objects.create(
+        round=round_,
+        entry=fx["round_entry"],
+        points=1,
+        reason="缺席一人",
+        created_by=fx["users"]["federation_admin"],
     )
 
 
@@ -421,6 +432,15 @@ CONSOLE_URLS = [
     ),
     ConsoleUrl(
         "judging:round_close", FEDERATION, method="post", own=lambda fx: {"pk": _round(fx).pk}
+    ),
+    ConsoleUrl(
+        "judging:deduction_add", FEDERATION, method="post", own=lambda fx: {"pk": _round(fx).pk}
+    ),
+    ConsoleUrl(
+        "judging:deduction_remove",
+        FEDERATION,
+        method="post",
+        own=lambda fx: {"pk": _deduction(fx).pk},
     ),
     # awards: results, prizes, publishing (organisers); documents (by what each may see)
     ConsoleUrl("awards:console_results", FEDERATION, own=lambda fx: {"slug": _contest(fx).slug}),

@@ -15,6 +15,7 @@ from django.db import DatabaseError, connection
 
 from laurel.judging import services
 from laurel.judging.models import Assignment, Round
+from laurel.judging.modes import qualify as qualify_mode
 from laurel.judging.services import JudgingRefused, _common
 from laurel.judging.services import assignment as assignment_services
 from laurel.judging.services import reviews as review_services
@@ -211,7 +212,7 @@ def verdicts_at_once(round_, entry_id, *, locked: bool, monkeypatch):
         lambda: services.review_save(acting_user=second.judge, assignment=second, verdict=False),
     ]
     # unlocked: both have looked for a disagreement before either has committed its verdict
-    hold = (review_services, "_disagreement_settle", "after")
+    hold = (qualify_mode, "_disagreement_settle", "after")
     return race(calls, locked=locked, monkeypatch=monkeypatch, hold=hold)
 
 

@@ -101,6 +101,9 @@ ACTION_SENTENCES = {
     "judging.assignment.conflict": _("Judge withdrew from a review: conflict of interest"),
     "judging.assignment.tiebreak": _("Tie-breaking review given to a judge"),
     "judging.review.saved": _("Review saved"),
+    "judging.deduction.added": _("Points deducted from an entry"),
+    "judging.deduction.removed": _("Deduction taken back"),
+    "judging.tie.decided": _("Tie decided by the organiser"),
     # awards
     "awards.proposed": _("Prizes proposed"),
     "awards.award.changed": _("Prize changed"),

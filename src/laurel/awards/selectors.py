@@ -22,6 +22,7 @@ from laurel.contests.models import Contest, Entry, Flag, PrizeTier
 from laurel.contests.selectors import NO_ENTRY, PrizeSource
 from laurel.core import prizes as core_prizes
 from laurel.core import snapshots
+from laurel.judging import modes as judging_modes
 from laurel.judging.models import Assignment, Criterion, Result, Round
 from laurel.orgs.models import Unit
 from laurel.orgs.selectors import district_pk
@@ -32,9 +33,12 @@ PRIZE_STATES = (Entry.State.ACCEPTED, Entry.State.QUALIFIED, Entry.State.AWARDED
 
 
 def final_round(contest: Contest) -> Round | None:
-    """The contest's last closed scoring round: its ranking is the contest's result."""
+    """The contest's last closed round of a ranking mode (``judging.modes``): its ranking is
+    the contest's result."""
     return (
-        Round.objects.filter(contest=contest, mode=Round.Mode.SCORE, state=Round.State.CLOSED)
+        Round.objects.filter(
+            contest=contest, mode__in=judging_modes.ranking_codes(), state=Round.State.CLOSED
+        )
         .order_by("-position", "-pk")
         .first()
     )

@@ -3,6 +3,7 @@ by hand. Forms only clean input (codes into units, rows into criteria); services
 write."""
 
 import unicodedata
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
@@ -12,7 +13,14 @@ from laurel.accounts.models import User
 from laurel.contests.forms import DateTimeLocalInput
 from laurel.contests.models import Contest
 from laurel.core.ranking import METHODS
-from laurel.judging.models import Assignment, Criterion, Round
+from laurel.judging import modes
+from laurel.judging.models import (
+    COMBINE_CHOICES,
+    ROUNDING_CHOICES,
+    Assignment,
+    Criterion,
+    Round,
+)
 from laurel.orgs.forms import UnitPickField
 from laurel.orgs.models import Unit
 from laurel.web.forms import COLUMN_INTEGER_MAX, IdsChoiceField, textarea_lines
@@ -50,12 +58,23 @@ class CriterionRow(RowForm):
         initial=DEFAULT_SCALE[1],
         error_messages={"invalid": _("must be a whole number")},
     )
+    step = forms.DecimalField(
+        label=_("Step"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=7,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 5}),
+        help_text=_("1, 0.5, 0.1, 0.05 or 0.01; empty: 1"),
+    )
 
     def clean(self):
         data = super().clean()
         low, high = data.get("low"), data.get("high")
         if low is not None and high is not None and low >= high:
             self.add_error("high", _("must be above the lowest score"))
+        if "step" in data and data["step"] is None:
+            data["step"] = Decimal(1)
         return data
 
 
@@ -67,7 +86,7 @@ class RoundForm(RowsFormMixin, forms.Form):
     """A new round of a contest, as the organiser fills it in, its criteria as rows."""
 
     name = forms.CharField(label=_("Round name"), max_length=100)
-    mode = forms.ChoiceField(label=_("Mode"), choices=Round.Mode.choices, widget=forms.RadioSelect)
+    mode = forms.ChoiceField(label=_("Mode"), choices=modes.choices, widget=forms.RadioSelect)
     per_entry = forms.IntegerField(
         label=_("Judges per entry"), min_value=1, max_value=50, initial=3
     )
@@ -109,7 +128,32 @@ class RoundForm(RowsFormMixin, forms.Form):
         unique="name",
         label=_("Criteria"),
         required=False,
-        help_text=_("Scoring rounds: each criterion's name, its weight and its scale."),
+        help_text=_("Scoring rounds: each criterion's name, its weight, its scale and its step."),
+    )
+    combine = forms.ChoiceField(
+        label=_("The criteria combine as"),
+        choices=COMBINE_CHOICES,
+        initial="weighted",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    places = forms.IntegerField(
+        label=_("Decimal places shown"), min_value=0, max_value=4, initial=2, required=False
+    )
+    rounding = forms.ChoiceField(
+        label=_("Rounding"), choices=ROUNDING_CHOICES, initial="half_up", required=False
+    )
+    tie_criterion = forms.CharField(
+        label=_("Ties: first the higher score on this criterion"),
+        max_length=Criterion._meta.get_field("name").max_length,
+        required=False,
+        help_text=_("A criterion's name; empty: none."),
+    )
+    tie_fewer_deductions = forms.BooleanField(
+        label=_("Ties: then fewer deductions"), required=False
+    )
+    tie_decision = forms.BooleanField(
+        label=_("Ties: then the organiser decides, with a reason"), required=False
     )
 
     def __init__(self, *args, contest: Contest, **kwargs):
@@ -126,9 +170,15 @@ class RoundForm(RowsFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        mode, entrants = data.get("mode"), data.get("entrants")
-        if mode == Round.Mode.SCORE and "criteria" in data and not data["criteria"]:
-            self.add_error("criteria", _("A scoring round needs at least one criterion."))
+        entrants = data.get("entrants")
+        round_mode = modes.MODES.get(data.get("mode"))
+        if (
+            round_mode is not None
+            and round_mode.needs_criteria
+            and "criteria" in data
+            and not data["criteria"]
+        ):
+            self.add_error("criteria", round_mode.criteria_missing)
         if entrants and entrants != Round.Entrants.ACCEPTED and not data.get("previous"):
             self.add_error("previous", _("Choose the round the entries come from."))
         if entrants == Round.Entrants.TOP and not data.get("top"):
@@ -137,9 +187,30 @@ class RoundForm(RowsFormMixin, forms.Form):
             data["previous"] = None
         if entrants != Round.Entrants.TOP:
             data["top"] = None
-        if mode == Round.Mode.QUALIFY:  # pass / fail: no criteria, every pass goes on
-            data["criteria"], data["advance"] = [], None
+        if round_mode is not None and not round_mode.needs_criteria:
+            data["criteria"] = []
+        if round_mode is not None and not round_mode.ranks:  # nothing ranked: its outcome decides
+            data["advance"] = None
+        data["combine"] = data.get("combine") or "weighted"
+        data["rounding"] = data.get("rounding") or "half_up"
+        if data.get("places") is None:
+            data["places"] = 2
+        data["tie_breaks"] = self._tie_breaks(data)
         return data
+
+    def _tie_breaks(self, data) -> list[list[str]]:
+        """The tie-break chain the three tie fields make, in their order."""
+        chain = []
+        named = unicodedata.normalize("NFKC", data.get("tie_criterion") or "").strip()
+        if named:
+            if named not in [row[0] for row in data.get("criteria") or []]:
+                self.add_error("tie_criterion", _("Name one of the round's criteria."))
+            chain.append(["criterion", named])
+        if data.get("tie_fewer_deductions"):
+            chain.append(["fewer_deductions"])
+        if data.get("tie_decision"):
+            chain.append(["decision"])
+        return chain
 
 
 class JudgeField(forms.ModelChoiceField):
@@ -296,3 +367,28 @@ class MoveForm(forms.Form):
                 params={"judge": judge, "code": f"{number:04d}"},
             )
         return data
+
+
+class DeductionForm(forms.Form):
+    """Points taken off one entry of a round, named by its number, with the reason."""
+
+    entry = forms.IntegerField(label=_("Entry number"), min_value=1, max_value=COLUMN_INTEGER_MAX)
+    points = forms.DecimalField(
+        label=_("Points taken off"),
+        min_value=Decimal("0.01"),
+        max_digits=7,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+    def __init__(self, *args, round: Round, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.round = round
+
+    def clean_entry(self):
+        number = self.cleaned_data["entry"]
+        entry = self.round.contest.entries.filter(number=number).first()
+        if entry is None:
+            raise forms.ValidationError(_("No entry of this contest has that number."))
+        return entry

@@ -1,13 +1,14 @@
 """Who may see and do what in judging rounds. Organisers (the federation) set rounds up and
 watch them; a judge sees only their own assignments of open or closed rounds — never who
-made an entry — and nothing of planned rounds.
+made an entry — and nothing of planned rounds. A round's head judge (``Seat.role``) also
+enters its deductions.
 """
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 
 from laurel.accounts.models import Role, RoleGrant, User
-from laurel.judging.models import Assignment, Round
+from laurel.judging.models import Assignment, Round, Seat
 from laurel.web.access import Access
 
 
@@ -36,6 +37,20 @@ def judges_available(access: Access) -> QuerySet[User]:
             judge_unit_name=Subquery(unit_grants.values("unit__name")[:1]),
         )
         .order_by("display_name", "username")
+    )
+
+
+def may_enter_deductions(access: Access, round: Round) -> bool:
+    """Points taken off the round's entries: organisers, and the round's head judge (a seat
+    of the ``head`` role, still active)."""
+    if may_organise_rounds(access):
+        return True
+    return (
+        access.user_id is not None
+        and access.is_judge
+        and Seat.objects.filter(
+            round=round, judge_id=access.user_id, role="head", active=True
+        ).exists()
     )
 
 

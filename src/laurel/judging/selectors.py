@@ -6,7 +6,7 @@ where each judge works (their own units, for conflicts)."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from laurel.accounts.models import Role, RoleGrant
@@ -15,6 +15,9 @@ from laurel.judging import policy
 from laurel.judging.models import Assignment, Result, Round
 from laurel.members.models import Member
 from laurel.orgs.models import Unit
+
+# where a round without a deadline sorts among those with one: after them
+_NO_DEADLINE = datetime.datetime.max.replace(tzinfo=datetime.UTC)
 
 # the entry states a round judges (not withdrawn or disqualified)
 JUDGED_STATES = (Entry.State.ACCEPTED, Entry.State.QUALIFIED, Entry.State.AWARDED)
@@ -43,7 +46,10 @@ class Progress:
 
 
 def window_gone(round: Round, now: datetime.datetime) -> float:
-    """The share of the round's window (opening to deadline) gone at ``now``, 0 to 1."""
+    """The share of the round's window (opening to deadline) gone at ``now``, 0 to 1; none
+    for a round without a deadline (it ends when its last entry is confirmed: no pace)."""
+    if round.deadline is None:
+        return 0.0
     started = round.opened_at or now
     window = max((round.deadline - started).total_seconds(), 1)
     return min(max((now - started).total_seconds() / window, 0), 1)
@@ -73,8 +79,8 @@ def work_counts(reviews: QuerySet[Assignment], *by: str) -> QuerySet:
 
 
 def judge_rounds_progress(access, *, open_only: bool = False) -> list[tuple[Round, Progress]]:
-    """The judge's rounds (open first, by deadline) with their own reviews done / assigned;
-    two queries."""
+    """The judge's rounds (open first, by deadline, those without one last) with their own
+    reviews done / assigned; two queries."""
     counts = {
         row["round_id"]: row for row in work_counts(policy.assignments_of(access), "round_id")
     }
@@ -85,7 +91,9 @@ def judge_rounds_progress(access, *, open_only: bool = False) -> list[tuple[Roun
     for round_ in rounds:
         row = counts.get(round_.pk, {"assigned": 0, "done": 0})
         shown.append((round_, Progress(row["done"], row["assigned"])))
-    shown.sort(key=lambda item: (item[0].state != Round.State.OPEN, item[0].deadline))
+    shown.sort(
+        key=lambda item: (item[0].state != Round.State.OPEN, item[0].deadline or _NO_DEADLINE)
+    )
     return shown
 
 
@@ -97,7 +105,7 @@ class RoundPace:
 
 
 def open_rounds_pace(access, now: datetime.datetime | None = None) -> list[RoundPace]:
-    """The open rounds this organiser sees, by deadline, each with its reviews done /
+    """The open rounds this organiser sees, by deadline (none last), each with its reviews done /
     assigned and how many judges are behind its even pace; two queries whatever the number
     of rounds and judges."""
     now = now or timezone.now()
@@ -105,7 +113,7 @@ def open_rounds_pace(access, now: datetime.datetime | None = None) -> list[Round
         policy.rounds_visible(access)
         .filter(state=Round.State.OPEN)
         .select_related("contest")
-        .order_by("deadline", "pk")
+        .order_by(F("deadline").asc(nulls_last=True), "pk")
     )
     per_judge = work_counts(live_reviews(round__in=[r.pk for r in rounds]), "round_id", "judge_id")
     by_round: dict[int, list[dict]] = {}

@@ -5,7 +5,6 @@ import django_tables2 as tables
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from laurel.contests.entrants import entrant_heading
@@ -14,11 +13,7 @@ from laurel.judging.models import Round
 from laurel.web.charts import IntervalAxis, interval_html
 from laurel.web.tables import LabelColumn, ListFilter, ListTable, NumberColumn
 
-OUTCOMES = {
-    Round.Mode.SCORE: (("advanced", _("advances")), ("stopped", _("does not advance"))),
-    Round.Mode.QUALIFY: (("passed", _("passed")), ("failed", _("failed"))),
-}
-NOT_ADVANCED = mark_safe('<span class="muted">—</span>')  # noqa: S308 (a constant)
+# the results filter's outcomes, by code: each mode says which it offers (``outcomes``)
 OUTCOME_FILTERS = {
     "advanced": Q(advanced=True),
     "stopped": Q(advanced=False),
@@ -69,9 +64,8 @@ class ResultTable(ListTable):
         order_by = ("rank",)
 
     def __init__(self, *args, round_: Round, axis: IntervalAxis, **kwargs):
-        self.round = round_
-        # a qualifying round's score is the share of its judges who passed it
-        self.axis = IntervalAxis((0.0, 1.0)) if round_.mode == Round.Mode.QUALIFY else axis
+        self.round, self.round_mode = round_, round_.round_mode
+        self.axis = self.round_mode.results_axis(axis)
         entrants = round_.contest.entrants
         if entrants == Contest.Entrants.UNITS:  # the entrant is the unit: one column
             kwargs["exclude"] = (*kwargs.get("exclude", ()), "unit")
@@ -87,7 +81,7 @@ class ResultTable(ListTable):
 
     def order_outcome(self, queryset, is_descending):
         """The entries that advanced (or passed) first, by rank; descending, the others."""
-        field = "passed" if self.round.mode == Round.Mode.QUALIFY else "advanced"
+        field = self.round_mode.outcome_field
         return queryset.order_by(
             _nulls_last(field, not is_descending), _nulls_last("rank", False), "entry__number"
         ), True
@@ -103,9 +97,7 @@ class ResultTable(ListTable):
         return record.entry.code
 
     def _score_text(self, record) -> str:
-        if self.round.mode == Round.Mode.QUALIFY:
-            return f"{record.score:.0%}"  # of its judges passed it
-        return f"{record.score:.2f}"
+        return self.round_mode.score_text(record)
 
     @staticmethod
     def _interval_text(record) -> str:
@@ -134,18 +126,10 @@ class ResultTable(ListTable):
         return self._interval_text(record)
 
     def render_outcome(self, record):
-        if self.round.mode == Round.Mode.QUALIFY:
-            if record.passed:
-                return format_html('<span class="pill pill-accepted">{}</span>', _("passed"))
-            return format_html('<span class="pill pill-refused">{}</span>', _("failed"))
-        if record.advanced:
-            return format_html('<span class="pill pill-accepted">{}</span>', _("advances"))
-        return NOT_ADVANCED
+        return self.round_mode.outcome_html(record)
 
     def value_outcome(self, record):
-        if self.round.mode == Round.Mode.QUALIFY:
-            return str(_("passed") if record.passed else _("failed"))
-        return str(_("advances")) if record.advanced else ""
+        return str(self.round_mode.outcome_text(record))
 
 
 class ResultFilter(ListFilter):
@@ -170,7 +154,7 @@ class ResultFilter(ListFilter):
         self.filters["category"].extra["choices"] = [
             (str(category.pk), category.name) for category in self.round.contest.categories.all()
         ]
-        self.filters["outcome"].extra["choices"] = OUTCOMES[self.round.mode]
+        self.filters["outcome"].extra["choices"] = self.round.round_mode.outcomes
 
     def search(self, queryset, name, value):
         text = value.strip().lstrip("#")

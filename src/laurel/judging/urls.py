@@ -24,4 +24,6 @@ urlpatterns = [
     path("console/rounds/<id:pk>/progress/", console.round_progress, name="round_progress"),
     path("console/rounds/<id:pk>/remind/", console.reminders_send, name="reminders_send"),
     path("console/rounds/<id:pk>/close/", console.round_close, name="round_close"),
+    path("console/rounds/<id:pk>/deductions/", console.deduction_add, name="deduction_add"),
+    path("console/deductions/<id:pk>/remove/", console.deduction_remove, name="deduction_remove"),
 ]

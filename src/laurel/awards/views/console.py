@@ -589,8 +589,8 @@ def _judges_scores(round_: Round, entry: Entry) -> dict:
 
 
 def _earlier_rounds(contest: Contest, round_: Round | None, entry: Entry) -> list[dict]:
-    """The entry's outcome in every other closed round, with each judge's verdict in a
-    qualifying round."""
+    """The entry's outcome in every other closed round, with each judge's verdict where
+    the round's reviews are verdicts."""
     rounds = list(
         Round.objects.filter(contest=contest, state=Round.State.CLOSED)
         .exclude(pk=round_.pk if round_ else None)
@@ -600,9 +600,7 @@ def _earlier_rounds(contest: Contest, round_: Round | None, entry: Entry) -> lis
     verdicts: dict[int, list] = {}
     for review in (
         Assignment.objects.filter(
-            round__in=[r for r in rounds if r.mode == Round.Mode.QUALIFY],
-            entry=entry,
-            state=Assignment.State.DONE,
+            round__in=rounds, entry=entry, state=Assignment.State.DONE, verdict__isnull=False
         )
         .select_related("judge")
         .order_by("pk")

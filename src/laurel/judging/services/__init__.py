@@ -20,6 +20,7 @@ from laurel.judging.services.assignment import (
     round_seconds,
 )
 from laurel.judging.services.closing import round_close, round_rerank
+from laurel.judging.services.deductions import deduction_add, deduction_remove, tie_decide
 from laurel.judging.services.opening import RoundOpenPreview, round_open, round_open_preview
 from laurel.judging.services.panel import PanelCopied, SeatChoice, panel_copy, seat_add, seats_add
 from laurel.judging.services.progress import (
@@ -58,4 +59,7 @@ __all__ = [
     "round_seconds",
     "seat_add",
     "seats_add",
+    "deduction_add",
+    "deduction_remove",
+    "tie_decide",
 ]

@@ -26,6 +26,9 @@ def _organiser_check(acting_user) -> None:
 
 
 def _deadline_text(round: Round) -> str:
+    """The deadline as messages give it; a round without one ends live."""
+    if round.deadline is None:
+        return _("the end of the round")
     return timezone.localtime(round.deadline).strftime("%Y-%m-%d %H:%M")
 
 

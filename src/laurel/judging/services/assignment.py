@@ -1,6 +1,6 @@
 """Who reviews what: every entry assigned to its judges by the judging core's min-cost flow,
-work moved by hand or when a judge declares a conflict or drops out, and the extra judge
-who settles a qualifying disagreement."""
+work moved by hand or when a judge declares a conflict or drops out (and then what the
+round's mode adds: qualifying's extra judge who settles a disagreement)."""
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from laurel.audit.services import audit_log
 from laurel.contests.models import Entry
 from laurel.core import assignment as core_assignment
-from laurel.judging import selectors
+from laurel.judging import modes, selectors
 from laurel.judging.models import Assignment, Round, Seat
 from laurel.judging.services._common import _organiser_check, _refuse, _round_lock
 
@@ -267,8 +267,7 @@ def conflict_declare(*, acting_user, assignment: Assignment, reason: str = "") -
     created, short = _reassign(
         round, new_conflicts=[(str(assignment.judge_id), str(assignment.entry_id))]
     )
-    if round.mode == Round.Mode.QUALIFY:  # a tie-breaker who withdraws: another decides
-        created += filter(None, [_disagreement_settle(round, assignment.entry_id)])
+    created += modes.mode_of(round).reviews_withdrawn(round, [assignment.entry_id])
     audit_log(
         actor=acting_user,
         action="judging.assignment.conflict",
@@ -300,8 +299,7 @@ def judge_drop(*, acting_user, seat: Seat) -> list[str]:
     freed = list(open_work.values_list("entry_id", flat=True))
     count = open_work.update(state=Assignment.State.WITHDRAWN, withdrawn_reason="dropped")
     created, short = _reassign(round) if count else ([], [])  # their done reviews still count
-    if round.mode == Round.Mode.QUALIFY:  # tie-breaks they left open go to another judge
-        created += filter(None, [_disagreement_settle(round, e) for e in freed])
+    created += modes.mode_of(round).reviews_withdrawn(round, freed)
     audit_log(
         actor=acting_user,
         action="judging.seat.dropped",
@@ -309,38 +307,3 @@ def judge_drop(*, acting_user, seat: Seat) -> list[str]:
         data={"judge": seat.judge_id, "moved": len(created), "short": short},
     )
     return short
-
-
-def _disagreement_settle(round: Round, entry_id: int) -> Assignment | None:
-    """When the first judges of a qualifying round disagree on an entry, one more judge —
-    the least loaded who may take it — decides."""
-    live = Assignment.objects.filter(round=round, entry_id=entry_id).exclude(
-        state=Assignment.State.WITHDRAWN
-    )
-    verdicts = list(live.values_list("verdict", flat=True))
-    if len(verdicts) != round.per_entry or None in verdicts or len(set(verdicts)) == 1:
-        return None
-    entry = Entry.objects.select_related("unit").get(pk=entry_id)
-    loads = Counter(
-        Assignment.objects.filter(round=round)
-        .exclude(state=Assignment.State.WITHDRAWN)
-        .values_list("judge_id", flat=True)
-    )
-    seats = sorted(
-        Seat.objects.filter(round=round, active=True)
-        .select_related("unit")
-        .prefetch_related("categories", "conflict_units"),
-        key=lambda seat: (loads[seat.judge_id], seat.judge_id),
-    )
-    # the least loaded first, so the first who may take it is the one (each check queries)
-    judge_id = next((seat.judge_id for seat in seats if not _may_take(round, seat, entry)), None)
-    if judge_id is None:
-        return None
-    (extra,) = _assignments_write(round, [(str(entry_id), str(judge_id))])
-    audit_log(
-        actor=None,
-        action="judging.assignment.tiebreak",
-        obj=round,
-        data={"entry": entry_id, "judge": judge_id},
-    )
-    return extra

@@ -1,23 +1,23 @@
-"""Closing a round into its results (ranked with the judging core, judges calibrated),
-and ranking a closed round again by another method."""
-
-from collections import defaultdict
+"""Closing a round into its results (as its mode computes them: ranked with the judging
+core and judges calibrated, or verdicts counted), and ranking a closed round again by
+another method."""
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laurel.audit.services import audit_log
-from laurel.contests.models import Entry
 from laurel.core import ranking as core_ranking
-from laurel.judging import selectors
+from laurel.judging import modes, selectors
 from laurel.judging.models import Assignment, JudgeCalibration, Result, Round
 from laurel.judging.services._common import JudgingRefused, _organiser_check, _refuse, _round_lock
 
 
 @transaction.atomic
 def round_close(*, acting_user, round: Round) -> Round:
-    """Lock the scores, rank the entries with the judging core and decide who goes on."""
+    """Lock the scores, compute the results as the round's mode says (rank the entries with
+    the judging core, or count the verdicts), decide who goes on and do what the mode does
+    after closing (qualifying: the passed are qualified)."""
     _organiser_check(acting_user)
     round = _round_lock(round.pk)
     if round.state != Round.State.OPEN:
@@ -25,11 +25,7 @@ def round_close(*, acting_user, round: Round) -> Round:
     results, reviews = _results_write(round)
     round.state, round.closed_at = Round.State.CLOSED, timezone.now()
     round.save(update_fields=["state", "closed_at"])
-    if round.mode == Round.Mode.QUALIFY:
-        advanced = [r.entry_id for r in results if r.advanced]
-        Entry.objects.filter(pk__in=advanced, state=Entry.State.ACCEPTED).update(
-            state=Entry.State.QUALIFIED
-        )
+    modes.mode_of(round).round_closed(round, results)
     audit_log(
         actor=acting_user,
         action="judging.round.closed",
@@ -46,11 +42,11 @@ def round_close(*, acting_user, round: Round) -> Round:
 
 @transaction.atomic
 def round_rerank(*, acting_user, round: Round, method: str, reason: str) -> Round:
-    """Rank a closed scoring round again by another method, with the reason recorded (the
-    results page names the method and shows why it was chosen)."""
+    """Rank a closed round of a ranking mode again by another method, with the reason
+    recorded (the results page names the method and shows why it was chosen)."""
     _organiser_check(acting_user)
     round = _round_lock(round.pk)
-    if round.mode != Round.Mode.SCORE or round.state != Round.State.CLOSED:
+    if not modes.mode_of(round).ranks or round.state != Round.State.CLOSED:
         _refuse(_("Only a closed scoring round is ranked again."))
     if method not in core_ranking.METHODS:
         _refuse(_("There is no such ranking method."))
@@ -70,79 +66,16 @@ def round_rerank(*, acting_user, round: Round, method: str, reason: str) -> Roun
 
 
 def _results_write(round: Round) -> tuple[list[Result], int]:
-    """(Re)write a round's results — and, for a scoring round, its judges' calibration."""
+    """(Re)write a round's results — and its judges' calibration — as its mode computes them."""
     entry_ids = list(selectors.round_entries(round).values_list("pk", flat=True))
     done = Assignment.objects.filter(  # reviews of entries still judged (not disqualified since)
         round=round,
         state=Assignment.State.DONE,
         entry__in=selectors.round_entries(round).values("pk"),
     )
+    results, calibrations = modes.mode_of(round).results(round, entry_ids, done)
     JudgeCalibration.objects.filter(round=round).delete()
-    if round.mode == Round.Mode.SCORE:
-        results, judges = _score_results(round, entry_ids, done)
-        JudgeCalibration.objects.bulk_create(
-            JudgeCalibration(
-                round=round,
-                judge_id=int(report.judge),
-                reviews=report.reviews,
-                offset=report.offset,
-                scale=report.scale,
-                noise=report.noise,
-                note=report.note,
-            )
-            for report in judges
-        )
-    else:
-        results = _qualify_results(round, entry_ids, done)
+    JudgeCalibration.objects.bulk_create(calibrations)
     Result.objects.filter(round=round).delete()
     Result.objects.bulk_create(results, batch_size=1000)
     return results, done.count()
-
-
-def _score_results(
-    round: Round, entry_ids: list[int], done
-) -> tuple[list[Result], list[core_ranking.JudgeReport]]:
-    criteria = list(round.criteria.all())
-    weights = {str(c.pk): float(c.weight) for c in criteria}
-    reviews = [
-        core_ranking.Review(
-            str(entry_id),
-            str(judge_id),
-            core_ranking.weighted_score({k: float(v) for k, v in scores.items()}, weights),
-        )
-        for entry_id, judge_id, scores in done.values_list("entry_id", "judge_id", "scores")
-    ]
-    results = {pk: Result(round=round, entry_id=pk) for pk in entry_ids}
-    judges: list[core_ranking.JudgeReport] = []
-    if reviews:
-        scale = (min(c.low for c in criteria), max(c.high for c in criteria))
-        ranking = core_ranking.rank_scores(reviews, round.method, scale=scale)
-        judges = ranking.judges
-        for ranked in ranking.entries:
-            result = results[int(ranked.entry)]
-            result.rank, result.score, result.reviews = ranked.rank, ranked.score, ranked.reviews
-            result.low, result.high = ranked.low, ranked.high
-            result.advanced = round.advance is None or ranked.rank <= round.advance
-    return list(results.values()), judges
-
-
-def _qualify_results(round: Round, entry_ids: list[int], done) -> list[Result]:
-    verdicts = defaultdict(list)
-    for entry_id, verdict in done.values_list("entry_id", "verdict"):
-        verdicts[entry_id].append(verdict)
-    results = []
-    for pk in entry_ids:
-        given = verdicts.get(pk, [])
-        passes = sum(1 for v in given if v)
-        passed = bool(given) and passes * 2 >= len(given)  # a tie passes: benefit of doubt
-        results.append(
-            Result(
-                round=round,
-                entry_id=pk,
-                reviews=len(given),
-                passed=passed,
-                advanced=passed,
-                score=passes / len(given) if given else None,
-            )
-        )
-    return results

@@ -5,9 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laurel.audit.services import audit_log
+from laurel.judging import modes
 from laurel.judging.models import Assignment, Round
 from laurel.judging.services._common import _refuse, _round_lock
-from laurel.judging.services.assignment import _disagreement_settle
 
 
 @transaction.atomic
@@ -20,7 +20,8 @@ def review_save(
     comment: str | None = None,
 ) -> Assignment:
     """Save (part of) a judge's review as they go; it is done once complete. Changes are
-    possible until the round closes, and each is audited."""
+    possible until the round closes, and each is audited. The round's mode checks and
+    merges what is given (``scores`` or ``verdict``) and says what follows a complete one."""
     _round_lock(assignment.round_id)  # the round first, as every write here: no interleaving
     assignment = (
         Assignment.objects.select_for_update(of=("self",))
@@ -35,33 +36,8 @@ def review_save(
     if assignment.state == Assignment.State.WITHDRAWN:
         _refuse(_("This review was withdrawn."))
     before = {"scores": assignment.scores, "verdict": assignment.verdict}
-    if round.mode == Round.Mode.SCORE and scores is not None:
-        criteria = {str(c.pk): c for c in round.criteria.all()}
-        merged = dict(assignment.scores)
-        for key, value in scores.items():
-            criterion = criteria.get(str(key))
-            if criterion is None:
-                _refuse(_("Unknown criterion."))
-            if value is None:
-                merged.pop(str(key), None)
-                continue
-            if type(value) is not int or not criterion.low <= value <= criterion.high:
-                _refuse(
-                    _("%(name)s is scored from %(low)d to %(high)d.")
-                    % {"name": criterion.name, "low": criterion.low, "high": criterion.high}
-                )
-            merged[str(key)] = value
-        assignment.scores = merged
-        complete = set(merged) == set(criteria)
-    elif round.mode == Round.Mode.QUALIFY and verdict is not None:
-        assignment.verdict = verdict
-        complete = True
-    else:
-        complete = (
-            set(assignment.scores) == {str(c.pk) for c in round.criteria.all()}
-            if round.mode == Round.Mode.SCORE
-            else assignment.verdict is not None
-        )
+    round_mode = modes.mode_of(round)
+    complete = round_mode.review_apply(assignment, scores=scores, verdict=verdict)
     if comment is not None:
         assignment.comment = comment[:2000]
     assignment.state = Assignment.State.DONE if complete else Assignment.State.OPEN
@@ -78,6 +54,6 @@ def review_save(
             "verdict": assignment.verdict,
         },
     )
-    if round.mode == Round.Mode.QUALIFY and complete:
-        _disagreement_settle(round, assignment.entry_id)
+    if complete:
+        round_mode.review_done(assignment)
     return assignment

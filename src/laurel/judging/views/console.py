@@ -6,7 +6,7 @@ judging policy decides who sees what (organisers; anything else is 403, another'
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from laurel.contests.policy import contests_visible
 from laurel.judging import policy, selectors, services
 from laurel.judging.forms import (
     METHOD_LABELS,
+    DeductionForm,
     JudgeSearchForm,
     MoveForm,
     PanelCopyForm,
@@ -27,7 +28,7 @@ from laurel.judging.forms import (
     SeatForm,
     SeatsAddForm,
 )
-from laurel.judging.models import Assignment, Result, Round, Seat
+from laurel.judging.models import Assignment, Deduction, Result, Round, Seat
 from laurel.judging.tables import ResultFilter, ResultTable
 from laurel.orgs.policy import units_visible
 from laurel.orgs.selectors import unit_choices
@@ -51,7 +52,10 @@ def _rounds(request):
 
 
 def _round(request, pk: int) -> Round:
-    return get_object_or_404(_rounds(request).select_related("contest", "previous"), pk=pk)
+    rounds = _rounds(request).select_related("contest", "previous")
+    # whether the deductions panel has rows to read: no query for them when none
+    rounds = rounds.annotate(has_deductions=Exists(Deduction.objects.filter(round=OuterRef("pk"))))
+    return get_object_or_404(rounds, pk=pk)
 
 
 def _to_round(request, round_: Round, anchor: str = ""):
@@ -123,6 +127,10 @@ def round_create(request, slug: str):
                 method=data["method"],
                 advance=data["advance"],
                 criteria=data["criteria"],
+                combine=data["combine"],
+                places=data["places"],
+                rounding=data["rounding"],
+                tie_breaks=data["tie_breaks"],
             )
         except ValidationError as error:
             service_errors_onto(form, error)
@@ -341,6 +349,9 @@ def _detail(
         "round": round_,
         "contest": round_.contest,
         "criteria": list(round_.criteria.all()),
+        "deductions": round_.deductions.select_related("entry").order_by("entry__number", "pk")
+        if getattr(round_, "has_deductions", True)
+        else [],
         "method_label": METHOD_LABELS.get(round_.method, round_.method),
         "panel": panel,
         "may_organise": True,
@@ -705,3 +716,45 @@ def round_close(request, pk: int):
     else:
         messages.success(request, _("The round is closed: scores are locked and ranked."))
     return _to_round(request, round_)
+
+
+@allowed_if(policy.may_organise_rounds)
+@require_POST
+def deduction_add(request, pk: int):
+    """Points taken off an entry, with the reason (the round page's deductions panel)."""
+    round_ = _round(request, pk)
+    form = DeductionForm(request.POST, round=round_)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return _to_round(request, round_, "deductions")
+    data = form.cleaned_data
+    try:
+        services.deduction_add(
+            acting_user=request.user,
+            round=round_,
+            entry=data["entry"],
+            points=data["points"],
+            reason=data["reason"],
+        )
+    except ValidationError as error:
+        return _refused(request, round_, error, "deductions")
+    messages.success(
+        request,
+        _("No. %(number)d: %(points)s points taken off.")
+        % {"number": data["entry"].number, "points": data["points"]},
+    )
+    return _to_round(request, round_, "deductions")
+
+
+@allowed_if(policy.may_organise_rounds)
+@require_POST
+def deduction_remove(request, pk: int):
+    deduction = get_object_or_404(
+        Deduction.objects.filter(round__in=_rounds(request)).select_related("round"), pk=pk
+    )
+    try:
+        services.deduction_remove(acting_user=request.user, deduction=deduction)
+    except ValidationError as error:
+        return _refused(request, deduction.round, error, "deductions")
+    messages.success(request, _("The deduction was taken back."))
+    return _to_round(request, deduction.round, "deductions")

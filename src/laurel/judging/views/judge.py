@@ -22,13 +22,11 @@ from django.views.decorators.http import require_POST
 from laurel.contests.models import EntryFile
 from laurel.judging import policy, selectors, services
 from laurel.judging.models import Assignment, Round
+from laurel.judging.modes import ReviewFieldsRefused, RoundMode
 from laurel.judging.selectors import Progress
 from laurel.media import services as media_services
 from laurel.media.models import MediaAsset
 from laurel.web.access import allowed_if
-
-KEYPAD_MOST = 11  # scales with more steps than this get the slider only
-VERDICTS = {"pass": True, "fail": False}
 
 
 @dataclass
@@ -55,22 +53,6 @@ class OtherFile:
 
 
 @dataclass
-class CriterionRow:
-    pk: int
-    name: str
-    weight: int
-    low: int
-    high: int
-    value: int | None
-    keypad: list[int] = field(default_factory=list)
-
-    @property
-    def start(self) -> int:
-        """Where the slider sits: the score, or the middle of the scale before one is given."""
-        return self.value if self.value is not None else (self.low + self.high) // 2
-
-
-@dataclass
 class Sheet:
     """Everything the workspace shows of one review — and nothing else."""
 
@@ -82,7 +64,7 @@ class Sheet:
     verdict: bool | None
     comment: str
     photos: list[Photo]
-    criteria: list[CriterionRow]
+    review: dict  # what the round mode's review part shows (``RoundMode.review_context``)
     other_files: list[OtherFile] = field(default_factory=list)
     carries_files: bool = True  # False: the contest's entries carry none (judged on the day)
 
@@ -158,28 +140,6 @@ def _files(request, entry_id: int) -> tuple[list[Photo], list[OtherFile]]:
     return photos, others
 
 
-def _criteria(assignment: Assignment) -> list[CriterionRow]:
-    if assignment.round.mode != Round.Mode.SCORE:
-        return []
-    rows = []
-    for criterion in assignment.round.criteria.all():
-        steps = criterion.high - criterion.low + 1
-        rows.append(
-            CriterionRow(
-                pk=criterion.pk,
-                name=criterion.name,
-                weight=criterion.weight,
-                low=criterion.low,
-                high=criterion.high,
-                value=assignment.scores.get(str(criterion.pk)),
-                keypad=list(range(criterion.low, criterion.high + 1))
-                if steps <= KEYPAD_MOST
-                else [],
-            )
-        )
-    return rows
-
-
 def _sheet(request, assignment: Assignment, number: int) -> Sheet:
     entry = assignment.entry  # read here for its title and category only
     photos, other_files = _files(request, assignment.entry_id)
@@ -192,7 +152,7 @@ def _sheet(request, assignment: Assignment, number: int) -> Sheet:
         verdict=assignment.verdict,
         comment=assignment.comment,
         photos=photos,
-        criteria=_criteria(assignment),
+        review=assignment.round.round_mode.review_context(assignment),
         other_files=other_files,
         carries_files=assignment.round.contest.content_kind.takes_files,
     )
@@ -219,33 +179,14 @@ def review(request, pk: int):
     return render(request, "judging/judge_review.html", context)
 
 
-class FieldsRefused(Exception):
-    """The POSTed fields are not a review (not whole numbers, an unknown verdict)."""
-
-
-def review_fields(post) -> dict:
-    """``review_save``'s keyword arguments from the POSTed fields: ``criterion_<pk>`` (a
-    whole number, or empty to clear it), ``verdict`` (pass | fail), ``comment``."""
-    scores = {}
-    for key, value in post.items():
-        if not key.startswith("criterion_"):
-            continue
-        value = value.strip()
-        try:
-            scores[key.removeprefix("criterion_")] = int(value) if value else None
-        except ValueError:
-            raise FieldsRefused(_("Scores are whole numbers.")) from None
-    fields = {}
-    if scores:
-        fields["scores"] = scores
-    if "verdict" in post:
-        if post["verdict"] not in VERDICTS:
-            raise FieldsRefused(_("A verdict is pass or fail."))
-        fields["verdict"] = VERDICTS[post["verdict"]]
+def review_fields(post, round_mode: RoundMode) -> dict:
+    """``review_save``'s keyword arguments from the POSTed fields: what the round's mode
+    reads (``RoundMode.review_read``), and ``comment``."""
+    fields = round_mode.review_read(post)
     if "comment" in post:
         fields["comment"] = post["comment"]
     if not fields:
-        raise FieldsRefused(_("Nothing to save."))
+        raise ReviewFieldsRefused(_("Nothing to save."))
     return fields
 
 
@@ -266,9 +207,9 @@ def _save_status(request, assignment: Assignment, *, error: str = "", status: in
 def review_save(request, pk: int):
     assignment = _assignment_get(request, pk)
     try:
-        fields = review_fields(request.POST)
+        fields = review_fields(request.POST, assignment.round.round_mode)
         services.review_save(acting_user=request.user, assignment=assignment, **fields)
-    except FieldsRefused as error:
+    except ReviewFieldsRefused as error:
         return _save_status(request, assignment, error=str(error), status=400)
     except services.JudgingRefused as error:
         return _save_status(request, assignment, error=" ".join(error.messages), status=400)

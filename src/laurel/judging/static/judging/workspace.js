@@ -12,7 +12,6 @@
     return;
   }
   var form = document.getElementById("review-form");
-  var mode = root.dataset.mode;
   var editable = root.dataset.editable === "true";
   var saveUrl = root.dataset.saveUrl;
   var rows = Array.prototype.slice.call(root.querySelectorAll("[data-criterion-row]"));
@@ -179,6 +178,16 @@
         scoreSet(pk, key.dataset.value);
       });
     });
+    // criteria with too many values for a keypad: a number field, on the criterion's step
+    var typed = root.querySelector("[data-criterion-typed='" + pk + "']");
+    if (typed) {
+      typed.addEventListener("change", function () {
+        activate(pk, false);
+        if (typed.value !== "" && typed.value !== committed[pk]) {
+          scoreSet(pk, typed.value);
+        }
+      });
+    }
   });
   if (active) {
     activate(active, false);
@@ -404,13 +413,13 @@
       follow("review-next");
     } else if (key === "ArrowLeft") {
       follow("review-previous");
-    } else if ((key === "p" || key === "P") && mode === "qualify") {
+    } else if ((key === "p" || key === "P") && verdictButtons.length) {
       verdictSet("pass");
-    } else if ((key === "f" || key === "F") && mode === "qualify") {
+    } else if ((key === "f" || key === "F") && verdictButtons.length) {
       verdictSet("fail");
     } else if (key === "p" || key === "P") {
       follow("review-previous");
-    } else if (/^[0-9]$/.test(key) && mode === "score") {
+    } else if (/^[0-9]$/.test(key) && rows.length) {
       digit(key);
     } else if ((key === "ArrowDown" || key === "ArrowUp") && active && target.closest(".criterion")) {
       var next = neighbour(active, key === "ArrowDown" ? 1 : -1);
