@@ -86,7 +86,7 @@ def entries_workbook(access: Access, contest: Contest, *, full_numbers: bool = F
     district_of = district_namer()
     # an entry's kind (a single photo, a series) where its content has kinds; else the
     # content itself ("No files (judged on the day)")
-    kinds = "kind" in contest.content_kind.entry_fields
+    kinds = contest.content_kind.shows_kind
     rows = (
         [
             entry.code,

@@ -75,15 +75,19 @@ def review_scores_parse(round: Round, values: Mapping) -> dict[str, Decimal]:
     return _scores(round, values, text=True)
 
 
-def review_scores_check(round: Round, values: Mapping) -> dict[str, Decimal]:
+def review_scores_check(
+    round: Round, values: Mapping, *, criteria: list[core_scores.Criterion] | None = None
+) -> dict[str, Decimal]:
     """As ``review_scores_parse`` for what a service is given: ints, Decimals or what the
     judge typed (``TypedScore``); other text, floats and booleans are refused, with the same
-    sentence."""
-    return _scores(round, values, text=False)
+    sentence. ``criteria``: the round's, when the caller has them already."""
+    return _scores(round, values, text=False, criteria=criteria)
 
 
-def _scores(round: Round, values: Mapping, *, text: bool) -> dict[str, Decimal]:
-    criteria = {c.key: c for c in round_criteria(round)}
+def _scores(
+    round: Round, values: Mapping, *, text: bool, criteria: list | None = None
+) -> dict[str, Decimal]:
+    criteria = {c.key: c for c in (criteria if criteria is not None else round_criteria(round))}
     parsed = {}
     for key, value in values.items():
         criterion = criteria.get(str(key))

@@ -76,11 +76,8 @@ class ScoreMode(RoundMode):
 
     def review_context(self, assignment) -> dict:
         rows = []
-        for criterion, model in zip(
-            scoring.round_criteria(assignment.round),
-            assignment.round.criteria.all(),
-            strict=True,
-        ):
+        for model in assignment.round.criteria.all():
+            criterion = scoring.criterion_of(model)
             values = int((criterion.high - criterion.low) / criterion.step) + 1
             stored = assignment.scores.get(criterion.key)
             rows.append(
@@ -116,7 +113,10 @@ class ScoreMode(RoundMode):
                 else:
                     given[str(key)] = value
             # each value on its criterion's range and step, or the whole change is refused
-            for key, value in scoring.review_scores_check(assignment.round, given).items():
+            checked = scoring.review_scores_check(
+                assignment.round, given, criteria=list(criteria.values())
+            )
+            for key, value in checked.items():
                 merged[key] = scoring.score_stored(criteria[key], value)
             assignment.scores = merged
         return set(assignment.scores) == set(criteria)

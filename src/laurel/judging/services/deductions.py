@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from laurel.accounts.policy import access_for
 from laurel.audit.services import audit_log
 from laurel.contests.models import Entry
-from laurel.core import scores as core_scores
 from laurel.judging import policy, selectors
 from laurel.judging.models import Deduction, Round, TieDecision
 from laurel.judging.services._common import _organiser_check, _refuse, _round_lock
@@ -43,7 +42,6 @@ def deduction_add(
         _refuse(_("A deduction takes off more than 0 points, in hundredths at most."))
     if not reason.strip():
         _refuse(_("Say why the points are taken off; it is recorded."))
-    core_scores.Deduction(points, reason)  # what the scores core will read
     deduction = Deduction(
         round=round, entry=entry, points=points, reason=reason.strip(), created_by=acting_user
     )
