@@ -228,3 +228,97 @@ def test_a_decision_is_refused_where_the_chain_does_not_end_with_one(
         services.tie_decide(acting_user=organiser, round=round_, entries=[b, a], reason="加赛")
     assert "does not end with the organiser's decision" in refused.value.messages[0]
     assert not round_.tie_decisions.exists()
+
+
+# --- places by the round's ranking method ------------------------------------------------------
+
+
+def ranked(entry_id, score, reviews=2, low=None, high=None):
+    from laurel.core.ranking import RankedEntry
+
+    return RankedEntry(
+        rank=0, entry=str(entry_id), score=score, low=low, high=high, reviews=reviews
+    )
+
+
+def test_a_methods_exact_tie_goes_through_the_chain_instead_of_the_entry_id(
+    make_round, closed_contest
+):
+    """By a statistical method, entries equal on its score, their number of reviews and
+    their raw mean go through the round's chain; what the chain leaves equal shares a
+    place — the core's last resort, the entry's id, never decides."""
+    round_ = make_round([("主题", 1, 0, 10, "1"), ("技术", 1, 0, 10, "1")])
+    theme, tech = keys(round_)
+    Round.objects.filter(pk=round_.pk).update(
+        method="calibrated", tie_breaks=[["criterion", theme]]
+    )
+    round_ = Round.objects.get(pk=round_.pk)
+    e1, e2, e3, e4, e5 = (e.pk for e in closed_contest.test_entries[:5])
+    reviews = [
+        (e1, {theme: 7, tech: 9}),  # raw mean 8, 主题 7
+        (e2, {theme: 9, tech: 7}),  # raw mean 8, 主题 9: above e1 by the chain
+        (e3, {theme: 6, tech: 6}),
+        (e4, {theme: 6, tech: 6}),  # equal to e3 on everything: a tie left
+        (e5, {theme: 5, tech: 5}),
+    ]
+    standings = scoring.round_standings(round_, reviews)
+    # the core's order among equals is by entry id: e1 before e2, e3 before e4
+    core_order = [
+        ranked(e1, 8.0, 1),
+        ranked(e2, 8.0, 1),
+        ranked(e3, 6.5, 1),
+        ranked(e4, 6.5, 1),
+        ranked(e5, 6.5, 2),  # same score, more reviews: above the tie of e3 and e4
+    ]
+    places = {
+        p.entry_id: (p.place, p.tied_with)
+        for p in scoring.method_places(round_, core_order, standings)
+    }
+    assert places == {
+        e2: (1, ()),
+        e1: (2, ()),
+        e5: (3, ()),
+        e3: (4, (e4,)),
+        e4: (4, (e3,)),
+    }
+
+
+def test_a_deduction_comes_off_the_methods_score_and_its_interval(
+    make_round, closed_contest, organiser
+):
+    round_ = make_round([("主题", 1, 0, 10, "0.1")])
+    Round.objects.filter(pk=round_.pk).update(method="calibrated")
+    round_ = Round.objects.get(pk=round_.pk)
+    (theme,) = keys(round_)
+    a, b = closed_contest.test_entries[:2]
+    services.deduction_add(
+        acting_user=organiser, round=round_, entry=a, points=D("1.5"), reason="超时"
+    )
+    reviews = [(a.pk, {theme: "9.0"}), (b.pk, {theme: "8.0"})]
+    standings = scoring.round_standings(round_, reviews)
+    placed = scoring.method_places(
+        round_, [ranked(a.pk, 9.0, 1, 8.5, 9.5), ranked(b.pk, 8.0, 1, 7.5, 8.5)], standings
+    )
+    # 9.0 − 1.5 = 7.5 falls below 8.0: b first
+    assert [(p.entry_id, p.place, p.score, p.low, p.high) for p in placed] == [
+        (b.pk, 1, 8.0, 7.5, 8.5),
+        (a.pk, 2, 7.5, 7.0, 8.0),
+    ]
+
+
+def test_by_the_mean_the_place_is_the_points_as_read(make_round, closed_contest):
+    """By the mean, 8.125 and 8.13 both read 8.13: tied, whatever the float scores say."""
+    round_ = make_round([("技术", 1, 0, 10, "0.005")])
+    Round.objects.filter(pk=round_.pk).update(method="mean")
+    round_ = Round.objects.get(pk=round_.pk)
+    (tech,) = keys(round_)
+    a, b = closed_contest.test_entries[:2]
+    reviews = [(a.pk, {tech: "8.125"}), (b.pk, {tech: "8.13"})]
+    standings = scoring.round_standings(round_, reviews)
+    placed = scoring.method_places(
+        round_, [ranked(b.pk, 8.13, 1), ranked(a.pk, 8.125, 1)], standings
+    )
+    assert {p.entry_id: (p.place, p.tied_with) for p in placed} == {
+        a.pk: (1, (b.pk,)),
+        b.pk: (1, (a.pk,)),
+    }

@@ -291,6 +291,30 @@ def rank_with_ties(
     entries still tied share a place and are listed in the order given."""
     if len({s.entry for s in standings}) < len(standings):
         raise ValueError("an entry is listed twice")
+
+    def shown(value: Decimal) -> Decimal:
+        return rounded(value, places, rule)
+
+    return places_in_order(
+        _groups(list(standings), lambda s: -shown(s.points)),
+        chain,
+        decisions=decisions,
+        places=places,
+        rule=rule,
+    )
+
+
+def places_in_order(
+    groups: Sequence[Sequence[Standing]],
+    chain: Sequence[Sequence[str]] = (),
+    *,
+    decisions: Sequence[Decision] = (),
+    places: int = 2,
+    rule: str = "half_up",
+) -> list[Placed]:
+    """Places for standings already in order, as ``groups`` of entries equal on what orders
+    them (the points as shown, or a ranking method's score): each group of two or more goes
+    through ``chain``; entries still tied share a place, listed in the order given."""
     for r in chain:
         if not r or r[0] not in TIE_BREAKS:
             raise ValueError(f"unknown tie-break rule: {r}")
@@ -321,8 +345,8 @@ def rank_with_ties(
         return [out for part in parts for out in resolve(part, rest[1:], name)]
 
     placed: list[Placed] = []
-    for group in _groups(list(standings), lambda s: -shown(s.points)):
-        for part, decided_by in resolve(group, list(chain), None):
+    for group in groups:
+        for part, decided_by in resolve(list(group), list(chain), None):
             place = len(placed) + 1
             entries = tuple(s.entry for s in part)
             for s in part:

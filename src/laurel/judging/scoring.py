@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from laurel.core import ranking as core_ranking
 from laurel.core import scores as core_scores
 from laurel.judging.models import Criterion, Deduction, Round, TieDecision
 from laurel.judging.services._common import JudgingRefused
@@ -188,6 +189,87 @@ def round_standings(
         )
         for p in placed
     ]
+
+
+@dataclass(frozen=True)
+class MethodPlace:
+    """An entry's place by its round's ranking method: the method's score less the entry's
+    deductions (its interval moved with it) and the entries it shares the place with."""
+
+    entry_id: int
+    place: int
+    score: float
+    low: float | None
+    high: float | None
+    tied_with: tuple[int, ...] = ()
+
+
+def method_places(
+    round: Round, ranked: Iterable[core_ranking.RankedEntry], standings: Iterable[EntryStanding]
+) -> list[MethodPlace]:
+    """The places of ``ranked`` — the ranking core's entries, by the round's method — with
+    the round's tie-break chain instead of the core's last resort (the entry's id).
+
+    By the mean, the place is the standing's: the points as people read them (deductions
+    off, rounded by the round's rule), ties through the chain. By another method, the
+    method's score less the entry's deductions, then what the core orders on (more reviews,
+    a higher mean of the reviews); entries equal on all three go through the chain, and
+    entries the chain leaves equal share a place."""
+    standing = {s.entry_id: s for s in standings}
+    rows = []
+    for entry in ranked:
+        entry_id = int(entry.entry)
+        taken = float(standing[entry_id].deducted)
+        low = None if entry.low is None else entry.low - taken
+        high = None if entry.high is None else entry.high - taken
+        rows.append((entry_id, entry.score - taken, low, high, entry.reviews))
+    if round.method == "mean":
+        placed = [(s.entry_id, s.place, s.tied_with) for s in standing.values()]
+    else:
+
+        def key(row):
+            kept = standing[row[0]]
+            return (-_settled(row[1]), -row[4], -(kept.points + kept.deducted))
+
+        groups: list[list[core_scores.Standing]] = []
+        previous = None
+        for row in sorted(rows, key=key):  # stable: the core's order among equals
+            if groups and key(row) == previous:
+                groups[-1].append(_core_standing(standing[row[0]]))
+            else:
+                groups.append([_core_standing(standing[row[0]])])
+            previous = key(row)
+        placed = [
+            (p.entry, p.place, p.tied_with)
+            for p in core_scores.places_in_order(
+                groups,
+                [tuple(rule) for rule in round.tie_breaks],
+                decisions=tie_decisions(round),
+                places=round.places,
+                rule=round.rounding,
+            )
+        ]
+    by_entry = {row[0]: row for row in rows}
+    return [
+        MethodPlace(entry_id, place, *by_entry[entry_id][1:4], tied_with=tuple(tied_with))
+        for entry_id, place, tied_with in placed
+        if entry_id in by_entry
+    ]
+
+
+def _settled(score: float) -> float:
+    """A method's score with the last bits of floating point gone (7.299999999999999 is
+    7.3), as the core compares them."""
+    return round(score, 9)
+
+
+def _core_standing(standing: EntryStanding) -> core_scores.Standing:
+    return core_scores.Standing(
+        entry=standing.entry_id,
+        points=standing.points,
+        criterion_means=standing.criterion_means,
+        deducted=standing.deducted,
+    )
 
 
 def tie_decisions(round: Round) -> list[core_scores.Decision]:

@@ -145,8 +145,7 @@ class ScoreMode(RoundMode):
         )
         for standing in standings:
             if standing.entry_id in results:
-                result = results[standing.entry_id]
-                result.points, result.tied = standing.shown, bool(standing.tied_with)
+                results[standing.entry_id].points = standing.shown
         if reviews:
             if round.combine == "total":
                 scale = (float(sum(c.low for c in criteria)), float(sum(c.high for c in criteria)))
@@ -154,15 +153,13 @@ class ScoreMode(RoundMode):
                 scale = (float(min(c.low for c in criteria)), float(max(c.high for c in criteria)))
             ranking = core_ranking.rank_scores(reviews, round.method, scale=scale)
             judges = ranking.judges
-            for ranked in ranking.entries:
-                result = results[int(ranked.entry)]
-                result.rank, result.score, result.reviews = (
-                    ranked.rank,
-                    ranked.score,
-                    ranked.reviews,
-                )
-                result.low, result.high = ranked.low, ranked.high
-                result.advanced = round.advance is None or ranked.rank <= round.advance
+            reviewed = {int(ranked.entry): ranked.reviews for ranked in ranking.entries}
+            for placed in scoring.method_places(round, ranking.entries, standings):
+                result = results[placed.entry_id]
+                result.rank, result.tied = placed.place, bool(placed.tied_with)
+                result.score, result.low, result.high = placed.score, placed.low, placed.high
+                result.reviews = reviewed[placed.entry_id]
+                result.advanced = round.advance is None or placed.place <= round.advance
         calibrations = [
             JudgeCalibration(
                 round=round,
