@@ -20,8 +20,10 @@ from tests.contests.conftest import (  # noqa: F401 - fixtures used by awards te
 )
 from tests.judging.conftest import closed_contest, deadline, small_jpeg  # noqa: F401
 
-# entry n's quality: entry 0 is best; each judge adds its own severity
-SEVERITY = {0: -1.0, 1: 0.0, 2: 1.0}
+# entry n's quality: entry 0 is best; each judge adds its own severity. Rounded to whole
+# scores, the twelve entries get twelve different triples: no two entries tie exactly (equal
+# reviews would share a place).
+SEVERITY = {0: -1.2, 1: 0.0, 2: 1.2}
 TIERS = [("一等奖", 1), ("二等奖", 2), ("三等奖", 3)]
 
 

@@ -4,11 +4,13 @@ judge posting a value off the step or past the maximum is told the criterion's n
 and step and nothing is saved, decimals are kept as text, and a closed round's results keep
 the points as shown and its ties as ties."""
 
+import io
 from decimal import Decimal as D
 from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from laurel.audit.models import LogEntry
 from laurel.judging import services
@@ -135,3 +137,33 @@ def test_a_closed_round_keeps_the_points_as_shown_and_its_ties(decimal_round, us
     # the ranking method works on the same totals: one judge's mean is their total
     first = Result.objects.get(round=ns.round, entry_id=ns.mine[0].entry_id)
     assert first.score == pytest.approx(24.85)  # weighted, it would be 24.85 / 3 = 8.28
+    # and the two tied on 24.85 share the first place: the mean method ranks the totals read
+    ranks = {
+        r.entry_id: r.rank
+        for r in Result.objects.filter(round=ns.round, entry_id__in=[a.entry_id for a in ns.mine])
+    }
+    assert ranks[ns.mine[0].entry_id] == ranks[ns.mine[1].entry_id] == 1
+    assert ranks[ns.mine[2].entry_id] == 3
+
+
+def test_the_scores_workbook_lists_decimals_as_numbers_and_the_total(decimal_round, users):
+    """The organiser's workbook of every review: 9.35 as a number (not the text it is kept
+    as), and the review's score as the round combines it — here a total, 24.85."""
+    ns = decimal_round
+    Round.objects.filter(pk=ns.round.pk).update(combine="total")
+    services.review_save(
+        acting_user=ns.judge,
+        assignment=ns.mine[0],
+        scores={ns.form.pk: D("9.35"), ns.art.pk: D("8.5"), ns.theme.pk: 7},
+    )
+    client = english_client()
+    client.force_login(users["federation_admin"])
+    response = client.get(reverse("awards:console_export", args=[ns.round.contest.slug, "scores"]))
+    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    header, *body = workbook.worksheets[0].iter_rows(values_only=True)
+    (row,) = body
+    by_header = dict(zip(header, row, strict=True))
+    assert by_header["动作规范"] == pytest.approx(9.35)
+    assert by_header["艺术"] == pytest.approx(8.5)
+    assert by_header["主题"] == 7
+    assert by_header["Review score"] == pytest.approx(24.85)

@@ -30,8 +30,8 @@ from laurel.awards.models import Award
 from laurel.contests import policy as contests_policy
 from laurel.contests.entrants import entrant_of, entrant_related
 from laurel.contests.models import Contest, Entry, EntryFile
-from laurel.core import ranking as core_ranking
 from laurel.core.sheet_writer import Sheet, csv_text, text_safe, xlsx_write
+from laurel.judging import scoring
 from laurel.judging.models import Assignment, Round
 from laurel.members import policy as members_policy
 from laurel.orgs.selectors import district_namer
@@ -121,7 +121,9 @@ def _numbers_shown(access: Access, entry: Entry, full_numbers: bool) -> tuple[st
 
 def scores_workbook(contest: Contest) -> bytes:
     """Every review of every round of ``contest``: who scored what, criterion by criterion
-    (a column per criterion name), the weighted score, the verdict. Organisers only."""
+    (a column per criterion name, decimals as numbers), the review's score as its round's
+    mode gives it (the criteria weighted or added up, rounded by the round's rule), the
+    verdict. Organisers only."""
     rounds = list(
         Round.objects.filter(contest=contest).prefetch_related("criteria").order_by("position")
     )
@@ -135,30 +137,25 @@ def scores_workbook(contest: Contest) -> bytes:
         _("Code"),
         _("Judge"),
         *names,
-        _("Weighted score"),
+        _("Review score"),
         _("Verdict"),
         _("Reviewed at"),
     ]
 
     def rows():
         for round_ in rounds:
-            criteria = list(round_.criteria.all())
-            weights = {str(c.pk): float(c.weight) for c in criteria}
-            column = {str(c.pk): names.index(c.name) for c in criteria}
+            criteria = scoring.round_criteria(round_)
+            column = {c.key: names.index(c.name) for c in criteria}
             reviews = (
                 Assignment.objects.filter(round=round_, state=Assignment.State.DONE)
                 .select_related("entry", "judge")
                 .order_by("entry__number", "judge__display_name", "judge__username")
             )
             for review in reviews.iterator(chunk_size=ROWS_CHUNK):
+                values, combined = round_.round_mode.review_sheet(round_, criteria, review.scores)
                 scores = [None] * len(names)
-                for key, value in review.scores.items():
-                    if key in column:
-                        scores[column[key]] = value
-                weighted = None
-                if weights and all(key in review.scores for key in weights):
-                    values = {key: float(value) for key, value in review.scores.items()}
-                    weighted = round(core_ranking.weighted_score(values, weights), 4)
+                for key, value in values.items():
+                    scores[column[key]] = value
                 verdict = ""
                 if review.verdict is not None:
                     verdict = _("Pass") if review.verdict else _("Fail")
@@ -167,7 +164,7 @@ def scores_workbook(contest: Contest) -> bytes:
                     review.entry.code,
                     str(review.judge),
                     *scores,
-                    weighted,
+                    combined,
                     verdict,
                     _local(review.reviewed_at),
                 ]

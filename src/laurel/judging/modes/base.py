@@ -11,6 +11,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from laurel.core import scores as core_scores
     from laurel.judging.models import Assignment, JudgeCalibration, Result, Round
     from laurel.web.charts import IntervalAxis
 
@@ -94,6 +97,16 @@ class RoundMode:
 
     def round_closed(self, round: "Round", results: list["Result"]) -> None:
         """After the round closed into ``results`` (same transaction)."""
+
+    # --- score sheets ----------------------------------------------------------------------
+
+    def review_sheet(
+        self, round: "Round", criteria: list["core_scores.Criterion"], scores: Mapping
+    ) -> tuple[dict[str, "Decimal"], "Decimal | None"]:
+        """One finished review's stored ``scores`` as the scores workbook lists them: each
+        criterion's score by its key, and the review's own score (``None``: the mode has
+        none)."""
+        return {}, None
 
     # --- results as read --------------------------------------------------------------------
 

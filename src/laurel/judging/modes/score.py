@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from laurel.core import ranking as core_ranking
+from laurel.core import scores as core_scores
 from laurel.judging import scoring
 from laurel.judging.models import JudgeCalibration, Result, Round, score_trimmed
 from laurel.judging.modes.base import RoundMode
@@ -120,6 +121,15 @@ class ScoreMode(RoundMode):
                 merged[key] = scoring.score_stored(criteria[key], value)
             assignment.scores = merged
         return set(assignment.scores) == set(criteria)
+
+    def review_sheet(self, round, criteria, scores):
+        """Each criterion's score as a decimal, and the review's score — its criteria
+        combined as the round says (weighted or total), rounded by the round's rule."""
+        values = {c.key: scoring.score_read(scores[c.key]) for c in criteria if c.key in scores}
+        if len(values) < len(criteria):
+            return values, None
+        combined = core_scores.review_combine(values, criteria, round.combine)
+        return values, core_scores.rounded(combined, round.places, round.rounding)
 
     def results(self, round, entry_ids, done):
         """Each judge's score (the criteria combined as the round says) ranked by the round's
