@@ -392,6 +392,86 @@ def test_infeasible_when_a_category_s_judges_are_capped_too_low(tmp_path):
     assert "category 诗歌: the caps of its judges allow 2 reviews, 6 needed" in message
 
 
+# --- bridges -------------------------------------------------------------------------------
+
+DESIGN = re.compile(
+    r"; bridging reviews (?P<bridging>\d+) \((?P<share>[\d.]+)%\), "
+    r"design (?P<design>connected|not connected: .*)$"
+)
+
+
+@pytest.fixture
+def two_panels(tmp_path) -> tuple[Path, Path]:
+    """12 entries in each of two categories; three judges of each category only."""
+    entries = write(
+        tmp_path,
+        "entries.csv",
+        csv_text(
+            "entry,category",
+            [f"F{i:02d},风光" for i in range(12)] + [f"R{i:02d},人文" for i in range(12)],
+        ),
+    )
+    judges = write(
+        tmp_path,
+        "judges.csv",
+        csv_text(
+            "judge,categories",
+            [f"JF{i},风光" for i in range(3)] + [f"JR{i},人文" for i in range(3)],
+        ),
+    )
+    return entries, judges
+
+
+def crossing(pairs) -> list[tuple[str, str]]:
+    """Reviews of an entry outside its judge's category (F… is 风光, JF… judges 风光)."""
+    return [(entry, judge) for entry, judge in pairs if entry[0] != judge[1]]
+
+
+def test_without_bridges_the_summary_names_the_parts(two_panels):
+    out, err = run_assign(*two_panels, "--per-entry", "2")
+    summary(err)  # still one line, as before
+    assert crossing(parse(out)) == []
+    design = DESIGN.search(err)
+    assert design, err
+    assert (design["bridging"], design["share"]) == ("0", "0.0")
+    assert design["design"] == (
+        "not connected: 2 parts share no judge: 12 entries, 3 judges (风光) | "
+        "12 entries, 3 judges (人文)"
+    )
+
+
+def test_bridges_join_the_panels_and_the_summary_counts_the_bridging_reviews(two_panels):
+    options = ("--per-entry", "2", "--bridges", "2", "--bridge-reviews", "3")
+    out, err = run_assign(*two_panels, *options)
+    pairs = parse(out)
+    entries = [f"F{i:02d}" for i in range(12)] + [f"R{i:02d}" for i in range(12)]
+    assert_k_distinct_each(pairs, entries, 2)
+    bridging = crossing(pairs)
+    assert len(bridging) == 2 * 2 * 3  # 2 judges of each panel, 3 reviews each
+    assert {judge[:2] for _entry, judge in bridging} == {"JF", "JR"}
+    assert len({judge for _entry, judge in bridging}) == 4
+    match = summary(err)
+    assert (int(match["low"]), int(match["high"])) == (8, 8)  # 48 reviews, 6 judges: as even
+    design = DESIGN.search(err)
+    assert design, err
+    assert (design["bridging"], design["share"], design["design"]) == ("12", "25.0", "connected")
+
+
+def test_bridges_a_panel_cannot_give_are_refused_naming_it(two_panels, tmp_path):
+    message = refusal(*two_panels, "--per-entry", "2", "--bridges", "4")
+    assert "no assignment is possible" in message
+    assert "category 人文: 4 bridging judges asked, its panel has 3" in message
+    assert "category 风光: 4 bridging judges asked, its panel has 3" in message
+
+
+@pytest.mark.parametrize(
+    ("option", "value"), [("--bridges", "-1"), ("--bridges", "x"), ("--bridge-reviews", "0")]
+)
+def test_bridges_and_bridge_reviews_must_be_whole_numbers(two_panels, option, value):
+    with pytest.raises(CommandError, match=option):
+        run_assign(*two_panels, "--per-entry", "2", option, value)
+
+
 # --- bad input -----------------------------------------------------------------------------
 
 ENTRIES = "entry,category\nE1,都市建设\nE2,\nE3,\n"

@@ -17,20 +17,46 @@ permutes the order the solver meets judges and entries in.
 Large instances are pruned: each entry keeps its best candidates (highest affinity first,
 then judges spread evenly) — but a pruned answer is kept only when it is feasible and as
 even as any answer could be; otherwise the candidate lists grow, up to the full problem.
+
+Bridges. Judges who name categories form one *panel* per category: the judges whose
+``categories`` include it (a judge with none belongs to no panel and never bridges). Panels
+that share no judge cannot be compared: a harsh panel looks like a weak category. With
+``bridges`` = N, at least N judges of every panel also review another category — *bridging
+reviews*, of an entry outside the judge's categories (``core.design``). Before the flow,
+each chosen judge is given ``bridge_reviews`` entries of the next category in name order
+(the last category's judges take the first's: a ring, so the categories are joined and
+every panel bridges), fewer if their cap would leave no review for their own categories
+or the category has too few entries for every bridging judge to have ``bridge_reviews``.
+They are fixed pairs, so they count towards K and the judge's load (they replace reviews,
+never add any); they go to distinct entries while there are enough, never take an entry's
+last review from its own panel, and respect conflicts and caps. The flow then fills the
+rest as always. Every panel gives as many bridging reviews as it takes, so loads stay as
+even as the unbridged design's — unless conflicts, caps or a small category cut some
+bridges short: a panel then works the difference more or less. Last, if the entry–judge
+graph still falls into parts (the flow may split a panel in two), pairs of reviews are
+swapped between parts — loads unchanged, the swap losing the least affinity for its two
+judges — until it is one whole. What cannot be bridged (a panel of fewer than N judges,
+one judge per entry, conflicts or caps leaving no room, parts no swap can join) raises
+``InfeasibleAssignment`` with shortfalls of kind ``bridges``; a problem that cannot be
+solved without bridges either gives that reason instead.
 """
 
+import dataclasses
 import math
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
+from laurel.core.design import bridging_review, design_parts
+
 AFFINITY_SCALE = 1000  # affinities are compared to three decimals
 FULL_PROBLEM_PAIRS = 4_000_000  # up to this many eligible pairs, no pruning
 INT64_HEADROOM = 2**62
+BRIDGE_REVIEWS = 20  # reviews each bridging judge gives in another category, by default
 
 
 @dataclass(frozen=True)
@@ -55,6 +81,8 @@ class AssignmentProblem:
     per_entry: int
     conflicts: set[tuple[str, str]] = field(default_factory=set)  # (judge, entry)
     affinity: dict[tuple[str, str], float] = field(default_factory=dict)  # (judge, entry)
+    bridges: int = 0  # judges of every category panel who also review another category
+    bridge_reviews: int = BRIDGE_REVIEWS  # reviews each of them gives there
 
 
 @dataclass
@@ -75,7 +103,7 @@ class Assignment:
 class Shortfall:
     """One reason the problem cannot be solved, for people: ``message`` says it whole."""
 
-    kind: str  # entry | category | capacity | flow
+    kind: str  # entry | category | capacity | flow | bridges
     message: str
     entries: tuple[str, ...] = ()
 
@@ -104,8 +132,10 @@ def assign(
     """Solve ``problem``; ``fixed`` (entry, judge) pairs are kept and count towards K and
     loads. Raises ``InfeasibleAssignment`` naming what cannot be satisfied."""
     started = time.perf_counter()
-    solver = _Solver(problem, seed=seed, fixed=list(fixed))
-    result = solver.solve(full_problem_pairs)
+    if problem.bridges > 0:
+        result = _Bridged(problem, seed=seed, fixed=list(fixed)).solve(full_problem_pairs)
+    else:
+        result = _Solver(problem, seed=seed, fixed=list(fixed)).solve(full_problem_pairs)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -125,12 +155,8 @@ def reassign(
     """
     dropped = set(drop_judges)
     conflicts = set(problem.conflicts) | set(new_conflicts)
-    changed = AssignmentProblem(
-        entries=problem.entries,
-        judges=[j for j in problem.judges if j.id not in dropped],
-        per_entry=problem.per_entry,
-        conflicts=conflicts,
-        affinity=problem.affinity,
+    changed = dataclasses.replace(
+        problem, judges=[j for j in problem.judges if j.id not in dropped], conflicts=conflicts
     )
     kept = [(e, j) for e, j in previous if j not in dropped and (j, e) not in conflicts]
     return changed, assign(changed, seed=seed, fixed=kept)
@@ -527,6 +553,240 @@ class _Solver:
                 tuple(self.entries[e].id for e in short),
             )
         ]
+
+
+class _Bridged:
+    """A bridged design: bridging reviews chosen and fixed, the rest solved by the flow,
+    then the parts the flow left joined by swaps."""
+
+    def __init__(self, problem: AssignmentProblem, *, seed: int, fixed: list[tuple[str, str]]):
+        if problem.bridge_reviews < 1:
+            raise ValueError("bridge_reviews must be at least 1")
+        if problem.per_entry < 2:
+            raise InfeasibleAssignment(
+                [
+                    Shortfall(
+                        "bridges",
+                        "bridges need at least 2 judges per entry: with one, no two judges "
+                        "ever share an entry",
+                    )
+                ]
+            )
+        self.problem = problem
+        self.seed = seed
+        self.fixed = fixed
+        rng = np.random.default_rng(seed)
+        self.judges = [problem.judges[i] for i in rng.permutation(len(problem.judges))]
+        self.entries = [problem.entries[i] for i in rng.permutation(len(problem.entries))]
+        self.judge_by_id = {judge.id: judge for judge in problem.judges}
+        self.entry_by_id = {entry.id: entry for entry in problem.entries}
+
+    def may_review(self, judge: Judge, entry: Entry, *, across: bool = False) -> bool:
+        """No conflict; and the entry in the judge's categories, unless ``across``."""
+        if (judge.id, entry.id) in self.problem.conflicts or units_conflict(judge.unit, entry.unit):
+            return False
+        return across or not bridging_review(entry.category, judge.categories)
+
+    def solve(self, full_problem_pairs: int) -> Assignment:
+        # Whatever fails, a problem infeasible without bridges too gives that reason.
+        unbridged = _Solver(self.problem, seed=self.seed, fixed=self.fixed)
+        try:
+            bridging = self.bridging_pairs()
+        except InfeasibleAssignment:
+            unbridged.solve(full_problem_pairs)
+            raise
+        fixed = [*self.fixed, *bridging]
+        try:
+            result = _Solver(self.problem, seed=self.seed, fixed=fixed).solve(full_problem_pairs)
+        except InfeasibleAssignment as error:
+            unbridged.solve(full_problem_pairs)
+            problem = self.problem
+            raise InfeasibleAssignment(
+                [
+                    Shortfall(
+                        "bridges",
+                        f"with bridges ({problem.bridges} judges per category panel, "
+                        f"{problem.bridge_reviews} reviews each): {shortfall.message}",
+                        shortfall.entries,
+                    )
+                    for shortfall in error.shortfalls
+                ]
+            ) from None
+        return self.joined(result, kept={*fixed})
+
+    def bridging_pairs(self) -> list[tuple[str, str]]:
+        """(entry, judge) bridging reviews: N judges of each panel (those bridging in the
+        kept pairs count), each with up to ``bridge_reviews`` entries of the next category
+        outside their own, the entries with the fewest bridging reviews first."""
+        problem, wanted = self.problem, self.problem.bridges
+        panels: dict[str, list[Judge]] = defaultdict(list)
+        for judge in self.judges:
+            for category in judge.categories:
+                panels[category].append(judge)
+        entries_of: dict[str, list[Entry]] = defaultdict(list)
+        for entry in self.entries:
+            if entry.category:
+                entries_of[entry.category].append(entry)
+        ring = sorted(category for category in entries_of if panels[category])
+        if len(ring) < 2:
+            return []  # one panel or none: nothing to bridge
+        reviews, bridged, load = Counter(), Counter(), Counter()
+        taken, bridging_judges = set(), set()
+        for entry_id, judge_id in self.fixed:
+            entry, judge = self.entry_by_id.get(entry_id), self.judge_by_id.get(judge_id)
+            if entry is None or judge is None or (entry_id, judge_id) in taken:
+                continue
+            taken.add((entry_id, judge_id))
+            reviews[entry_id] += 1
+            load[judge_id] += 1
+            if bridging_review(entry.category, judge.categories):
+                bridged[entry_id] += 1
+                bridging_judges.add(judge_id)
+        chosen, shortfalls = [], []
+        for position, category in enumerate(ring):
+            panel = panels[category]
+            if len(panel) < wanted:
+                shortfalls.append(
+                    Shortfall(
+                        "bridges",
+                        f"category {category}: {wanted} bridging judges asked, "
+                        f"its panel has {len(panel)}",
+                    )
+                )
+                continue
+            have = sum(judge.id in bridging_judges for judge in panel)
+            targets = set()
+            for judge in sorted(panel, key=lambda judge: len(judge.categories)):
+                if have >= wanted:
+                    break
+                if judge.id in bridging_judges:
+                    continue
+                following = (ring[(position + step) % len(ring)] for step in range(1, len(ring)))
+                target = next((c for c in following if c not in judge.categories), None)
+                if target is None:
+                    continue  # the judge's categories are every category
+                targets.add(target)
+                cap = len(self.entries) if judge.max_load is None else judge.max_load
+                room = cap - load[judge.id] - 1  # one review at least is left for their own
+                pool = [
+                    entry
+                    for entry in entries_of[target]
+                    if reviews[entry.id] < problem.per_entry
+                    and bridged[entry.id] < problem.per_entry - 1  # one left for its panel
+                    and (entry.id, judge.id) not in taken
+                    and self.may_review(judge, entry, across=True)
+                ]
+                pool.sort(key=lambda entry: bridged[entry.id])  # stable: seeded order within
+                # Too few fresh entries for R each: the judges still to come get a share.
+                fresh = sum(bridged[entry.id] == 0 for entry in pool)
+                share = max(1, fresh // (wanted - have))
+                picks = pool[: max(0, min(problem.bridge_reviews, room, share))]
+                if not picks:
+                    continue
+                for entry in picks:
+                    chosen.append((entry.id, judge.id))
+                    taken.add((entry.id, judge.id))
+                    reviews[entry.id] += 1
+                    bridged[entry.id] += 1
+                    load[judge.id] += 1
+                bridging_judges.add(judge.id)
+                have += 1
+            if have < wanted:
+                shortfalls.append(
+                    Shortfall(
+                        "bridges",
+                        f"category {category}: {wanted} bridging judges asked, only {have} of "
+                        f"its {len(panel)} judges can take an entry of category "
+                        f"{' or '.join(sorted(targets)) or 'another'} (conflicts, caps and the "
+                        "review every entry keeps for its own panel leave no room)",
+                    )
+                )
+        if shortfalls:
+            raise InfeasibleAssignment(shortfalls)
+        return chosen
+
+    def joined(self, result: Assignment, *, kept: set[tuple[str, str]]) -> Assignment:
+        """``result`` with its parts joined into one by swaps; ``kept`` pairs never move."""
+        pairs = list(result.pairs)
+        entry_ids = [entry.id for entry in self.problem.entries]
+        parts = design_parts(pairs, entry_ids)
+        while len(parts) > 1:
+            joined = self._swap(pairs, parts, entry_ids, kept)
+            if joined is None:
+                raise InfeasibleAssignment([self._unjoinable(parts, pairs, entry_ids)])
+            pairs, parts = joined
+        entry_index = {entry_id: position for position, entry_id in enumerate(entry_ids)}
+        judge_index = {judge.id: position for position, judge in enumerate(self.problem.judges)}
+        result.pairs = sorted(pairs, key=lambda pair: (entry_index[pair[0]], judge_index[pair[1]]))
+        affinity = self.problem.affinity
+        result.total_affinity = float(sum(affinity.get((j, e), 0.0) for e, j in result.pairs))
+        return result
+
+    def _swap(self, pairs, parts, entry_ids, kept):
+        """The pairs after one swap between the smallest part and a larger one, and their
+        parts; None when no swap joins them. Swaps within the judges' categories are tried
+        first; swaps across them (two bridging reviews) only when none joins the parts."""
+        judge_ids = list(dict.fromkeys(judge for _entry, judge in pairs))
+        on: dict[str, set[str]] = defaultdict(set)
+        movable: dict[str, list[str]] = defaultdict(list)  # judge → entries that may move
+        for entry_id, judge_id in pairs:
+            on[entry_id].add(judge_id)
+            if (entry_id, judge_id) not in kept:
+                movable[judge_id].append(entry_id)
+        smallest = [self.judge_by_id[judge_ids[j]] for j in parts[-1][1]]
+        for across in (False, True):
+            for _entries, others in parts[:-1]:
+                for a in smallest:
+                    for b in (self.judge_by_id[judge_ids[j]] for j in others):
+                        e = self._best_move(a, b, movable, on, across=across)
+                        f = None if e is None else self._best_move(b, a, movable, on, across=across)
+                        if f is None:
+                            continue
+                        moved = {(e, a.id): (e, b.id), (f, b.id): (f, a.id)}
+                        swapped = [moved.get(pair, pair) for pair in pairs]
+                        swapped_parts = design_parts(swapped, entry_ids)
+                        if len(swapped_parts) < len(parts):
+                            return swapped, swapped_parts
+        return None
+
+    def _best_move(self, giver: Judge, taker: Judge, movable, on, *, across: bool) -> str | None:
+        """The entry of ``giver`` that ``taker`` may take and would gain most affinity on."""
+        affinity = self.problem.affinity
+        moves = [
+            entry_id
+            for entry_id in movable[giver.id]
+            if taker.id not in on[entry_id]
+            and self.may_review(taker, self.entry_by_id[entry_id], across=across)
+        ]
+        return max(
+            moves,
+            key=lambda e: affinity.get((taker.id, e), 0) - affinity.get((giver.id, e), 0),
+            default=None,
+        )
+
+    def _unjoinable(self, parts, pairs, entry_ids) -> Shortfall:
+        """Why the parts stay apart: too few reviews to join everyone who works (a whole of
+        V entries and judges needs V − 1 reviews), or else no swap allowed joins them."""
+        categories = [
+            "/".join(sorted({self.entry_by_id[entry_ids[e]].category or "-" for e in entries}))
+            for entries, _judges in parts
+        ]
+        working = len({judge for _entry, judge in pairs})
+        needed = len(entry_ids) + working - 1
+        if len(pairs) < needed:
+            why = (
+                f"{len(pairs)} reviews cannot join {len(entry_ids)} entries and {working} "
+                f"judges (one whole needs at least {needed}): fewer judges or more judges "
+                "per entry would"
+            )
+        else:
+            why = "no swap of two reviews between them respects the conflicts and kept pairs"
+        return Shortfall(
+            "bridges",
+            f"the design stays in {len(parts)} parts that share no judge "
+            f"(categories {' | '.join(categories)}): {why}",
+            tuple(entry_ids[e] for e in parts[-1][0]),
+        )
 
 
 def _water_fill(counts: np.ndarray, total: int, most: int) -> np.ndarray:

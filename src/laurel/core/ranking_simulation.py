@@ -6,6 +6,11 @@ scale's integers and clipped to its ends:  round(centre + offset + scale·spread
 A rogue judge scores at random. ``evaluate`` runs every method, and an oracle that knows
 each judge's true offset and scale, and reports Kendall's tau and precision@K against the
 truth, and how often the calibrated 90% intervals hold the truth.
+
+Who judges what: with one pool, each entry's judges are drawn at random. With categories,
+judges form one panel per category (judge j the (j mod C)-th) and ``core.assignment``
+assigns them, as a contest would be — with ``bridges`` bridging judges per panel, each
+giving ``bridge_reviews`` reviews to the next category, or none (a disconnected design).
 """
 
 import time
@@ -13,6 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from laurel.core.assignment import BRIDGE_REVIEWS, AssignmentProblem, Entry, Judge, assign
+from laurel.core.design import design_check
 from laurel.core.ranking import METHODS, Review, kendall_tau, precision_at, rank_scores
 
 
@@ -27,7 +34,8 @@ class Scenario:
     scale_sd: float = 0.25  # judges' spread: scale = exp(N(0, scale_sd))
     noise: tuple[float, float] = (0.5, 1.5)  # each judge's noise sd, uniform in this range
     category_means: tuple[float, ...] = ()  # true mean quality per category (none: one pool)
-    bridging: int = 0  # judges who judge two neighbouring categories
+    bridges: int = 0  # bridging judges per category panel (core.assignment)
+    bridge_reviews: int = BRIDGE_REVIEWS  # reviews each gives in the next category
     rogues: int = 0  # judges who score at random
     low: int = 1
     high: int = 10
@@ -38,16 +46,17 @@ SCENARIOS = [
     Scenario("plain", "judges differ in severity, spread and noise"),
     Scenario(
         "specialised",
-        "4 categories of different true quality, judges per category, 6 bridging",
+        "4 categories of different true quality, a panel of judges per category, "
+        "2 bridging judges per panel",
         category_means=(-0.4, 0.0, 0.3, 0.6),
-        bridging=6,
+        bridges=2,
     ),
     Scenario("sparse", "2 reviews per entry", reviews=2),
     Scenario("rogue", "one of the 30 judges scores at random", rogues=1),
     Scenario("harsh", "larger differences between judges", offset_sd=1.5, scale_sd=0.4),
     Scenario(
         "disconnected",
-        "4 categories, judges per category, no bridging judge",
+        "the same 4 categories and panels, no bridging judge",
         category_means=(-0.4, 0.0, 0.3, 0.6),
     ),
 ]
@@ -61,6 +70,7 @@ class World:
     scale: np.ndarray  # per judge; 0 for a rogue
     centre: float
     spread: float
+    bridging: int = 0  # reviews of an entry outside its judge's category
 
 
 def simulate(scenario: Scenario, seed: int) -> World:
@@ -75,17 +85,13 @@ def simulate(scenario: Scenario, seed: int) -> World:
     noise = rng.uniform(*scenario.noise, m)
     rogue = np.zeros(m, dtype=bool)
     rogue[rng.choice(m, scenario.rogues, replace=False)] = True
-    # Who judges what: each judge one category (in turn); bridging judges also the next one.
-    pools = [[] for _ in range(categories)]
-    for judge in range(m):
-        pools[judge % categories].append(judge)
-        if judge < scenario.bridging and categories > 1:
-            pools[(judge + 1) % categories].append(judge)
+    assigned, bridging = _panels_assign(scenario, category, seed) if categories > 1 else ({}, 0)
+    pool = list(range(m))
     centre = (scenario.low + scenario.high) / 2
     reviews = []
     for i in range(n):
-        pool = pools[category[i]]
-        for judge in rng.choice(pool, scenario.reviews, replace=False):
+        chosen = assigned[i] if assigned else rng.choice(pool, scenario.reviews, replace=False)
+        for judge in chosen:
             if rogue[judge]:
                 score = rng.integers(scenario.low, scenario.high + 1)
             else:
@@ -95,7 +101,29 @@ def simulate(scenario: Scenario, seed: int) -> World:
                 )
             reviews.append(Review(f"e{i}", f"j{judge}", float(score)))
     scale = np.where(rogue, 0.0, scale)
-    return World(reviews, quality, offset, scale, centre, scenario.spread)
+    return World(reviews, quality, offset, scale, centre, scenario.spread, bridging)
+
+
+def _panels_assign(
+    scenario: Scenario, category: np.ndarray, seed: int
+) -> tuple[dict[int, list[int]], int]:
+    """Each entry's judges as the core assigns them, panel by category; and how many
+    reviews went to bridging."""
+    categories = len(scenario.category_means)
+    entries = [Entry(f"e{i}", f"c{c}") for i, c in enumerate(category.tolist())]
+    judges = [Judge(f"j{j}", frozenset({f"c{j % categories}"})) for j in range(scenario.judges)]
+    problem = AssignmentProblem(
+        entries,
+        judges,
+        scenario.reviews,
+        bridges=scenario.bridges,
+        bridge_reviews=scenario.bridge_reviews,
+    )
+    pairs = assign(problem, seed=seed).pairs
+    assigned: dict[int, list[int]] = {}
+    for entry, judge in pairs:
+        assigned.setdefault(int(entry[1:]), []).append(int(judge[1:]))
+    return assigned, design_check(pairs, entries=entries, judges=judges).bridging
 
 
 def oracle_scores(world: World) -> np.ndarray:
@@ -130,16 +158,20 @@ class Evaluation:
     methods: dict[str, Scores]
     coverage: list[float]  # calibrated: share of 90% intervals holding the truth, per seed
     seconds: dict[str, list[float]]
+    bridging: list[float] = field(default_factory=list)  # share of reviews, per seed
 
 
-def evaluate(scenario: Scenario, seeds: list[int], k: int = 200) -> Evaluation:
-    names = [*METHODS, "oracle"]
+def evaluate(
+    scenario: Scenario, seeds: list[int], k: int = 200, method_names: tuple[str, ...] = METHODS
+) -> Evaluation:
+    names = [*method_names, "oracle"]
     methods = {name: Scores() for name in names}
-    seconds: dict[str, list[float]] = {name: [] for name in METHODS}
-    coverage = []
+    seconds: dict[str, list[float]] = {name: [] for name in method_names}
+    coverage, bridging = [], []
     for seed in seeds:
         world = simulate(scenario, seed)
-        for method in METHODS:
+        bridging.append(world.bridging / len(world.reviews))
+        for method in method_names:
             started = time.perf_counter()
             ranking = rank_scores(world.reviews, method, scale=(scenario.low, scenario.high))
             seconds[method].append(time.perf_counter() - started)
@@ -156,7 +188,7 @@ def evaluate(scenario: Scenario, seeds: list[int], k: int = 200) -> Evaluation:
         oracle = oracle_scores(world)
         methods["oracle"].tau.append(kendall_tau(oracle, world.quality))
         methods["oracle"].precision.append(precision_at(k, oracle, world.quality))
-    return Evaluation(scenario, methods, coverage, seconds)
+    return Evaluation(scenario, methods, coverage, seconds, bridging)
 
 
 def _coverage(world: World, ranking, estimate, low, high) -> float:

@@ -88,6 +88,9 @@ class Round(models.Model):
     )
     tie_breaks = models.JSONField(_("tie-break chain"), default=list, blank=True)
     per_entry = models.PositiveSmallIntegerField(_("judges per entry"), default=3)
+    # judges of each category panel who also review another category, so that every entry
+    # can be compared with every other (``core.assignment``'s bridges; ``core.design``)
+    bridges = models.PositiveSmallIntegerField(_("bridging judges per category"), default=0)
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)  # None: ends live
     entrants = models.CharField(
         _("entries judged"), max_length=20, choices=Entrants.choices, default=Entrants.ACCEPTED

@@ -1,7 +1,8 @@
 """Reads of judging rounds that several pages and the services share: the entries a round
 judges, its live reviews and their counts (assigned, done), a judge's rounds with their
-progress, the organiser's open rounds with the judges behind the even pace of the round, and
-where each judge works (their own units, for conflicts)."""
+progress, the organiser's open rounds with the judges behind the even pace of the round,
+where each judge works (their own units, for conflicts), and whether a round's design lets
+every entry be compared with every other (``round_design``)."""
 
 import datetime
 from dataclasses import dataclass
@@ -10,9 +11,11 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from laurel.accounts.models import Role, RoleGrant
-from laurel.contests.models import Entry
+from laurel.contests.models import Category, Entry
+from laurel.core import assignment as core_assignment
+from laurel.core import design as core_design
 from laurel.judging import policy
-from laurel.judging.models import Assignment, Result, Round
+from laurel.judging.models import Assignment, Result, Round, Seat
 from laurel.members.models import Member
 from laurel.orgs.models import Unit
 
@@ -166,3 +169,65 @@ def judges_within_unit(judges, unit: Unit):
         Q(grants__role=Role.JUDGE, grants__unit__path__startswith=unit.path)
         | Q(member__unit__path__startswith=unit.path)
     ).distinct()
+
+
+@dataclass(frozen=True)
+class DesignPartShown:
+    """A part of a round's design as the organiser reads it: its entries and judges counted,
+    its categories by name."""
+
+    entries: int
+    judges: int
+    categories: list[str]
+
+
+@dataclass(frozen=True)
+class RoundDesign:
+    connected: bool
+    reviews: int
+    bridging: int
+    parts: list[DesignPartShown]
+
+
+def round_design(round: Round, *, done_only: bool = False) -> RoundDesign | None:
+    """Whether the round's reviews (live ones, or only those done: after the fact) join every
+    entry to every other through shared judges, the reviews that bridge categories, and the
+    parts that share no judge; None before any review is assigned."""
+    reviews = live_reviews(round=round)
+    if done_only:
+        reviews = reviews.filter(state=Assignment.State.DONE)
+    pairs = [(str(e), str(j)) for e, j in reviews.values_list("entry_id", "judge_id")]
+    if not pairs:
+        return None
+    entry_ids = {int(e) for e, _j in pairs}
+    category_of = dict(Entry.objects.filter(pk__in=entry_ids).values_list("pk", "category_id"))
+    entries = [
+        core_assignment.Entry(str(pk), "" if category_of[pk] is None else str(category_of[pk]))
+        for pk in entry_ids
+    ]
+    categories_of: dict[int, set[str]] = {}
+    for judge_id, category_id in Seat.objects.filter(round=round).values_list(
+        "judge_id", "categories"
+    ):
+        seen = categories_of.setdefault(judge_id, set())
+        if category_id is not None:
+            seen.add(str(category_id))
+    judges = [
+        core_assignment.Judge(str(pk), frozenset(categories))
+        for pk, categories in categories_of.items()
+    ]
+    design = core_design.design_check(pairs, entries=entries, judges=judges)
+    names = dict(Category.objects.filter(contest=round.contest).values_list("pk", "name"))
+    return RoundDesign(
+        connected=design.connected,
+        reviews=design.reviews,
+        bridging=design.bridging,
+        parts=[
+            DesignPartShown(
+                entries=len(part.entries),
+                judges=len(part.judges),
+                categories=[names[int(c)] for c in part.categories if c and int(c) in names],
+            )
+            for part in design.parts
+        ],
+    )

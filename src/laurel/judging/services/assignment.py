@@ -19,8 +19,11 @@ from laurel.judging.services._common import _organiser_check, _refuse, _round_lo
 
 
 def _problem(round: Round, per_entry: int | None = None) -> core_assignment.AssignmentProblem:
-    """The round as the judging core sees it: ids as strings, units as paths."""
-    entries = list(selectors.round_entries(round).select_related("unit").order_by("number"))
+    """The round as the judging core sees it: ids as strings, units as paths, categories by
+    their names (what the core's refusals name)."""
+    entries = list(
+        selectors.round_entries(round).select_related("unit", "category").order_by("number")
+    )
     seats = list(
         Seat.objects.filter(round=round)
         .select_related("unit")
@@ -43,13 +46,15 @@ def _problem(round: Round, per_entry: int | None = None) -> core_assignment.Assi
     conflicts |= {(str(j), str(e)) for j, e in declared.values_list("judge_id", "entry_id")}
     return core_assignment.AssignmentProblem(
         entries=[
-            core_assignment.Entry(str(e.pk), category=str(e.category_id), unit=e.unit.path)
+            core_assignment.Entry(
+                str(e.pk), category=e.category.name if e.category else "", unit=e.unit.path
+            )
             for e in entries
         ],
         judges=[
             core_assignment.Judge(
                 str(seat.judge_id),
-                categories=frozenset(str(c.pk) for c in seat.categories.all()),
+                categories=frozenset(c.name for c in seat.categories.all()),
                 unit=seat.unit.path if seat.unit else "",
                 max_load=seat.cap if seat.active else kept[seat.judge_id],
             )
@@ -57,6 +62,7 @@ def _problem(round: Round, per_entry: int | None = None) -> core_assignment.Assi
         ],
         per_entry=per_entry or round.per_entry,
         conflicts=conflicts,
+        bridges=round.bridges,
     )
 
 
@@ -108,14 +114,23 @@ def _infeasible(error: core_assignment.InfeasibleAssignment) -> None:
 
 
 @transaction.atomic
-def assignment_solve(*, acting_user, round: Round, seed: int = 0) -> int:
+def assignment_solve(
+    *, acting_user, round: Round, seed: int = 0, bridges: int | None = None
+) -> int:
     """Assign every entry of a planned round to ``per_entry`` judges: unit conflicts,
-    categories and caps respected, loads as even as they can be. Replaces any earlier plan.
-    Returns how many assignments were made."""
+    categories and caps respected, loads as even as they can be, and with ``bridges`` (kept
+    as the round's; unchanged when ``None``) judges of every category panel also reviewing
+    another category so that every entry can be compared with every other. Replaces any
+    earlier plan. Returns how many assignments were made."""
     _organiser_check(acting_user)
     round = _round_lock(round.pk)
     if round.state != Round.State.PLANNED:
         _refuse(_("Work is assigned before the round opens; after, it moves one by one."))
+    if bridges is not None and bridges != round.bridges:
+        if bridges < 0:
+            _refuse(_("Say how many judges of each category bridge: 0 or more."))
+        round.bridges = bridges
+        round.save(update_fields=["bridges"])
     Assignment.objects.filter(round=round).delete()
     problem = _problem(round)
     if not problem.entries:
@@ -133,6 +148,7 @@ def assignment_solve(*, acting_user, round: Round, seed: int = 0) -> int:
             "assignments": len(created),
             "judges": len(problem.judges),
             "entries": len(problem.entries),
+            "bridges": round.bridges,
             "seconds": round_seconds(solved.seconds),
         },
     )

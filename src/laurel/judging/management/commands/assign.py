@@ -1,16 +1,26 @@
 """``laurel assign ENTRIES.csv JUDGES.csv --per-entry K [--conflicts CONFLICTS.csv]
-[--affinity AFFINITY.csv] [--seed N] [--out ASSIGNMENT.csv]``: the judging core on files.
+[--affinity AFFINITY.csv] [--bridges N [--bridge-reviews R]] [--seed N] [--out ASSIGNMENT.csv]``:
+the judging core on files.
 
 Writes ``entry,judge`` rows (K per entry) to standard output or ``--out``, and one summary
-line to standard error. Bad input or an infeasible problem exits non-zero with the reason,
-and ``--out`` is then left untouched.
+line to standard error: sizes, loads, affinity, time, then how many reviews went to bridging
+(an entry outside its judge's categories) and whether the design is connected — every entry
+comparable with every other through shared judges — or which parts it falls into. With
+``--bridges N``, N judges of every category panel also review R entries of another category
+(``core.assignment``). Bad input or an infeasible problem exits non-zero with the reason, and
+``--out`` is then left untouched.
 """
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from laurel.core.assignment import AssignmentProblem, InfeasibleAssignment, assign
+from laurel.core.assignment import (
+    BRIDGE_REVIEWS,
+    AssignmentProblem,
+    InfeasibleAssignment,
+    assign,
+)
 from laurel.core.assignment_files import (
     AssignmentFileError,
     affinity_read,
@@ -20,6 +30,9 @@ from laurel.core.assignment_files import (
     judges_read,
 )
 from laurel.core.csv_files import write_atomically
+from laurel.core.design import Design, design_check
+
+PARTS_LISTED = 5  # parts of a disconnected design named in the summary
 
 
 def positive_int(text: str) -> int:
@@ -27,6 +40,28 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise ValueError(text)
     return value
+
+
+def whole_number(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise ValueError(text)
+    return value
+
+
+def design_summary(design: Design) -> str:
+    """Bridging reviews and connectedness, for the summary line."""
+    share = f"bridging reviews {design.bridging} ({100 * design.bridging_share:.1f}%)"
+    if design.connected:
+        return f"{share}, design connected"
+    parts = [
+        f"{len(part.entries)} entries, {len(part.judges)} judges"
+        + (f" ({'/'.join(part.categories)})" if part.categories else "")
+        for part in design.parts[:PARTS_LISTED]
+    ]
+    more = len(design.parts) - PARTS_LISTED
+    listed = " | ".join(parts) + (f" | {more} more" if more > 0 else "")
+    return f"{share}, design not connected: {len(design.parts)} parts share no judge: {listed}"
 
 
 class Command(BaseCommand):
@@ -38,6 +73,20 @@ class Command(BaseCommand):
         parser.add_argument("--per-entry", type=positive_int, required=True, metavar="K")
         parser.add_argument("--conflicts", type=Path, help="judge,entry")
         parser.add_argument("--affinity", type=Path, help="judge,entry,affinity")
+        parser.add_argument(
+            "--bridges",
+            type=whole_number,
+            default=0,
+            metavar="N",
+            help="judges of every category panel who also review another category",
+        )
+        parser.add_argument(
+            "--bridge-reviews",
+            type=positive_int,
+            default=BRIDGE_REVIEWS,
+            metavar="R",
+            help=f"reviews each bridging judge gives there (default {BRIDGE_REVIEWS})",
+        )
         parser.add_argument("--seed", type=int, default=0, help="breaks ties only")
         parser.add_argument("--out", type=Path, help="write the assignment here (CSV)")
 
@@ -59,11 +108,13 @@ class Command(BaseCommand):
         else:
             self.stdout.write(output, ending="")
         low, high = result.load_range
+        design = design_check(result.pairs, entries=problem.entries, judges=problem.judges)
         self.stderr.write(
             f"entries {len(problem.entries)}, judges {len(problem.judges)}, "
             f"reviews {len(result.pairs)}, load {low}–{high}, "
             f"total affinity {result.total_affinity:.3f}, {result.seconds:.2f} s"
             + (" (pruned candidates)" if result.pruned else "")
+            + f"; {design_summary(design)}"
         )
 
     def problem(self, options) -> AssignmentProblem:
@@ -79,4 +130,12 @@ class Command(BaseCommand):
         affinity = (
             affinity_read(options["affinity"], judge_ids, entry_ids) if options["affinity"] else {}
         )
-        return AssignmentProblem(entries, judges, options["per_entry"], conflicts, affinity)
+        return AssignmentProblem(
+            entries,
+            judges,
+            options["per_entry"],
+            conflicts,
+            affinity,
+            bridges=options["bridges"],
+            bridge_reviews=options["bridge_reviews"],
+        )
