@@ -56,7 +56,7 @@ def shown_codes(response) -> list[str]:
 
 def ranked_codes(round_, **where) -> list[str]:
     results = Result.objects.filter(round=round_, **where).select_related("entry")
-    return [result.entry.code for result in results.order_by("rank")]
+    return [result.entry.code for result in results.order_by("rank", "entry__number")]
 
 
 def test_the_results_search_finds_an_entry_by_author_title_or_number(
@@ -88,7 +88,11 @@ def test_the_results_sort_by_rank_either_way_and_by_title(client_as, closed_roun
     client = client_as("federation_admin")
     by_rank = ranked_codes(closed_round)
     assert shown_codes(client.get(detail_url(closed_round))) == by_rank
-    assert shown_codes(client.get(detail_url(closed_round), {"sort": "-rank"})) == by_rank[::-1]
+    # entries sharing a place stay in number order either way
+    by_rank_down = Result.objects.filter(round=closed_round).order_by("-rank", "entry__number")
+    assert shown_codes(client.get(detail_url(closed_round), {"sort": "-rank"})) == [
+        result.entry.code for result in by_rank_down.select_related("entry")
+    ]
     by_title = Result.objects.filter(round=closed_round).order_by("entry__title")
     assert shown_codes(client.get(detail_url(closed_round), {"sort": "title"})) == [
         result.entry.code for result in by_title.select_related("entry")

@@ -12,11 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from laurel.accounts.models import User
 from laurel.contests.forms import DateTimeLocalInput
 from laurel.contests.models import Contest
+from laurel.core import scores as core_scores
 from laurel.core.ranking import METHODS
 from laurel.judging import modes
 from laurel.judging.models import (
     COMBINE_CHOICES,
     ROUNDING_CHOICES,
+    SEAT_ROLES,
     Assignment,
     Criterion,
     Round,
@@ -29,6 +31,11 @@ from laurel.web.zones import times_help
 
 DEFAULT_SCALE = (1, 10)
 SMALL_INTEGER_MAX = 32_767  # a PositiveSmallIntegerField on PostgreSQL
+SCORE_BOUND_MAX = 1000  # a criterion's highest score (a total of 100 is the usual most)
+NO_DEADLINE_HELP = _(
+    "Empty: no deadline — the round ends when you close it "
+    "(a live round: when its last entry is confirmed)."
+)
 METHOD_LABELS = {
     "calibrated": _("Calibrated: each judge's severity and spread corrected (recommended)"),
     "mean": _("Mean of the scores"),
@@ -37,44 +44,92 @@ METHOD_LABELS = {
 }
 
 
+class ScoreBoundField(forms.DecimalField):
+    """A score's bound or step as people type it: full-width characters folded (NFKC) and the
+    ideographic full stop ``。`` read as the decimal point, as ``core.scores`` reads a score;
+    up to two decimal places (``judging.models.ScoreField``)."""
+
+    default_error_messages = {
+        "invalid": _("must be a number, such as 9.5"),
+        "min_value": _("must be at least %(limit_value)s"),
+        "max_value": _("must be at most %(limit_value)s"),
+        "max_decimal_places": _("at most %(max)s decimal places, please"),
+        "max_whole_digits": _("at most %(max)s digits before the decimal point, please"),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 7)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "size": 5}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = unicodedata.normalize("NFKC", value).strip().replace("。", ".")
+        return super().to_python(value)
+
+
+# What ``core.scores.criterion_problems`` finds, as the row field it is shown on and a message
+# naming the criterion (a field of None: the row as a whole).
+CRITERION_PROBLEMS = {
+    "not_a_number": (None, _("“%(name)s” needs numbers for its scale and its step.")),
+    "low_not_below_high": (
+        "high",
+        _("“%(name)s” needs a highest score above its lowest, %(low)s."),
+    ),
+    "step_not_positive": ("step", _("“%(name)s” needs a step above 0.")),
+    "range_off_step": (
+        "step",
+        _(
+            "“%(name)s” cannot go from %(low)s to %(high)s in steps of %(step)s: "
+            "the range must be a whole number of steps."
+        ),
+    ),
+    "weight_not_positive": ("weight", _("“%(name)s” needs a weight of 1 or more.")),
+}
+
+
 class CriterionRow(RowForm):
-    """One criterion of a scoring round: its name, its weight and its scale."""
+    """One criterion of a scoring round: its name, its weight, its scale (decimals allowed)
+    and its step. The scale must be a whole number of steps, as ``core.scores`` rules."""
 
     name = forms.CharField(
         label=_("Criterion"), max_length=Criterion._meta.get_field("name").max_length
     )
     weight = CountField(label=_("Weight"), max_value=SMALL_INTEGER_MAX)
-    low = CountField(
+    low = ScoreBoundField(
         label=_("Lowest score"),
         min_value=0,
-        max_value=SMALL_INTEGER_MAX,
+        max_value=SCORE_BOUND_MAX,
         initial=DEFAULT_SCALE[0],
-        error_messages={"invalid": _("must be a whole number")},
     )
-    high = CountField(
+    high = ScoreBoundField(
         label=_("Highest score"),
         min_value=0,
-        max_value=SMALL_INTEGER_MAX,
+        max_value=SCORE_BOUND_MAX,
         initial=DEFAULT_SCALE[1],
-        error_messages={"invalid": _("must be a whole number")},
     )
-    step = forms.DecimalField(
+    step = ScoreBoundField(
         label=_("Step"),
         required=False,
         min_value=Decimal("0.01"),
-        max_digits=7,
-        decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 5}),
+        max_value=SCORE_BOUND_MAX,
         help_text=_("1, 0.5, 0.1, 0.05 or 0.01; empty: 1"),
     )
 
     def clean(self):
         data = super().clean()
-        low, high = data.get("low"), data.get("high")
-        if low is not None and high is not None and low >= high:
-            self.add_error("high", _("must be above the lowest score"))
         if "step" in data and data["step"] is None:
             data["step"] = Decimal(1)
+        name, weight = data.get("name"), data.get("weight") or 1  # a bad weight says so itself
+        low, high, step = data.get("low"), data.get("high"), data.get("step")
+        if None in (name, low, high, step):
+            return data  # a field already refused: its own error says why
+        criterion = core_scores.Criterion(name, name, low, high, step, weight)
+        params = {"name": name, "low": low, "high": high, "step": step}
+        for code in core_scores.criterion_problems(criterion):
+            field, message = CRITERION_PROBLEMS[code]
+            self.add_error(field, forms.ValidationError(message, code=code, params=params))
         return data
 
 
@@ -90,7 +145,7 @@ class RoundForm(RowsFormMixin, forms.Form):
     per_entry = forms.IntegerField(
         label=_("Judges per entry"), min_value=1, max_value=50, initial=3
     )
-    deadline = forms.DateTimeField(label=_("Deadline"), widget=DateTimeLocalInput())
+    deadline = forms.DateTimeField(label=_("Deadline"), widget=DateTimeLocalInput(), required=False)
     entrants = forms.ChoiceField(
         label=_("Entries judged"),
         choices=Round.Entrants.choices,
@@ -159,12 +214,12 @@ class RoundForm(RowsFormMixin, forms.Form):
     def __init__(self, *args, contest: Contest, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["previous"].queryset = contest.rounds.all()
-        zone = times_help()
-        self.fields["deadline"].help_text = zone
+        self.fields["deadline"].help_text = " ".join((str(NO_DEADLINE_HELP), times_help()))
 
     def clean_deadline(self):
+        """In the future, or none: the round then ends when it is closed."""
         deadline = self.cleaned_data["deadline"]
-        if deadline <= timezone.now():
+        if deadline is not None and deadline <= timezone.now():
             raise forms.ValidationError(_("The deadline must be in the future."))
         return deadline
 
@@ -392,3 +447,57 @@ class DeductionForm(forms.Form):
         if entry is None:
             raise forms.ValidationError(_("No entry of this contest has that number."))
         return entry
+
+
+class SeatRoleForm(forms.Form):
+    """A seat made the panel's head judge or an ordinary judge again."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=SEAT_ROLES)
+
+
+def tie_key(pks) -> str:
+    """A group of tied entries as one value of a form: their pks, sorted, joined by "-"."""
+    return "-".join(str(pk) for pk in sorted(pks))
+
+
+class TieOrderForm(forms.Form):
+    """The organiser's order for one group of tied entries: an entry for each place, first
+    placed first (a select each; every entry once), and the reason. The group is posted with
+    the form (``group``: ``tie_key``); its fields' ids are the group's own, so that several
+    groups' forms share a page."""
+
+    group = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        error_messages={"required": _("Say why the tie goes this way; it is recorded.")},
+    )
+
+    def __init__(self, *args, entries, **kwargs):
+        self.entries = list(entries)
+        self.key = tie_key(entry.pk for entry in self.entries)
+        kwargs.setdefault("auto_id", f"tie-{self.key}-%s")
+        super().__init__(*args, initial={"group": self.key}, **kwargs)
+        choices = [(entry.pk, f"{entry.code} {entry.title}") for entry in self.entries]
+        for place, entry in enumerate(self.entries, start=1):
+            self.fields[f"place_{place}"] = forms.TypedChoiceField(
+                label=_("Place %(place)d") % {"place": place},
+                choices=choices,
+                coerce=int,
+                initial=entry.pk,
+            )
+
+    @property
+    def places(self) -> list:
+        return [self[f"place_{place}"] for place in range(1, len(self.entries) + 1)]
+
+    def clean(self):
+        data = super().clean()
+        order = [data.get(f"place_{place}") for place in range(1, len(self.entries) + 1)]
+        if None in order:
+            return data
+        by_pk = {entry.pk: entry for entry in self.entries}
+        if sorted(order) != sorted(by_pk):
+            raise forms.ValidationError(_("Choose each entry once, one for each place."))
+        data["order"] = [by_pk[pk] for pk in order]
+        return data

@@ -54,6 +54,19 @@ def may_enter_deductions(access: Access, round: Round) -> bool:
     )
 
 
+def rounds_headed(access: Access) -> QuerySet[Round]:
+    """The open and closed rounds whose panel the judge heads (an active ``head`` seat): where
+    they enter deductions, seeing entries as judges do. Nothing of planned rounds."""
+    if access.user_id is None or not access.is_judge:
+        return Round.objects.none()
+    return Round.objects.filter(
+        state__in=[Round.State.OPEN, Round.State.CLOSED],
+        pk__in=Seat.objects.filter(judge_id=access.user_id, role="head", active=True).values(
+            "round_id"
+        ),
+    )
+
+
 def may_judge(access: Access) -> bool:
     return access.is_judge
 

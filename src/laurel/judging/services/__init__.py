@@ -1,7 +1,8 @@
 """Writes on judging rounds, one module per subject: setting a round up (``setup``), its
 panel (``panel``), assigning entries to judges and moving work (``assignment``), opening it
-(``opening``), saving reviews (``reviews``), progress and reminders (``progress``), and
-closing it into its results (``closing``). What they share is in ``_common``.
+(``opening``), saving reviews (``reviews``), progress and reminders (``progress``),
+closing it into its results (``closing``), and deductions and tie decisions
+(``deductions``). What they share is in ``_common``.
 
 Every write is atomic and audited. The round's row is locked by every write that changes
 who reviews what, so two changes never interleave. Callers import from here:
@@ -20,9 +21,22 @@ from laurel.judging.services.assignment import (
     round_seconds,
 )
 from laurel.judging.services.closing import round_close, round_rerank
-from laurel.judging.services.deductions import deduction_add, deduction_remove, tie_decide
+from laurel.judging.services.deductions import (
+    deduction_add,
+    deduction_remove,
+    tie_decide,
+    tie_decides,
+    tie_groups,
+)
 from laurel.judging.services.opening import RoundOpenPreview, round_open, round_open_preview
-from laurel.judging.services.panel import PanelCopied, SeatChoice, panel_copy, seat_add, seats_add
+from laurel.judging.services.panel import (
+    PanelCopied,
+    SeatChoice,
+    panel_copy,
+    seat_add,
+    seat_role_set,
+    seats_add,
+)
 from laurel.judging.services.progress import (
     JudgeProgress,
     reminders_preview,
@@ -58,8 +72,11 @@ __all__ = [
     "round_rerank",
     "round_seconds",
     "seat_add",
+    "seat_role_set",
     "seats_add",
     "deduction_add",
     "deduction_remove",
     "tie_decide",
+    "tie_decides",
+    "tie_groups",
 ]

@@ -1,5 +1,5 @@
 """A round's panel: judges seated one at a time, several at once (each with their own
-unit), or copied from another round's panel."""
+unit), or copied from another round's panel; and its head judge."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from laurel.accounts.policy import access_for
 from laurel.audit.services import audit_log
 from laurel.judging import selectors
-from laurel.judging.models import Round, Seat
+from laurel.judging.models import SEAT_ROLES, Round, Seat
 from laurel.judging.services._common import JudgingRefused, _organiser_check, _refuse, _round_lock
 
 
@@ -224,3 +224,45 @@ def panel_copy(*, acting_user, round: Round, source: Round) -> PanelCopied:
         )
     copied.seats = _seats_write(acting_user, round, plans)
     return copied
+
+
+@transaction.atomic
+def seat_role_set(*, acting_user, seat: Seat, role: str) -> Seat:
+    """Make ``seat`` the panel's head judge (``head``: they also enter the round's deductions)
+    or an ordinary judge again (``judge``), while the round is not closed. A panel has one
+    head judge at most: making another judge head makes the current one an ordinary judge
+    again. Each seat whose role changes is audited; a role already held changes nothing."""
+    _organiser_check(acting_user)
+    round = _round_lock(seat.round_id)
+    seat = Seat.objects.select_related("judge").get(pk=seat.pk)
+    if role not in dict(SEAT_ROLES):
+        _refuse(_("There is no such role on a panel."))
+    if round.state == Round.State.CLOSED:
+        _refuse(_("This round is closed."))
+    if role == "head" and not seat.active:
+        _refuse(_("%(name)s left the panel.") % {"name": seat.judge})
+    if seat.role == role:
+        return seat
+    changed = []
+    if role == "head":
+        changed = list(Seat.objects.filter(round=round, role="head").exclude(pk=seat.pk))
+        for previous in changed:
+            previous.role = "judge"
+            previous.save(update_fields=["role"])
+    before, seat.role = seat.role, role
+    seat.full_clean(validate_unique=False, validate_constraints=False)  # one head: above
+    seat.save(update_fields=["role"])
+    for previous in changed:
+        audit_log(
+            actor=acting_user,
+            action="judging.seat.role_changed",
+            obj=round,
+            data={"seat": previous.pk, "judge": previous.judge_id, "from": "head", "to": "judge"},
+        )
+    audit_log(
+        actor=acting_user,
+        action="judging.seat.role_changed",
+        obj=round,
+        data={"seat": seat.pk, "judge": seat.judge_id, "from": before, "to": role},
+    )
+    return seat

@@ -26,7 +26,10 @@ from laurel.judging.forms import (
     PanelCopyForm,
     RoundForm,
     SeatForm,
+    SeatRoleForm,
     SeatsAddForm,
+    TieOrderForm,
+    tie_key,
 )
 from laurel.judging.models import Assignment, Deduction, Result, Round, Seat
 from laurel.judging.tables import ResultFilter, ResultTable
@@ -36,6 +39,7 @@ from laurel.web.access import allowed_if
 from laurel.web.charts import IntervalAxis
 from laurel.web.confirm import Confirmation, Consequence, confirmation_render, confirmed
 from laurel.web.forms import service_errors_onto
+from laurel.web.params import is_id
 from laurel.web.tables import listing_build
 
 SHORT_LISTED = 60  # entry codes listed before "and N more"
@@ -288,6 +292,56 @@ def _results(request, round_: Round):
     return listing, summary
 
 
+def _ties(round_: Round, bound: TieOrderForm | None = None) -> dict | None:
+    """The ties a closed round's results keep, each with the organiser's form where the
+    round's chain ends with their decision (else shown as ties the chain leaves), and the
+    decisions recorded, newest first, the latest of each group with a form to decide it
+    again. ``bound``: a form posted and refused, shown where its group is (else first)."""
+    groups = services.tie_groups(round_)
+    decisions = list(
+        round_.tie_decisions.select_related("decided_by").order_by("-decided_at", "-pk")
+    )
+    if not groups and not decisions and bound is None:
+        return None
+    pks = {pk for group in groups for pk in group} | {pk for d in decisions for pk in d.entries}
+    results = {
+        result.entry_id: result
+        for result in Result.objects.filter(round=round_, entry_id__in=pks).select_related("entry")
+    }
+    decides = services.tie_decides(round_)
+    shown = set()
+
+    def form_for(rows: list[Result]) -> TieOrderForm | None:
+        key = tie_key(row.entry_id for row in rows)
+        shown.add(key)
+        if bound is not None and bound.key == key:
+            return bound  # with its refusal
+        if not decides:
+            return None
+        return TieOrderForm(entries=[row.entry for row in rows])
+
+    tied = []
+    for group in groups:
+        rows = [results[pk] for pk in group]
+        tied.append({"place": rows[0].rank, "results": rows, "form": form_for(rows)})
+    decided, latest = [], set()
+    for decision in decisions:
+        rows = [results[pk] for pk in decision.entries if pk in results]
+        again = frozenset(decision.entries) not in latest and len(rows) == len(decision.entries)
+        latest.add(frozenset(decision.entries))
+        if again and tie_key(decision.entries) in shown:
+            again = False  # tied again (another method): decided in the list above
+        decided.append(
+            {"decision": decision, "results": rows, "form": form_for(rows) if again else None}
+        )
+    return {
+        "decides": decides,
+        "tied": tied,
+        "decided": decided,
+        "posted": bound if bound is not None and bound.key not in shown else None,
+    }
+
+
 def _candidates(request, round_: Round, seated: list[int]) -> dict:
     """The judges who may still join the panel, narrowed by the search (name, unit), each
     with their own units as the picker shows units (name · district)."""
@@ -342,6 +396,7 @@ def _detail(
     seat_form: SeatForm | None = None,
     seats_form: SeatsAddForm | None = None,
     copy_form: PanelCopyForm | None = None,
+    tie_form: TieOrderForm | None = None,
 ):
     access = request.user.access
     panel = _panel(round_)
@@ -386,6 +441,7 @@ def _detail(
         context["progress"] = _progress(round_)
     else:
         listing, context["results"] = _results(request, round_)
+        context["ties"] = _ties(round_, tie_form)
         if listing.export_requested:
             return listing.export_response(f"{round_.contest.slug}-round-{round_.pk}")
         context["listing"] = listing
@@ -758,3 +814,59 @@ def deduction_remove(request, pk: int):
         return _refused(request, deduction.round, error, "deductions")
     messages.success(request, _("The deduction was taken back."))
     return _to_round(request, deduction.round, "deductions")
+
+
+@allowed_if(policy.may_organise_rounds)
+@require_POST
+def seat_role_set(request, pk: int):
+    """A judge made the panel's head judge (the head judge before them an ordinary judge
+    again), or an ordinary judge again."""
+    seat = get_object_or_404(
+        Seat.objects.filter(round__in=_rounds(request)).select_related("round", "judge"), pk=pk
+    )
+    form = SeatRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return _to_round(request, seat.round, "panel")
+    role = form.cleaned_data["role"]
+    try:
+        services.seat_role_set(acting_user=request.user, seat=seat, role=role)
+    except ValidationError as error:
+        return _refused(request, seat.round, error, "panel")
+    if role == "head":
+        message = _("%(judge)s is the panel's head judge.")
+    else:
+        message = _("%(judge)s is an ordinary judge of the panel.")
+    messages.success(request, message % {"judge": seat.judge})
+    return _to_round(request, seat.round, "panel")
+
+
+@allowed_if(policy.may_organise_rounds)
+@require_POST
+def tie_decide(request, pk: int):
+    """The organiser's order for a tie the round's chain leaves, with the reason; a closed
+    round's results are written again at once. A refusal comes back on the form."""
+    round_ = _round(request, pk)
+    if round_.state != Round.State.CLOSED:
+        messages.error(request, _("Ties are decided on a closed round's results."))
+        return _to_round(request, round_)
+    pks = [int(part) for part in request.POST.get("group", "").split("-") if is_id(part)]
+    entries = list(selectors.round_entries(round_).filter(pk__in=pks).order_by("number"))
+    if len(entries) < 2 or len(entries) != len(pks):
+        messages.error(request, _("Those entries are not a tie of this round."))
+        return _to_round(request, round_, "ties")
+    form = TieOrderForm(request.POST, entries=entries)
+    if form.is_valid():
+        try:
+            services.tie_decide(
+                acting_user=request.user,
+                round=round_,
+                entries=form.cleaned_data["order"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            service_errors_onto(form, error)
+        else:
+            messages.success(request, _("The tie is decided; the results show the order."))
+            return _to_round(request, round_, "ties")
+    return _detail(request, round_, tie_form=form)

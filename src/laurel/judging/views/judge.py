@@ -8,9 +8,14 @@ place alone ("Document 1"); an entry that carries no files (judged on the day) s
 entry is called by the judge's own number ("No. 37"), never by the contest's entry number.
 Reviews are fetched through ``policy.assignments_of``: another judge's review, an entry not
 given to this judge, a withdrawn review or a planned round is 404.
+
+A round's head judge also enters its deductions here (``policy.rounds_headed``; another
+round, or a round they no longer head, is 404): the round's entries by their code and title
+only, as plain values, never the entry itself.
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib import messages
 from django.http import Http404
@@ -21,12 +26,14 @@ from django.views.decorators.http import require_POST
 
 from laurel.contests.models import EntryFile
 from laurel.judging import policy, selectors, services
-from laurel.judging.models import Assignment, Round
+from laurel.judging.forms import DeductionForm
+from laurel.judging.models import Assignment, Deduction, Round
 from laurel.judging.modes import ReviewFieldsRefused, RoundMode
 from laurel.judging.selectors import Progress
 from laurel.media import services as media_services
 from laurel.media.models import MediaAsset
 from laurel.web.access import allowed_if
+from laurel.web.forms import service_errors_onto
 
 
 @dataclass
@@ -103,7 +110,9 @@ def home(request):
         {"round": round_, "progress": progress}
         for round_, progress in selectors.judge_rounds_progress(request.user.access)
     ]
-    return render(request, "judging/judge_home.html", {"rounds": rounds})
+    headed = policy.rounds_headed(request.user.access).select_related("contest")
+    context = {"rounds": rounds, "headed": list(headed.order_by("-opened_at", "pk"))}
+    return render(request, "judging/judge_home.html", context)
 
 
 @allowed_if(policy.may_judge)
@@ -238,3 +247,87 @@ def conflict(request, pk: int):
     if target is None:
         return redirect("judging:judge_home")
     return redirect("judging:judge_review", pk=target.pk)
+
+
+# --- the head judge: the round's deductions ------------------------------------------------
+
+
+@dataclass
+class EntryLabel:
+    """An entry as the head judge names it: its code and title, nothing of its entrant."""
+
+    number: int
+    code: str
+    title: str
+
+
+@dataclass
+class DeductionLine:
+    """A deduction as the head judge's page lists it."""
+
+    pk: int
+    entry: EntryLabel
+    points: Decimal
+    reason: str
+
+
+def _headed_round(request, pk: int) -> Round:
+    rounds = policy.rounds_headed(request.user.access).select_related("contest")
+    return get_object_or_404(rounds, pk=pk)
+
+
+@allowed_if(policy.may_judge)
+def deductions(request, pk: int):
+    """The deductions of a round the judge heads, and (until it closes) one more: an entry
+    chosen by its code and title, the points and the reason."""
+    round_ = _headed_round(request, pk)
+    form = DeductionForm(request.POST or None, round=round_)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.deduction_add(
+                acting_user=request.user,
+                round=round_,
+                entry=data["entry"],
+                points=data["points"],
+                reason=data["reason"],
+            )
+        except services.JudgingRefused as error:
+            service_errors_onto(form, error)
+        else:
+            messages.success(
+                request,
+                _("No. %(number)d: %(points)s points taken off.")
+                % {"number": data["entry"].number, "points": data["points"]},
+            )
+            return redirect("judging:judge_deductions", pk=round_.pk)
+    rows = Deduction.objects.filter(round=round_).order_by("entry__number", "pk")
+    lines = [
+        DeductionLine(pk, EntryLabel(number, f"{number:04d}", title), points, reason)
+        for pk, number, title, points, reason in rows.values_list(
+            "pk", "entry__number", "entry__title", "points", "reason"
+        )
+    ]
+    entries = [
+        EntryLabel(number, f"{number:04d}", title)
+        for number, title in selectors.round_entries(round_)
+        .order_by("number")
+        .values_list("number", "title")
+    ]
+    context = {"round": round_, "deductions": lines, "entries": entries, "form": form}
+    return render(request, "judging/judge_deductions.html", context)
+
+
+@allowed_if(policy.may_judge)
+@require_POST
+def deduction_remove(request, pk: int):
+    deduction = get_object_or_404(
+        Deduction.objects.filter(round__in=policy.rounds_headed(request.user.access)), pk=pk
+    )
+    try:
+        services.deduction_remove(acting_user=request.user, deduction=deduction)
+    except services.JudgingRefused as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The deduction was taken back."))
+    return redirect("judging:judge_deductions", pk=deduction.round_id)
