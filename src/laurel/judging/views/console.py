@@ -437,9 +437,11 @@ def _detail(
             context["move_url"] = reverse("judging:assignment_move", args=[anchor])
     if round_.state == Round.State.PLANNED:
         context["charts"] = _assignment_charts(round_, panel)
+        context["design"] = selectors.round_design(round_)
     elif round_.state == Round.State.OPEN:
         context["progress"] = _progress(round_)
     else:
+        context["design"] = selectors.round_design(round_, done_only=True)
         listing, context["results"] = _results(request, round_)
         context["ties"] = _ties(round_, tie_form)
         if listing.export_requested:
@@ -589,9 +591,16 @@ def judge_drop(request, pk: int):
 @allowed_if(policy.may_organise_rounds)
 @require_POST
 def assignment_solve(request, pk: int):
+    """Assign the round's work; ``bridges`` (posted by the design's "add bridges" form) sets
+    how many judges of each category panel also review another category."""
     round_ = _round(request, pk)
+    bridges = request.POST.get("bridges", "").strip()
     try:
-        made = services.assignment_solve(acting_user=request.user, round=round_)
+        made = services.assignment_solve(
+            acting_user=request.user,
+            round=round_,
+            bridges=int(bridges) if bridges.isdigit() and len(bridges) <= 3 else None,
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
