@@ -28,6 +28,12 @@ JOBS: tuple[Job, ...] = (
         every=datetime.timedelta(hours=1),
         doc="delete uploads no entry uses, older than LAUREL_UNCLAIMED_UPLOAD_HOURS",
     ),
+    Job(
+        name="web.idempotent_requests_expire",
+        task="laurel.web.tasks.idempotent_requests_expire",
+        every=datetime.timedelta(hours=1),
+        doc="delete the answers kept for idempotency keys, older than LAUREL_IDEMPOTENCY_DAYS",
+    ),
 )
 
 # cron's minute and the job's own run time jitter: a run this much early still counts as due

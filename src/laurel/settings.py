@@ -16,18 +16,28 @@
 | LAUREL_SESSION_IDLE_MINUTES | 30 | a session ends after this long without a request |
 | LAUREL_MESSAGE_BACKEND | console | dotted path of the SMS/e-mail backend |
 | LAUREL_MESSAGE_KEY | from SECRET_KEY | encrypts codes and links in queued messages (HKDF) |
+| LAUREL_MESSAGE_CONSOLE_CLEAR | false | the console backend prints codes in clear (the demo only) |
+| LAUREL_SMS_* | unset | HttpSmsBackend's gateway: URL, keys, templates (docs/operations.md) |
+| LAUREL_IDENTITY_KEY | from SECRET_KEY | keys the stored hashes of codes, numbers, people (HKDF) |
+| LAUREL_CODES_PER_NUMBER_PER_DAY | 10 | one-time codes (paid SMS) one number is sent in 24 hours |
+| LAUREL_CODES_PER_ADDRESS_PER_DAY | 30 | one-time codes one client address asks for in 24 hours |
+| LAUREL_VERIFIED_MINUTES | 30 | how long a person verified by a code stays verified |
 | LAUREL_PASSWORD_MIN_LENGTH | 8 | staff and judge passwords (等保 2.0 level 2) |
 | LAUREL_PASSWORD_MIN_CLASSES | 3 | of upper, lower, digit, symbol |
 | LAUREL_LOGIN_FAILURE_LIMIT | 5 | failed log-ins from one address before the account locks there |
 | LAUREL_LOGIN_LOCKOUT_MINUTES | 15 | the first lockout; each next one of a pair twice as long |
+| LAUREL_TRUSTED_PROXIES | empty | proxies whose X-Forwarded-For is read: addresses, CIDR networks |
 | LAUREL_PHOTO_MAX_BYTES | 52428800 | photos larger than this are refused |
 | LAUREL_PHOTO_MAX_PIXELS | 100000000 | photos with more pixels are refused from the header |
 | LAUREL_PHOTO_MIN_LONG_EDGE | 0 | photos with a shorter long edge are refused |
 | LAUREL_UNCLAIMED_UPLOAD_HOURS | 24 | an upload no entry uses is deleted after this long |
 | LAUREL_UNCLAIMED_UPLOADS_PER_USER | 50 | unclaimed uploads one user may hold at once |
 | LAUREL_UPLOADS_PER_HOUR | 200 | uploads one user may send to /media/upload/ per hour |
+| LAUREL_IDEMPOTENCY_DAYS | 7 | an idempotency key and the answer kept for it last this long |
 """
 
+import ipaddress
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -67,6 +77,33 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Comma-separated addresses and CIDR networks (an address is a network of one)."""
+    networks = []
+    for item in env_list(name, ""):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an address or a network (such as 10.0.0.0/8)."
+            ) from None
+    return tuple(networks)
+
+
+def env_json(name: str, default: dict) -> dict:
+    """A JSON object (a template of a gateway's parameters, say)."""
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        parsed = None
+    if not isinstance(parsed, dict):
+        raise ImproperlyConfigured(f"{name} is not a JSON object: {value[:80]!r}")
+    return parsed
 
 
 def secret_key_file_read(path: Path) -> str:
@@ -117,6 +154,7 @@ INSTALLED_APPS = [
     "laurel.orgs",
     "laurel.accounts",
     "laurel.members",
+    "laurel.verification",
     "laurel.media",
     "laurel.contests",
     "laurel.judging",
@@ -126,6 +164,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "laurel.web.middleware.ClientAddressMiddleware",  # what the audit log records as the client
     "csp.middleware.CSPMiddleware",  # every response, static files and error pages included
     # outermost of those that set cookies: it sees every Set-Cookie of the response
     "laurel.web.middleware.PublicResponseCookieGuardMiddleware",
@@ -260,12 +299,28 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 INVITATION_VALID_DAYS = 7
 PASSWORD_RESET_CODE_MINUTES = 15
 PASSWORD_RESET_MAX_TRIES = 5
+# One-time codes (laurel/accounts/codes.py), for resets and for people verified without an
+# account (laurel/verification): each is a paid SMS, so sends are spaced and capped.
+ONE_TIME_CODE_RESEND_SECONDS = 60
+CODES_PER_NUMBER_PER_DAY = env_int("LAUREL_CODES_PER_NUMBER_PER_DAY", 10)
+CODES_PER_ADDRESS_PER_DAY = env_int("LAUREL_CODES_PER_ADDRESS_PER_DAY", 30)
+VERIFICATION_CODE_MINUTES = 10
+VERIFICATION_CODE_MAX_TRIES = 5
+VERIFIED_MINUTES = env_int("LAUREL_VERIFIED_MINUTES", 30)
+# Codes, the numbers they go to and identities kept for later checks are stored as HMACs
+# under keys derived from this by HKDF (laurel/accounts/keyed_hashes.py); unset, from
+# SECRET_KEY. Changing it forgets the identities kept (one vote per person) and live codes.
+IDENTITY_KEY = os.environ.get("LAUREL_IDENTITY_KEY", "")
 
 # Log-in lockout (laurel/accounts/lockout.py): failures are counted per account AND address.
 # Not per account alone: a stranger's five wrong passwords would lock the admin out. Not per
 # address alone: union offices share one NAT address, and one person's typing would lock the
 # whole office out. Request rates per address come from django-ratelimit on the views. The
-# address is REMOTE_ADDR, for axes (no django-ipware installed) and django-ratelimit alike.
+# address, for axes and django-ratelimit alike, is laurel/web/client_address.py's: REMOTE_ADDR,
+# or X-Forwarded-For's right-most address that is not a proxy of TRUSTED_PROXIES, only when
+# REMOTE_ADDR is one of them: a header sent straight from outside is never believed.
+TRUSTED_PROXIES = env_networks("LAUREL_TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "laurel.web.client_address.client_address"
 AXES_FAILURE_LIMIT = env_int("LAUREL_LOGIN_FAILURE_LIMIT", 5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HANDLER = "laurel.accounts.lockout.LockoutHandler"
@@ -280,6 +335,7 @@ AXES_VERBOSE = False
 
 RATELIMIT_VIEW = "laurel.web.views.public.rate_limited"
 RATELIMIT_USE_CACHE = "shared"  # shared by all worker processes (see CACHES)
+RATELIMIT_IP_META_KEY = "laurel.web.client_address.client_address_required"  # key="ip"
 
 MESSAGE_BACKEND = os.environ.get(
     "LAUREL_MESSAGE_BACKEND", "laurel.notifications.backends.ConsoleBackend"
@@ -287,6 +343,40 @@ MESSAGE_BACKEND = os.environ.get(
 # Queued messages keep their full text (codes, links, passwords) encrypted with a key derived
 # from this by HKDF; unset, from SECRET_KEY. Changing it makes undelivered messages unreadable.
 MESSAGE_KEY = os.environ.get("LAUREL_MESSAGE_KEY", "")
+# The console backend prints codes masked; the demo shows them (its users read their codes
+# there). Never in production: whoever reads the output would read the codes.
+MESSAGE_CONSOLE_CLEAR = env_bool("LAUREL_MESSAGE_CONSOLE_CLEAR", False)
+# HttpSmsBackend (laurel/notifications/backends.py): a generic HTTP gateway as Chinese SMS
+# providers take it. The parameters, headers and template parameters are JSON templates whose
+# strings may hold {mobile} {sign_name} {template_id} {template_params} {app_key} {app_secret}
+# {token} {timestamp} {nonce}; the template parameters {code} and {text} (docs/operations.md).
+SMS_GATEWAY = {
+    "url": os.environ.get("LAUREL_SMS_URL", ""),
+    "format": os.environ.get("LAUREL_SMS_FORMAT", "json"),  # json | form
+    "app_key": os.environ.get("LAUREL_SMS_APP_KEY", ""),
+    "app_secret": os.environ.get("LAUREL_SMS_APP_SECRET", ""),
+    "token": os.environ.get("LAUREL_SMS_TOKEN", ""),
+    "sign_name": os.environ.get("LAUREL_SMS_SIGN_NAME", ""),
+    "code_template_id": os.environ.get("LAUREL_SMS_CODE_TEMPLATE_ID", ""),
+    "code_template_params": env_json("LAUREL_SMS_CODE_TEMPLATE_PARAMS", {"code": "{code}"}),
+    "text_template_id": os.environ.get("LAUREL_SMS_TEXT_TEMPLATE_ID", ""),
+    "text_template_params": env_json("LAUREL_SMS_TEXT_TEMPLATE_PARAMS", {"content": "{text}"}),
+    "params": env_json(
+        "LAUREL_SMS_PARAMS",
+        {
+            "mobile": "{mobile}",
+            "sign_name": "{sign_name}",
+            "template_id": "{template_id}",
+            "template_params": "{template_params}",
+        },
+    ),
+    "headers": env_json("LAUREL_SMS_HEADERS", {}),
+    # where the provider's answer says success (a dotted path into its JSON; empty: the HTTP
+    # status alone) and the values that mean it
+    "result_field": os.environ.get("LAUREL_SMS_RESULT_FIELD", "code"),
+    "result_ok": env_list("LAUREL_SMS_RESULT_OK", "0,OK"),
+    "timeout": env_int("LAUREL_SMS_TIMEOUT_SECONDS", 10),
+}
 
 # --- language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -366,3 +456,6 @@ LAUREL_PHOTO_LIMITS = {
 LAUREL_UNCLAIMED_UPLOAD_HOURS = env_int("LAUREL_UNCLAIMED_UPLOAD_HOURS", 24)
 LAUREL_UNCLAIMED_UPLOADS_PER_USER = env_int("LAUREL_UNCLAIMED_UPLOADS_PER_USER", 50)
 LAUREL_UPLOADS_PER_HOUR = env_int("LAUREL_UPLOADS_PER_HOUR", 200)
+# A request sent twice with one idempotency key gets the first answer for this long
+# (laurel/web/idempotency.py); after it, the key is forgotten.
+LAUREL_IDEMPOTENCY_DAYS = env_int("LAUREL_IDEMPOTENCY_DAYS", 7)

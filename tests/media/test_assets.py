@@ -37,6 +37,7 @@ from laurel.media.services import (
     original_store,
     signed_url,
 )
+from laurel.web.models import IdempotentRequest
 from tests import helpers
 
 FS = "django.core.files.storage.FileSystemStorage"
@@ -269,7 +270,10 @@ def test_the_upload_view_honours_the_idempotency_key(
     assert payload["sha256"] == hashlib.sha256(data).hexdigest()
     asset = MediaAsset.objects.get(pk=payload["id"])
     assert asset.uploaded_by == users["member"]
-    assert asset.idempotency_key == "retry-1"
+    assert IdempotentRequest.objects.get(key="retry-1").result == {
+        "model": "media.mediaasset",
+        "pk": asset.pk,
+    }
     assert asset.status == MediaAsset.Status.READY
     stored = files_under(roots.private)
 
@@ -389,7 +393,7 @@ def test_a_concurrent_retry_with_the_same_key_keeps_the_first_asset_and_its_file
     roots, uploader, monkeypatch
 ):
     """The retry passed the key check while the first request was still storing; the first
-    commits its row, the retry's insert hits the unique constraint."""
+    commits its row and its key, and the retry is answered with the first's asset."""
     first_data, retry_data = jpeg(photo(23)), jpeg(photo(24))
     real_store = services.original_store
     first = {}
@@ -403,7 +407,12 @@ def test_a_concurrent_retry_with_the_same_key_keeps_the_first_asset_and_its_file
             size=theirs.size,
             sha256=theirs.sha256,
             original_path=theirs.path,
-            idempotency_key="same",
+        )
+        IdempotentRequest.objects.create(
+            scope=services.UPLOAD_SCOPE,
+            owner=f"user:{uploader.pk}",
+            key="same",
+            result={"model": "media.mediaasset", "pk": first["asset"].pk},
         )
         return stored
 

@@ -1,4 +1,9 @@
-"""Writing the audit log. Every service calls ``audit_log`` inside its own transaction."""
+"""Writing the audit log. Every service calls ``audit_log`` inside its own transaction.
+
+Each entry written while a request is served records the client's address, as
+``web.client_address`` reads it behind the install's trusted proxies (set for each request by
+``web.middleware.ClientAddressMiddleware``); entries written by background jobs and commands
+have none."""
 
 import json
 
@@ -8,6 +13,7 @@ from django.db import models, transaction
 
 from laurel.audit.models import LogEntry
 from laurel.core.identity import personal_fields_mask, personal_numbers_mask
+from laurel.web.client_address import client_address_current
 
 
 def audit_log(
@@ -29,7 +35,7 @@ def audit_log(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError(f"audit_log({action!r}) called outside a transaction")
     entry = _entry(actor=actor, action=action, obj=obj, unit=unit, data=data)
-    entry.ip_address = ip_address
+    entry.ip_address = ip_address or client_address_current()
     entry.save()
     return entry
 
@@ -45,6 +51,8 @@ def audit_log_many(*, actor, action: str, changes: list[tuple[models.Model, obje
         _entry(actor=actor, action=action, obj=obj, unit=unit, data=data)
         for obj, unit, data in changes
     ]
+    for entry in entries:
+        entry.ip_address = client_address_current()
     LogEntry.objects.bulk_create(entries, batch_size=500)
 
 

@@ -33,7 +33,6 @@ class MediaAsset(models.Model):
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField(max_length=64, db_index=True)
     original_path = models.CharField(max_length=200, editable=False)
-    idempotency_key = models.CharField(max_length=100, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED
     )
@@ -52,13 +51,6 @@ class MediaAsset(models.Model):
         verbose_name = _("media file")
         verbose_name_plural = _("media files")
         ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["uploaded_by", "idempotency_key"],
-                condition=~models.Q(idempotency_key=""),
-                name="media_upload_once_per_key",
-            )
-        ]
 
     def __str__(self) -> str:
         return self.original_name

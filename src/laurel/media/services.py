@@ -25,7 +25,7 @@ from django.core import signing
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
@@ -35,7 +35,9 @@ from laurel.audit.services import audit_log
 from laurel.core.photos import DuplicateIndex, Limits, PhotoCheck, photo_check
 from laurel.media import policy, selectors
 from laurel.media.models import MediaAsset
+from laurel.web import idempotency
 
+UPLOAD_SCOPE = "media.upload"  # the uploads' idempotency keys (web.idempotency)
 SIGNED_URL_SALT = "laurel.media.signed"
 SIGNED_URL_SECONDS = 60 * 60
 PRIVATE_RENDITIONS = ("judge",)  # never public, even once published
@@ -142,45 +144,54 @@ def asset_upload(
     unclaimed_limit: int | None = None,
 ) -> MediaAsset:
     """Store an upload and queue its processing. A retry with the same idempotency key
-    returns the first upload's asset (and stores nothing again). With ``unclaimed_limit``,
-    a user who already holds that many unclaimed uploads gets ``UploadLimitReached``."""
+    returns the first upload's asset and stores nothing again (``web.idempotency``, which
+    refuses a malformed key with ``KeyRefused``). With ``unclaimed_limit``, a user who
+    already holds that many unclaimed uploads gets ``UploadLimitReached``."""
     owner = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    request = {
+        "scope": UPLOAD_SCOPE,
+        "owner": idempotency.user_owner(owner),
+        "key": idempotency_key,
+    }
     if idempotency_key:
-        first = MediaAsset.objects.filter(uploaded_by=owner, idempotency_key=idempotency_key)
-        if first.exists():
-            return first.get()
+        first = idempotency.answer_recorded(**request)
+        if first is not None:
+            return MediaAsset.objects.get(pk=first.result["pk"])
     if unclaimed_limit is not None:
         held = selectors.assets_unclaimed().filter(uploaded_by=owner)
         if held.count() >= unclaimed_limit:
             raise UploadLimitReached(unclaimed_limit)
     stored = original_store(chunks, max_bytes=max_bytes or photo_limits().max_bytes)
+    created = []
+
+    def asset_create() -> dict:
+        asset = MediaAsset.objects.create(
+            uploaded_by=owner,
+            original_name=Path(original_name).name[:255] or "upload",
+            size=stored.size,
+            sha256=stored.sha256,
+            original_path=stored.path,
+        )
+        audit_log(
+            actor=acting_user,
+            action="media.asset.uploaded",
+            obj=asset,
+            data={"sha256": stored.sha256, "size": stored.size, "name": asset.original_name},
+        )
+        if queue:  # batch ingest processes its files itself, on every core
+            transaction.on_commit(lambda: asset_queue(asset.pk))
+        created.append(asset)
+        return idempotency.object_result(asset)
+
     try:
-        with transaction.atomic():
-            asset = MediaAsset.objects.create(
-                uploaded_by=owner,
-                original_name=Path(original_name).name[:255] or "upload",
-                size=stored.size,
-                sha256=stored.sha256,
-                original_path=stored.path,
-                idempotency_key=idempotency_key,
-            )
-            audit_log(
-                actor=acting_user,
-                action="media.asset.uploaded",
-                obj=asset,
-                data={"sha256": stored.sha256, "size": stored.size, "name": asset.original_name},
-            )
-            if queue:  # batch ingest processes its files itself, on every core
-                transaction.on_commit(lambda: asset_queue(asset.pk))
-    except IntegrityError:
-        _forget(stored)
-        if idempotency_key:  # a concurrent retry with the same key got there first
-            return MediaAsset.objects.get(uploaded_by=owner, idempotency_key=idempotency_key)
-        raise
+        answer = idempotency.run_once(**request, work=asset_create)
     except BaseException:
         _forget(stored)
         raise
-    return asset
+    if not answer.replayed:
+        return created[0]
+    _forget(stored)  # a concurrent retry with the same key got there first
+    return MediaAsset.objects.get(pk=answer.result["pk"])
 
 
 def _forget(stored: StoredOriginal) -> None:
@@ -419,6 +430,7 @@ def unclaimed_uploads_expire(*, now: datetime.datetime | None = None) -> int:
             )
             renditions = list(asset.renditions.values())
             original = asset.original_path
+            idempotency.object_answers_forget(asset)  # a retry of its upload uploads again
             asset.delete()  # its duplicate links go with it
             shared = MediaAsset.objects.filter(original_path=original).exists()
             transaction.on_commit(

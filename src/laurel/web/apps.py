@@ -10,5 +10,5 @@ class WebConfig(AppConfig):
     def ready(self):
         from laurel.web.cache import cache_tables_create
 
-        # Sent once for each app with models (this one has none); the handler is idempotent.
+        # Sent once for each app with models (this one among them); the handler is idempotent.
         post_migrate.connect(cache_tables_create, dispatch_uid="laurel.web.cache_tables_create")

@@ -5,11 +5,15 @@
 - Signed-in users' pages are not stored (``no-store``); public pages set no cookie.
 - A NUL character in a parameter is a bad request (400): PostgreSQL cannot store one, so a
   view that filters or saves the text would otherwise fail with a 500.
+- What the audit log writes while a request is served records the client's address
+  (``web.client_address``: never a header an outsider can set).
 """
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.utils import translation
+
+from laurel.web.client_address import client_address, client_address_during
 
 
 class ChosenLanguageMiddleware:
@@ -98,3 +102,14 @@ def _holds_nul(params) -> bool:
         "\x00" in name or any("\x00" in value for value in values)
         for name, values in params.lists()
     )
+
+
+class ClientAddressMiddleware:
+    """Audit entries written during the request record the client's address."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with client_address_during(client_address(request)):
+            return self.get_response(request)

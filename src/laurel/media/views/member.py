@@ -1,5 +1,6 @@
-"""Uploading: streamed, size-limited while streaming, retried safely with an idempotency key;
-limited per user (unclaimed uploads held at once, uploads per hour)."""
+"""Uploading: streamed, size-limited while streaming, retried safely with an idempotency key
+(``web.idempotency``: the header or a form field); limited per user (unclaimed uploads held
+at once, uploads per hour)."""
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -10,6 +11,7 @@ from django_ratelimit.decorators import ratelimit
 
 from laurel.media import policy, services
 from laurel.media.uploads import SizeLimitedUpload
+from laurel.web import idempotency
 from laurel.web.access import allowed_if
 
 
@@ -46,11 +48,15 @@ def _upload(request, limit: int):
             return JsonResponse({"error": services.too_large_message(limit)}, status=413)
         return JsonResponse({"error": _("No file was sent.")}, status=400)
     try:
+        key = idempotency.request_key(request)
+    except idempotency.KeyRefused as refused:
+        return JsonResponse({"error": str(refused)}, status=400)
+    try:
         asset = services.asset_upload(
             acting_user=request.user,
             chunks=upload.chunks(),
             original_name=upload.name,
-            idempotency_key=request.headers.get("Idempotency-Key", "")[:100],
+            idempotency_key=key,
             max_bytes=limit,
             unclaimed_limit=settings.LAUREL_UNCLAIMED_UPLOADS_PER_USER,
         )
