@@ -63,6 +63,7 @@ APP_ORDER = [
     "orgs",
     "accounts",
     "members",
+    "verification",
     "media",
     "contests",
     "judging",

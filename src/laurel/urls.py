@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("laurel.audit.urls")),
     path("", include("laurel.notifications.urls")),
     path("", include("laurel.members.urls")),
+    path("", include("laurel.verification.urls")),
     path("", include("laurel.media.urls")),
     path("", include("laurel.contests.urls")),
     path("", include("laurel.judging.urls")),

@@ -4,10 +4,13 @@ import hashlib
 import re
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from laurel.accounts.models import PasswordResetCode, secret_digest
+from laurel.accounts.keyed_hashes import code_digest, identity_hash
+from laurel.accounts.models import OneTimeCode
 from laurel.audit.models import LogEntry
 from laurel.notifications.models import OutgoingMessage
 from tests.conftest import PASSWORD
@@ -118,7 +121,7 @@ def test_a_wrong_code_counts_and_too_many_retire_the_code(
     for _try in range(settings.PASSWORD_RESET_MAX_TRIES):
         response = confirm(client, "wang", wrong)
         assert "code" in response.context["form"].errors
-    assert PasswordResetCode.objects.get().failed_tries == settings.PASSWORD_RESET_MAX_TRIES
+    assert OneTimeCode.objects.get().failed_tries == settings.PASSWORD_RESET_MAX_TRIES
     # now even the right code is refused
     assert confirm(client, "wang", code).status_code == 200
     user.refresh_from_db()
@@ -128,7 +131,11 @@ def test_a_wrong_code_counts_and_too_many_retire_the_code(
 def test_reset_requests_are_rate_limited(make_user):
     make_user(None, username="wang", mobile="13812345678")
     client = Client()
-    statuses = [request_code(client, "wang").status_code for _ in range(7)]
+    statuses = []
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        for _ in range(7):
+            statuses.append(request_code(client, "wang").status_code)
+            traveller.shift(61)  # a code a minute at most (accounts.codes)
     assert statuses[:5] == [302] * 5
     assert statuses[5:] == [429, 429]
     assert OutgoingMessage.objects.count() == 5
@@ -143,12 +150,26 @@ def test_the_stored_digest_of_a_reset_code_cannot_be_reversed_by_trying_every_co
     with django_capture_on_commit_callbacks(execute=True):
         request_code(Client(), "wang")
     code = code_in(delivered[-1].body)
-    stored = PasswordResetCode.objects.get().digest
-    assert stored == secret_digest(code)
+    stored = OneTimeCode.objects.get().digest
+    assert stored == code_digest("password_reset", code)
     assert stored not in {
         hashlib.sha256(code.encode()).hexdigest(),
         hashlib.sha1(code.encode()).hexdigest(),  # noqa: S324 - what an attacker would try
         hashlib.md5(code.encode()).hexdigest(),  # noqa: S324 - what an attacker would try
     }
     settings.SECRET_KEY = "another-install-" + "k" * 40
-    assert secret_digest(code) != stored  # keyed: without the key, no table of codes helps
+    assert code_digest("password_reset", code) != stored  # keyed: no table of codes helps
+
+
+def test_reset_codes_count_against_the_clients_address(make_user, settings):
+    """Each reset code is a paid SMS: the codes one address asks for are capped per day, as
+    the verification codes are; beyond the cap the answer is the same and nothing is sent."""
+    settings.CODES_PER_ADDRESS_PER_DAY = 2
+    for n in range(3):
+        make_user(None, username=f"user{n}", mobile=f"1381234567{n}")
+    client = Client(REMOTE_ADDR="203.0.113.40")
+    for n in range(3):
+        assert request_code(client, f"user{n}").status_code == 302
+    rows = OneTimeCode.objects.all()
+    assert rows.count() == 2  # the third was refused by the address's cap, silently
+    assert {row.client_hash for row in rows} == {identity_hash("address", "203.0.113.40")}

@@ -13,8 +13,8 @@ from laurel.core.identity import mobile_mask
 
 
 def secret_digest(secret: str) -> str:
-    """Invitation tokens and reset codes are stored only as an HMAC-SHA256 keyed by the
-    secret key: a six-digit code's digest cannot be reversed by trying every code."""
+    """Invitation tokens and codes are stored only as an HMAC-SHA256 keyed by the secret
+    key: a digest cannot be reversed by trying every token (one-time codes: ``keyed_hashes``)."""
     return salted_hmac("laurel.accounts.secret", secret, algorithm="sha256").hexdigest()
 
 
@@ -142,19 +142,40 @@ class Invitation(models.Model):
         )
 
 
-class PasswordResetCode(models.Model):
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    digest = models.CharField(max_length=64)
+class OneTimeCode(models.Model):
+    """A six-digit code sent to a mobile (or e-mail) to prove it is theirs: a password reset,
+    or a person verified without an account (``laurel.verification``). See ``codes``.
+
+    Stored as keyed hashes only (``keyed_hashes``): the code, the number it went to and the
+    address of the client that asked for it. Rows are kept a day or two after their code is
+    gone: the daily caps count them and a replayed code is recognised by them.
+    """
+
+    class Purpose(models.TextChoices):
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        VERIFICATION = "verification", _("Verification")
+
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    recipient_hash = models.CharField(max_length=64)  # identity_hash of the mobile or e-mail
+    client_hash = models.CharField(max_length=64, blank=True)  # identity_hash of the address
+    digest = models.CharField(max_length=64)  # code_digest(purpose, code)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    replaced_at = models.DateTimeField(null=True, blank=True)  # a newer code was sent
     failed_tries = models.PositiveSmallIntegerField(default=0)
+    tries_allowed = models.PositiveSmallIntegerField()
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient_hash", "created_at"]),
+            models.Index(fields=["client_hash", "created_at"]),
+            models.Index(fields=["purpose", "digest"]),
+        ]
 
     def __str__(self) -> str:
-        return f"reset code for {self.user}"
+        return f"{self.purpose} code of {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class LoginLockout(models.Model):

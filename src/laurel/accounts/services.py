@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laurel.accounts.backends import user_for_login
+from laurel.accounts.codes import CodeSendRefused, code_redeem, code_send
 from laurel.accounts.models import (
     UNIT_SCOPED_ROLES,
     Invitation,
     LoginLockout,
-    PasswordResetCode,
+    OneTimeCode,
     Role,
     RoleGrant,
     User,
@@ -311,31 +312,28 @@ def password_change(*, user: User, new_password: str) -> None:
 
 
 @transaction.atomic
-def password_reset_request(*, login: str) -> None:
-    """Send a six-digit code to the account's mobile (or e-mail). Says nothing if unknown."""
+def password_reset_request(*, login: str, client_address: str | None = None) -> None:
+    """Send a six-digit code (``codes``) to the account's mobile (or e-mail). Says nothing if
+    the account is unknown, has neither, or may not have a code now (a code in the last
+    minute, a cap reached): the same answer, whoever asks."""
     user = user_for_login(login)
     if user is None or not user.is_active or not (user.mobile or user.email):
         return
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    PasswordResetCode.objects.filter(user=user, used_at__isnull=True).update(
-        used_at=timezone.now()  # a new code retires the old ones
-    )
-    PasswordResetCode.objects.create(
-        user=user,
-        digest=secret_digest(code),
-        expires_at=timezone.now() + timedelta(minutes=settings.PASSWORD_RESET_CODE_MINUTES),
-    )
-    audit_log(actor=None, action="accounts.password.reset_requested", obj=user)
-    body = _("Your Laurel password reset code is %(code)s. It expires in %(minutes)d minutes.") % {
-        "code": code,
-        "minutes": settings.PASSWORD_RESET_CODE_MINUTES,
-    }
-    if user.mobile:
-        message_send(channel="sms", to=user.mobile, subject="", body=body, secrets=[code])
-    else:
-        message_send(
-            channel="email", to=user.email, subject=_("Password reset"), body=body, secrets=[code]
+    channel, to = ("sms", user.mobile) if user.mobile else ("email", user.email)
+    try:
+        code_send(
+            purpose=OneTimeCode.Purpose.PASSWORD_RESET,
+            channel=channel,
+            to=to,
+            subject=_("Password reset") if channel == "email" else "",
+            body=_(
+                "Your Laurel password reset code is %(code)s. It expires in %(minutes)d minutes."
+            ),
+            client_address=client_address,
         )
+    except CodeSendRefused:
+        return
+    audit_log(actor=None, action="accounts.password.reset_requested", obj=user)
 
 
 class ResetCodeInvalid(ValidationError):
@@ -343,31 +341,28 @@ class ResetCodeInvalid(ValidationError):
 
 
 def password_reset_confirm(*, login: str, code: str, new_password: str) -> User:
-    """Check the code and set the password. A wrong code counts against the code's tries."""
+    """Check the code and set the password. A wrong code counts against the code's tries.
+
+    Every refusal is one sentence: a reset names an account by what anyone may type, and
+    the refusals of ``codes`` (wrong, expired, used, ...) would tell a stranger whether that
+    account has a code waiting."""
     invalid = ResetCodeInvalid(_("The code is wrong or has expired. Ask for a new one."))
     with transaction.atomic():
         user = user_for_login(login)
-        if user is None:
+        if user is None or not (user.mobile or user.email):
             raise invalid
-        reset = (
-            PasswordResetCode.objects.select_for_update()
-            .filter(user=user, used_at__isnull=True, expires_at__gt=timezone.now())
-            .first()
+        channel, to = ("sms", user.mobile) if user.mobile else ("email", user.email)
+        refusal = code_redeem(
+            purpose=OneTimeCode.Purpose.PASSWORD_RESET, channel=channel, to=to, code=code
         )
-        if reset is None or reset.failed_tries >= settings.PASSWORD_RESET_MAX_TRIES:
-            raise invalid
-        if not secrets.compare_digest(reset.digest, secret_digest(code.strip())):
-            reset.failed_tries += 1
-            reset.save(update_fields=["failed_tries"])
+        if refusal is not None:
             audit_log(actor=None, action="accounts.password.reset_code_wrong", obj=user)
             # commit the failed try even though the caller sees an error
         else:
-            _validate_new_password(new_password, user)
+            _validate_new_password(new_password, user)  # raising, the code stays unused
             user.set_password(new_password)
             user.must_change_password = False
             user.save(update_fields=["password", "must_change_password"])
-            reset.used_at = timezone.now()
-            reset.save(update_fields=["used_at"])
             audit_log(actor=None, action="accounts.password.reset", obj=user)
             axes_reset(username=user.username)  # a proven owner is not kept locked out
             return user

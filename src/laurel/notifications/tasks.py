@@ -47,6 +47,7 @@ def message_deliver(self, message_id: int) -> str:
                         to_masked=message.to_masked,
                         subject=message.subject,
                         body=sealed.body,
+                        secrets=sealed.secrets,
                     )
                 )
             except Exception as error:  # noqa: BLE001 - any provider error is recorded and retried

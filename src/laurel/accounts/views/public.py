@@ -25,6 +25,7 @@ from laurel.accounts.forms import (
     PasswordResetRequestForm,
 )
 from laurel.accounts.lockout import lockout_ends
+from laurel.web.client_address import client_address
 
 
 @method_decorator(ratelimit(key="ip", rate="30/m", method="POST"), name="post")
@@ -105,7 +106,9 @@ def invitation_code(request):
 def password_reset(request):
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.password_reset_request(login=form.cleaned_data["login"])
+        services.password_reset_request(
+            login=form.cleaned_data["login"], client_address=client_address(request)
+        )
         # The same answer whether or not the account exists: no way to probe for accounts.
         messages.info(
             request,
