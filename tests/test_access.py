@@ -23,9 +23,9 @@ from laurel.contests.services import (
     contest_transition,
     entry_submit,
 )
-from laurel.judging.models import Assignment, Deduction, Round
+from laurel.judging.models import Assignment, Deduction, Round, Seat
 from laurel.judging.services import round_create, seat_add
-from laurel.members.services import member_import_preview, team_create
+from laurel.members.services import member_import_preview, team_create, team_import_preview
 from tests.conftest import ROLES, make_member, valid_id_card
 from tests.helpers import jpeg, photo, seal_image
 
@@ -71,8 +71,23 @@ def _member_import(uploader, unit):
 
 
 def _team(fx, leader):
-    return team_create(
-        acting_user=None, unit=leader.unit, name="代表队", leader=leader, members=[leader]
+    """The team ``leader`` leads (made once per test: several URLs ask for it)."""
+    key = f"team-{leader.pk}"
+    if key not in fx:
+        fx[key] = team_create(
+            acting_user=None, unit=leader.unit, name="代表队", leader=leader, members=[leader]
+        )
+    return fx[key]
+
+
+def _team_import(uploader, unit):
+    """A previewed team sheet; seen by its uploader (and the federation) only."""
+    return team_import_preview(
+        acting_user=uploader,
+        content=f"姓名,身份证号\n会员1,{valid_id_card(1)}\n".encode(),
+        filename="team.csv",
+        unit=unit,
+        name="代表队",
     )
 
 
@@ -313,6 +328,64 @@ CONSOLE_URLS = [
         own=lambda fx: {"pk": _team(fx, fx["own_person"]).pk},
         foreign=lambda fx: {"pk": _team(fx, fx["foreign_person"]).pk},
     ),
+    ConsoleUrl(
+        "members:team_edit",
+        STAFF,
+        own=lambda fx: {"pk": _team(fx, fx["own_person"]).pk},
+        foreign=lambda fx: {"pk": _team(fx, fx["foreign_person"]).pk},
+    ),
+    ConsoleUrl(
+        "members:team_dissolve",
+        STAFF,
+        own=lambda fx: {"pk": _team(fx, fx["own_person"]).pk},
+        foreign=lambda fx: {"pk": _team(fx, fx["foreign_person"]).pk},
+    ),
+    ConsoleUrl(
+        "members:team_dissolve",
+        STAFF,
+        method="post",
+        own=lambda fx: {"pk": _team(fx, fx["own_person"]).pk},
+        foreign=lambda fx: {"pk": _team(fx, fx["foreign_person"]).pk},
+    ),
+    ConsoleUrl(
+        "members:team_members_add",
+        STAFF,
+        method="post",
+        allowed_status=200,  # no one ticked: the team's page with the form's error
+        own=lambda fx: {"pk": _team(fx, fx["own_person"]).pk},
+        foreign=lambda fx: {"pk": _team(fx, fx["foreign_person"]).pk},
+    ),
+    ConsoleUrl(
+        "members:team_member_remove",
+        STAFF,
+        method="post",  # the leader: refused, back to the team's page saying why
+        own=lambda fx: {"pk": _team(fx, fx["own_person"]).pk, "member_pk": fx["own_person"].pk},
+        foreign=lambda fx: {
+            "pk": _team(fx, fx["foreign_person"]).pk,
+            "member_pk": fx["foreign_person"].pk,
+        },
+    ),
+    ConsoleUrl("members:team_import", STAFF),
+    ConsoleUrl("members:team_import_template", STAFF),
+    ConsoleUrl(
+        "members:team_import_detail",
+        STAFF,
+        own=lambda fx: {"pk": _team_import(fx["users"]["unit_admin"], fx["world"].grassroots).pk},
+        foreign=lambda fx: {"pk": _team_import(fx["other_admin"], fx["world"].grassroots).pk},
+    ),
+    ConsoleUrl(
+        "members:team_import_report",
+        STAFF,
+        own=lambda fx: {"pk": _team_import(fx["users"]["unit_admin"], fx["world"].grassroots).pk},
+        foreign=lambda fx: {"pk": _team_import(fx["other_admin"], fx["world"].grassroots).pk},
+    ),
+    ConsoleUrl(
+        "members:team_import_commit",
+        STAFF,
+        method="post",
+        own=lambda fx: {"pk": _team_import(fx["users"]["unit_admin"], fx["world"].grassroots).pk},
+        foreign=lambda fx: {"pk": _team_import(fx["other_admin"], fx["world"].grassroots).pk},
+    ),
     ConsoleUrl("contests:console_contest_list", STAFF),
     ConsoleUrl("contests:console_contest_create", FEDERATION),
     ConsoleUrl("contests:console_contest", STAFF, own=lambda fx: {"slug": _contest(fx).slug}),
@@ -408,6 +481,13 @@ CONSOLE_URLS = [
         own=lambda fx: {"pk": _round(fx).seats.get().pk},
     ),
     ConsoleUrl(
+        "judging:seat_role_set",
+        FEDERATION,
+        method="post",
+        own=lambda fx: {"pk": _round(fx).seats.get().pk},
+        data={"role": "head"},
+    ),
+    ConsoleUrl(
         "judging:assignment_solve", FEDERATION, method="post", own=lambda fx: {"pk": _round(fx).pk}
     ),
     ConsoleUrl(
@@ -441,6 +521,12 @@ CONSOLE_URLS = [
         FEDERATION,
         method="post",
         own=lambda fx: {"pk": _deduction(fx).pk},
+    ),
+    ConsoleUrl(
+        "judging:tie_decide",
+        FEDERATION,
+        method="post",
+        own=lambda fx: {"pk": _round(fx).pk},  # not closed: back to the round, which says so
     ),
     # awards: results, prizes, publishing (organisers); documents (by what each may see)
     ConsoleUrl("awards:console_results", FEDERATION, own=lambda fx: {"slug": _contest(fx).slug}),
@@ -581,6 +667,56 @@ def test_another_units_object_is_not_found_for_a_unit_admin(console_url, fx, cli
     # ... while the federation admin reaches the very same object
     response = getattr(client_as("federation_admin"), console_url.method)(url, console_url.data)
     assert response.status_code == console_url.ok_status()
+
+
+def _headed_round(fx) -> Round:
+    """The table's round, open, its one judge (the ``judge`` role's user) its head judge."""
+    round_ = _round(fx)
+    Seat.objects.filter(round=round_).update(role="head")
+    Round.objects.filter(pk=round_.pk).update(state=Round.State.OPEN)
+    return round_
+
+
+# The head judge's pages in the judge workspace: the head judge of the round (the ``judge``
+# role's user here) gets in; other roles are refused; a judge not heading it finds nothing.
+HEAD_JUDGE_URLS = [
+    ConsoleUrl("judging:judge_deductions", {"judge"}, own=lambda fx: {"pk": _headed_round(fx).pk}),
+    ConsoleUrl(
+        "judging:judge_deductions",
+        {"judge"},
+        method="post",
+        own=lambda fx: {"pk": _headed_round(fx).pk},
+        allowed_status=200,  # nothing filled in: the page shows the form's errors
+    ),
+    ConsoleUrl(
+        "judging:judge_deduction_remove",
+        {"judge"},
+        method="post",
+        own=lambda fx: {"pk": (_headed_round(fx), _deduction(fx))[1].pk},
+    ),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("head_url", HEAD_JUDGE_URLS, ids=lambda url: f"{url.name}-{url.method}")
+def test_head_judge_url_by_role(head_url, role, fx, client_as):
+    url = reverse(head_url.name, kwargs=head_url.own(fx))
+    response = getattr(client_as(role), head_url.method)(url, head_url.data)
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+    elif role in head_url.allowed:
+        assert response.status_code == head_url.ok_status(), response.content[:500]
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("head_url", HEAD_JUDGE_URLS, ids=lambda url: f"{url.name}-{url.method}")
+def test_head_judge_urls_are_not_found_for_a_judge_not_heading_the_round(head_url, fx, client_as):
+    url = reverse(head_url.name, kwargs=head_url.own(fx))
+    Seat.objects.filter(round=fx["round"]).update(role="judge")
+    response = getattr(client_as("judge"), head_url.method)(url, head_url.data)
+    assert response.status_code == 404
 
 
 def test_member_and_judge_pages_need_a_login(client_as):

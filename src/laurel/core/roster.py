@@ -1,4 +1,4 @@
-"""Roster rows: which columns a member or unit sheet has, and checking one row on its own.
+"""Roster rows: which columns a member, team or unit sheet has, and checking one row on its own.
 
 Checks that need the database (does the unit exist, is this person elsewhere) are the app's;
 everything a row can be judged on by itself is here. Problems carry stable codes; the app
@@ -7,7 +7,7 @@ turns them into sentences in the reader's language.
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from laurel.core.identity import (
     InvalidIdCard,
@@ -35,6 +35,17 @@ MEMBER_COLUMNS = (
     Column("industry", ("行业", "所属行业", "industry")),
     Column("job_title", ("职务", "职位", "岗位", "职务/岗位", "job title", "title", "position")),
 )
+
+# A team sheet names people the roster already holds: a name and an ID-card number or a
+# mobile (neither column is required alone; the importer asks for one of them), and who leads.
+TEAM_COLUMNS = (
+    MEMBER_COLUMNS[0],
+    replace(MEMBER_COLUMNS[2], required=False),
+    MEMBER_COLUMNS[3],
+    Column("leader", ("队长", "是否队长", "领队", "leader", "team leader", "captain")),
+)
+# What a leader column holds for "no"; anything else typed there (是, 队长, √, 1) means "yes".
+NOT_LEADER = {"否", "不是", "no", "n", "0", "false", "×", "-", "—"}
 
 UNIT_COLUMNS = (
     Column("name", ("单位名称", "名称", "工会名称", "name", "unit name"), required=True),
@@ -78,6 +89,16 @@ class MemberRow:
 
 
 @dataclass
+class TeamRow:
+    row_number: int
+    name: str = ""
+    id_card: str = ""  # "" when the row gives none (or a bad one: see ``problems``)
+    mobile: str = ""
+    leader: bool = False
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
 class UnitRow:
     row_number: int
     name: str = ""
@@ -107,15 +128,7 @@ def member_row_check(record: Record) -> MemberRow:
     elif len(row.name) > NAME_MAX:
         row.problems.append(Problem("name", "too_long", {"limit": NAME_MAX}))
 
-    raw_id = record.get("id_card")
-    numeric = "id_card" in record.numeric and len(raw_id) > 15
-    if numeric or SCIENTIFIC.fullmatch(raw_id):  # 5.00101E+17: Excel's view of a number
-        row.problems.append(Problem("id_card", "stored_as_number"))
-    else:
-        try:
-            row.id_card = id_card_normalise(raw_id)
-        except InvalidIdCard as error:
-            row.problems.append(Problem("id_card", f"id_card_{error.code}"))
+    row.id_card = _id_card_read(record, row.problems)
 
     raw_gender = record.get("gender").lower()
     if raw_gender and raw_gender not in GENDERS:
@@ -126,13 +139,7 @@ def member_row_check(record: Record) -> MemberRow:
             row.problems.append(Problem("gender", "gender_contradicts_id_card"))
         row.gender = from_id
 
-    raw_mobile = record.get("mobile")
-    if raw_mobile:
-        try:
-            row.mobile = mobile_normalise(raw_mobile)
-        except InvalidMobile:
-            landline = LANDLINE.fullmatch(re.sub(r"[\s()（）]", "", raw_mobile))
-            row.problems.append(Problem("mobile", "landline" if landline else "mobile_invalid"))
+    row.mobile = _mobile_read(record, row.problems)
 
     row.unit = re.sub(r"\s+", "", record.get("unit"))
     for key in ("industry", "job_title"):
@@ -140,6 +147,52 @@ def member_row_check(record: Record) -> MemberRow:
         if len(value) > TEXT_MAX:
             row.problems.append(Problem(key, "too_long", {"limit": TEXT_MAX}))
         setattr(row, key, value)
+    return row
+
+
+def _id_card_read(record: Record, problems: list[Problem]) -> str:
+    """The row's ID-card number normalised, or "" with the problem added."""
+    raw_id = record.get("id_card")
+    numeric = "id_card" in record.numeric and len(raw_id) > 15
+    if numeric or SCIENTIFIC.fullmatch(raw_id):  # 5.00101E+17: Excel's view of a number
+        problems.append(Problem("id_card", "stored_as_number"))
+        return ""
+    try:
+        return id_card_normalise(raw_id)
+    except InvalidIdCard as error:
+        problems.append(Problem("id_card", f"id_card_{error.code}"))
+        return ""
+
+
+def _mobile_read(record: Record, problems: list[Problem]) -> str:
+    """The row's mobile normalised; "" when blank, or with the problem added."""
+    raw_mobile = record.get("mobile")
+    if not raw_mobile:
+        return ""
+    try:
+        return mobile_normalise(raw_mobile)
+    except InvalidMobile:
+        landline = LANDLINE.fullmatch(re.sub(r"[\s()（）]", "", raw_mobile))
+        problems.append(Problem("mobile", "landline" if landline else "mobile_invalid"))
+        return ""
+
+
+def team_row_check(record: Record) -> TeamRow:
+    """A team sheet's row on its own: a name, and an ID-card number or a mobile (or both)
+    well formed. Whether the roster holds that person is the app's to judge."""
+    row = TeamRow(row_number=record.row_number)
+    row.name = person_name_clean(record.get("name"))
+    if not row.name:
+        row.problems.append(Problem("name", "required"))
+    elif len(row.name) > NAME_MAX:
+        row.problems.append(Problem("name", "too_long", {"limit": NAME_MAX}))
+    if record.get("id_card"):
+        row.id_card = _id_card_read(record, row.problems)
+    row.mobile = _mobile_read(record, row.problems)
+    if not record.get("id_card") and not record.get("mobile"):
+        row.problems.append(Problem("id_card", "id_card_or_mobile_required"))
+    leader = record.get("leader").strip().lower()
+    row.leader = bool(leader) and leader not in NOT_LEADER
     return row
 
 

@@ -59,9 +59,23 @@ class Member(models.Model):
 
 
 class Team(models.Model):
-    """Members of one unit (its subtree) with a leader; events and competitions enter teams."""
+    """Members of one unit (its subtree) with a leader, who is one of them; events and
+    competitions enter teams.
+
+    ``kind`` says what the team is for (广播体操队, 参赛队): a person is in at most one team of
+    a kind. Teams without a kind are free: a person may be in any number of them.
+    """
 
     name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(
+        _("kind"),
+        max_length=50,
+        blank=True,
+        help_text=_(
+            "What the team is for, such as 广播体操队 or 参赛队: a person is in at most one "
+            "team of a kind. Leave it blank for a team that stands alone."
+        ),
+    )
     unit = models.ForeignKey(
         "orgs.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="teams"
     )
@@ -133,6 +147,51 @@ class MemberImport(models.Model):
     class Meta:
         verbose_name = _("member import")
         verbose_name_plural = _("member imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    def result(self) -> ImportResult:
+        """The stored row outcomes (of the preview, or of the import once committed)."""
+        return ImportResult.from_json(self.outcomes, dry_run=self.status == self.Status.PREVIEWED)
+
+
+class TeamImport(models.Model):
+    """A team sheet uploaded in the console: previewed first, committed on request.
+
+    The file is kept only until it is committed (it holds personal numbers); the outcome of
+    each row is kept, masked, for the page and the report.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        COMMITTED = "committed", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    team_name = models.CharField(_("team name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=50, blank=True)  # blank: the team's own
+    team = models.ForeignKey(  # the team the commit made or added to
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    filename = models.CharField(_("file"), max_length=255)
+    content = models.BinaryField(editable=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEWED)
+    counts = models.JSONField(default=dict)
+    outcomes = models.JSONField(default=list)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("team import")
+        verbose_name_plural = _("team imports")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:

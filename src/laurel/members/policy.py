@@ -1,12 +1,15 @@
 """Who sees and changes members, teams and imports; how personal numbers are shown.
 
+A unit admin manages the teams of their subtree (``teams_visible``), with the members the
+same subtree holds; another subtree's team is not found.
+
 Numbers are masked for everyone but the person themself; a holder of the personal-data
 permission may reveal one member's numbers on request (``may_reveal_personal_numbers``).
 """
 
 from django.db.models import QuerySet
 
-from laurel.members.models import Member, MemberImport, Team
+from laurel.members.models import Member, MemberImport, Team, TeamImport
 from laurel.web.access import Access
 
 
@@ -34,6 +37,15 @@ def imports_visible(access: Access) -> QuerySet[MemberImport]:
     if not access.is_staff:
         return MemberImport.objects.none()
     return MemberImport.objects.filter(uploaded_by_id=access.user_id)
+
+
+def team_imports_visible(access: Access) -> QuerySet[TeamImport]:
+    """A team sheet is seen by the one who uploaded it (and the federation)."""
+    if access.is_federation_admin:
+        return TeamImport.objects.all()
+    if not access.is_staff:
+        return TeamImport.objects.none()
+    return TeamImport.objects.filter(uploaded_by_id=access.user_id)
 
 
 def may_reveal_personal_numbers(access: Access, member: Member) -> bool:

@@ -1,8 +1,10 @@
-"""Writes to members, teams and member imports. Each runs in one transaction with its audit."""
+"""Writes to members, teams, member imports and team imports. Each runs in one transaction
+with its audit."""
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
+from django.db.models.deletion import Collector, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,7 +13,12 @@ from laurel.accounts.policy import access_for, may_reveal_personal_data_somewher
 from laurel.accounts.services import member_login_create as account_for_member_create
 from laurel.audit.services import audit_log, audit_log_many
 from laurel.core.identity import InvalidIdCard, InvalidMobile, id_card_normalise, mobile_normalise
-from laurel.core.roster import MEMBER_COLUMNS, gender_from_id_card, person_name_clean
+from laurel.core.roster import (
+    MEMBER_COLUMNS,
+    TEAM_COLUMNS,
+    gender_from_id_card,
+    person_name_clean,
+)
 from laurel.importing import ImportRefused, ImportResult, Progress, no_progress, sheet_read
 from laurel.members import policy
 from laurel.members.imports import (
@@ -19,7 +26,8 @@ from laurel.members.imports import (
     member_import_plan,
     members_xlsx,
 )
-from laurel.members.models import Member, MemberImport, Team, TeamMembership
+from laurel.members.models import Member, MemberImport, Team, TeamImport, TeamMembership
+from laurel.members.team_imports import kind_taken, team_import_plan
 from laurel.orgs.models import Unit
 from laurel.web.access import Access
 
@@ -108,33 +116,6 @@ def member_user_link(*, acting_user, member: Member, user: User) -> None:
         unit=member.unit,
         data={"user": user.username},
     )
-
-
-@transaction.atomic
-def team_create(
-    *, acting_user, unit: Unit, name: str, leader: Member, members: list[Member]
-) -> Team:
-    """A team of members from ``unit``'s subtree; the leader is one of them."""
-    members = list({m.pk: m for m in [leader, *members]}.values())
-    outside = [m.name for m in members if not m.unit.path.startswith(unit.path)]
-    if outside:
-        raise ValidationError(
-            _("Not members of %(unit)s: %(names)s.")
-            % {"unit": unit.name, "names": "、".join(outside)},
-            code="outside_unit",
-        )
-    team = Team(unit=unit, name=name.strip(), leader=leader)
-    team.full_clean()
-    team.save()
-    TeamMembership.objects.bulk_create(TeamMembership(team=team, member=m) for m in members)
-    audit_log(
-        actor=acting_user,
-        action="members.team.created",
-        obj=team,
-        unit=unit,
-        data={"leader": leader.pk, "members": [m.pk for m in members]},
-    )
-    return team
 
 
 @transaction.atomic
@@ -369,3 +350,346 @@ def _import_finish(upload: MemberImport, *, status, result: ImportResult | None 
         unit=upload.unit,
         data={"file": upload.filename, **upload.counts, "error": error},
     )
+
+
+# --- teams ------------------------------------------------------------------------------
+# A team's members lie in its unit's subtree; its leader is one of them; a person is in at
+# most one team of a kind (a blank kind is no kind: teams without one are not limited).
+
+TEAM_NAME_MAX = Team._meta.get_field("name").max_length
+TEAM_KIND_MAX = Team._meta.get_field("kind").max_length
+
+
+def _team_members_check(*, unit: Unit, kind: str, members: list[Member], team=None) -> None:
+    """Refuse members outside ``unit``'s subtree, or already in another team of ``kind``.
+
+    Locks the members' rows first, so that two teams of one kind taking the same person at
+    the same moment are decided one after the other.
+    """
+    pks = sorted(m.pk for m in members)
+    list(Member.objects.select_for_update().filter(pk__in=pks).order_by("pk").values("pk"))
+    outside = [m.name for m in members if not m.unit.path.startswith(unit.path)]
+    if outside:
+        raise ValidationError(
+            _("Not members of %(unit)s: %(names)s.")
+            % {"unit": unit.name, "names": "、".join(outside)},
+            code="outside_unit",
+        )
+    taken = kind_taken(kind, pks, besides=team)
+    if taken:
+        raise ValidationError(
+            _("Already in another team of the kind “%(kind)s”: %(names)s.")
+            % {"kind": kind, "names": "、".join(m.name for m in members if m.pk in taken)},
+            code="kind_taken",
+        )
+
+
+@transaction.atomic
+def team_create(
+    *,
+    acting_user,
+    unit: Unit,
+    name: str,
+    leader: Member,
+    members: list[Member],
+    kind: str = "",
+) -> Team:
+    """A team of members from ``unit``'s subtree; the leader is one of them (added if
+    ``members`` leaves them out)."""
+    members = list({m.pk: m for m in [leader, *members]}.values())
+    kind = kind.strip()
+    _team_members_check(unit=unit, kind=kind, members=members)
+    team = Team(unit=unit, name=name.strip(), kind=kind, leader=leader)
+    team.full_clean()
+    team.save()
+    TeamMembership.objects.bulk_create(TeamMembership(team=team, member=m) for m in members)
+    audit_log(
+        actor=acting_user,
+        action="members.team.created",
+        obj=team,
+        unit=unit,
+        data={"kind": kind, "leader": leader.pk, "members": [m.pk for m in members]},
+    )
+    return team
+
+
+@transaction.atomic
+def team_update(
+    *,
+    acting_user,
+    team: Team,
+    name: str | None = None,
+    kind: str | None = None,
+    leader: Member | None = None,
+    members: list[Member] | None = None,
+) -> Team:
+    """Change a team's name, kind, leader or members (None: left as it is). The leader must
+    be among the members the team ends with; a new kind is checked against every member."""
+    team = Team.objects.select_for_update().select_related("unit").get(pk=team.pk)
+    before = {
+        "name": team.name,
+        "kind": team.kind,
+        "leader": team.leader_id,
+        "members": sorted(team.members.values_list("pk", flat=True)),
+    }
+    ending = (
+        list({m.pk: m for m in members}.values())
+        if members is not None
+        else list(team.members.select_related("unit"))
+    )
+    team.name = team.name if name is None else name.strip()
+    team.kind = team.kind if kind is None else kind.strip()
+    team.leader_id = team.leader_id if leader is None else leader.pk
+    if team.leader_id not in {m.pk for m in ending}:
+        raise ValidationError(
+            {"leader": _("The leader must be a member of the team.")}, code="leader_not_member"
+        )
+    _team_members_check(unit=team.unit, kind=team.kind, members=ending, team=team)
+    team.full_clean()
+    team.save()
+    added = [m for m in ending if m.pk not in before["members"]]
+    removed = sorted(set(before["members"]) - {m.pk for m in ending})
+    TeamMembership.objects.filter(team=team, member_id__in=removed).delete()
+    TeamMembership.objects.bulk_create(TeamMembership(team=team, member=m) for m in added)
+    after = {
+        "name": team.name,
+        "kind": team.kind,
+        "leader": team.leader_id,
+        "members": sorted(m.pk for m in ending),
+    }
+    changed = [key for key in before if before[key] != after[key]]
+    if changed:
+        audit_log(
+            actor=acting_user,
+            action="members.team.updated",
+            obj=team,
+            unit=team.unit,
+            data={"changed": changed, "before": before, "after": after},
+        )
+    return team
+
+
+@transaction.atomic
+def team_members_add(*, acting_user, team: Team, members: list[Member]) -> int:
+    """Add ``members`` to the team (those already in it are left alone); how many joined."""
+    team = Team.objects.select_for_update().select_related("unit").get(pk=team.pk)
+    current = set(team.members.values_list("pk", flat=True))
+    joining = [m for m in {m.pk: m for m in members}.values() if m.pk not in current]
+    _team_members_check(unit=team.unit, kind=team.kind, members=joining, team=team)
+    TeamMembership.objects.bulk_create(TeamMembership(team=team, member=m) for m in joining)
+    audit_log_many(
+        actor=acting_user,
+        action="members.team.member_added",
+        changes=[(team, team.unit, {"member": m.pk, "name": m.name}) for m in joining],
+    )
+    return len(joining)
+
+
+@transaction.atomic
+def team_member_remove(*, acting_user, team: Team, member: Member) -> None:
+    """Take ``member`` out of the team; the leader stays until another is chosen."""
+    team = Team.objects.select_for_update().select_related("unit").get(pk=team.pk)
+    if member.pk == team.leader_id:
+        raise ValidationError(
+            _("%(name)s leads the team: choose another leader before removing them.")
+            % {"name": member.name},
+            code="leader",
+        )
+    deleted, _kinds = TeamMembership.objects.filter(team=team, member=member).delete()
+    if deleted:
+        audit_log(
+            actor=acting_user,
+            action="members.team.member_removed",
+            obj=team,
+            unit=team.unit,
+            data={"member": member.pk, "name": member.name},
+        )
+
+
+def team_dissolve_refusal(team: Team) -> str:
+    """Why ``team`` cannot be dissolved, or "" when it can: a team that has entered a
+    contest keeps existing, since every entry — withdrawn or not, and any prize it won —
+    names its entrant for good. Changes nothing."""
+    collector = Collector(using=router.db_for_write(Team))
+    try:
+        collector.collect([team])
+    except ProtectedError as error:
+        return _(
+            "“%(team)s” cannot be dissolved: it has entered contests (%(count)s entries), and "
+            "an entry keeps its entrant for good, withdrawn or not. Its name, leader and "
+            "members can still be changed."
+        ) % {"team": team.name, "count": len(error.protected_objects)}
+    return ""
+
+
+@transaction.atomic
+def team_dissolve(*, acting_user, team: Team) -> None:
+    """Delete the team and its memberships (the members stay in the roster); refused, saying
+    why, for a team that has entered a contest (``team_dissolve_refusal``)."""
+    team = Team.objects.select_for_update().select_related("unit").get(pk=team.pk)
+    refusal = team_dissolve_refusal(team)
+    if refusal:
+        raise ValidationError(refusal, code="has_entries")
+    data = {
+        "name": team.name,
+        "kind": team.kind,
+        "leader": team.leader_id,
+        "members": sorted(team.members.values_list("pk", flat=True)),
+    }
+    audit_log(
+        actor=acting_user, action="members.team.dissolved", obj=team, unit=team.unit, data=data
+    )
+    team.delete()
+
+
+# --- team imports -------------------------------------------------------------------------
+
+
+def team_file_import(
+    *,
+    acting_user,
+    source,
+    unit: Unit,
+    name: str,
+    kind: str | None = None,
+    filename: str = "",
+    dry_run: bool = False,
+) -> tuple[ImportResult, Team | None]:
+    """Import a team sheet (path or bytes) as the team ``name`` of ``unit``, made if missing.
+    Raises ``ImportRefused`` for an unusable file or a unit the user does not administer.
+
+    Every row is judged alone (``team_imports.team_import_plan``); bad rows are rejected with
+    their reasons and never stop the good ones, which are written together or not at all. The
+    counts are of rows (people). Importing the same sheet again changes nothing. A dry run
+    plans everything and writes nothing. Returns the result and the team (None when there is
+    none yet: a dry run for a new team, or no good row).
+    """
+    table = sheet_read(source, TEAM_COLUMNS, filename)
+    access = acting_access(acting_user)
+    name, kind = name.strip(), (kind or "").strip()
+    if not name or len(name) > TEAM_NAME_MAX:
+        raise ImportRefused(
+            _("Name the team, in at most %(limit)s characters.") % {"limit": TEAM_NAME_MAX}
+        )
+    if len(kind) > TEAM_KIND_MAX:
+        raise ImportRefused(
+            _("A team's kind has at most %(limit)s characters.") % {"limit": TEAM_KIND_MAX}
+        )
+    try:
+        with transaction.atomic():
+            plan = team_import_plan(access=access, table=table, unit=unit, name=name, kind=kind)
+            team = plan.team
+            if not dry_run:
+                team = _team_import_apply(
+                    acting_user=acting_user, plan=plan, unit=unit, name=name, filename=filename
+                )
+    except (IntegrityError, ValidationError):
+        raise ImportRefused(
+            _(
+                "Someone else changed this team or its people at the same moment; nothing from "
+                "this file was written. Import it again."
+            )
+        ) from None
+    return ImportResult(outcomes=plan.outcomes, dry_run=dry_run), team
+
+
+def _team_import_apply(*, acting_user, plan, unit: Unit, name: str, filename: str):
+    if plan.team is None and not plan.joining:
+        return None
+    if plan.team is None:
+        team = team_create(
+            acting_user=acting_user,
+            unit=unit,
+            name=name,
+            kind=plan.kind,
+            leader=plan.leader,
+            members=plan.joining,
+        )
+    else:
+        team = plan.team
+        team_members_add(acting_user=acting_user, team=team, members=plan.joining)
+        if plan.leader_changes:
+            team = team_update(acting_user=acting_user, team=team, leader=plan.leader)
+    result = ImportResult(outcomes=plan.outcomes, dry_run=False)
+    audit_log(
+        actor=acting_user,
+        action="members.team_import.committed",
+        obj=team,
+        unit=unit,
+        data={"file": filename, "team": name, **result.counts},
+    )
+    return team
+
+
+@transaction.atomic
+def team_import_preview(
+    *, acting_user, content: bytes, filename: str, unit: Unit, name: str, kind: str = ""
+) -> TeamImport:
+    """Keep an uploaded team sheet and its dry-run outcome, to be committed after a look."""
+    result, team = team_file_import(
+        acting_user=acting_user,
+        source=content,
+        filename=filename,
+        unit=unit,
+        name=name,
+        kind=kind,
+        dry_run=True,
+    )
+    upload = TeamImport.objects.create(
+        uploaded_by=acting_user,
+        unit=unit,
+        team_name=name.strip(),
+        kind=kind.strip(),
+        team=team,
+        filename=filename[:255],
+        content=content,
+        counts=result.counts,
+        outcomes=result.as_json(),
+    )
+    audit_log(
+        actor=acting_user,
+        action="members.team_import.previewed",
+        obj=upload,
+        unit=unit,
+        data={"file": filename, "team": upload.team_name, **result.counts},
+    )
+    return upload
+
+
+@transaction.atomic
+def team_import_commit(*, acting_user, team_import: TeamImport) -> TeamImport:
+    """Import a previewed team sheet now (a team sheet is small): the rows are judged again
+    against the data as it is, so the outcome may differ from the preview's. A file refused
+    now is marked failed, with why; either way the kept copy of the file is dropped."""
+    upload = (
+        TeamImport.objects.select_for_update(of=("self",))
+        .select_related("unit")
+        .get(pk=team_import.pk)
+    )
+    if upload.status != TeamImport.Status.PREVIEWED:
+        raise ValidationError(_("This file has already been imported."), code="not_previewed")
+    try:
+        result, team = team_file_import(
+            acting_user=acting_user,
+            source=bytes(upload.content),
+            filename=upload.filename,
+            unit=upload.unit,
+            name=upload.team_name,
+            kind=upload.kind,
+        )
+    except ImportRefused as error:  # recorded as failed; the rows' import wrote nothing
+        upload.status, upload.error = TeamImport.Status.FAILED, str(error)
+        audit_log(
+            actor=acting_user,
+            action="members.team_import.failed",
+            obj=upload,
+            unit=upload.unit,
+            data={"file": upload.filename, "error": upload.error},
+        )
+    else:  # the import's own entry (members.team_import.committed) records it
+        upload.status, upload.team = TeamImport.Status.COMMITTED, team
+        upload.counts, upload.outcomes = result.counts, result.as_json()
+    upload.committed_at = timezone.now()
+    upload.content = b""  # the personal numbers are in the database now; drop the copy
+    upload.save()
+    return upload

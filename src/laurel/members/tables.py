@@ -1,5 +1,6 @@
-"""The teams list: its table and its search."""
+"""The members and teams lists: their tables and their searches."""
 
+import django_filters
 import django_tables2 as tables
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -8,10 +9,15 @@ from laurel.accounts.people_search import MEMBER_FIELDS
 from laurel.accounts.policy import may_reveal_personal_data_somewhere
 from laurel.accounts.tables import PeopleSearchFilter
 from laurel.members.models import Member, Team
-from laurel.members.policy import id_card_shown_to, mobile_shown_to
+from laurel.members.policy import id_card_shown_to, mobile_shown_to, teams_visible
 from laurel.orgs.policy import units_visible
 from laurel.orgs.tables import UnitPickFilter
 from laurel.web.tables import LabelColumn, ListFilter, ListTable, NumberColumn
+
+
+def team_kinds(teams) -> list[str]:
+    """The kinds ``teams`` have, sorted (blank left out)."""
+    return list(teams.exclude(kind="").order_by("kind").values_list("kind", flat=True).distinct())
 
 
 class TeamTable(ListTable):
@@ -21,16 +27,32 @@ class TeamTable(ListTable):
     unit = tables.Column(
         verbose_name=_("Unit"), accessor="unit__name", order_by=("unit__path", "name")
     )
+    kind = LabelColumn(verbose_name=_("Kind"), default="—")
     leader = LabelColumn(verbose_name=_("Leader"), accessor="leader__name", default="—")
     member_count = NumberColumn(verbose_name=_("Members"))  # annotated by the view
 
     class Meta(ListTable.Meta):
         model = Team
-        fields = ("name", "unit", "leader", "member_count")
+        fields = ("name", "unit", "kind", "leader", "member_count")
         order_by = ("unit",)
 
 
 class TeamFilter(ListFilter):
+    """By name (``q``), by kind (the kinds the viewer's teams have) and by unit (its
+    subtree)."""
+
+    kind = django_filters.ChoiceFilter(label=_("Kind"), empty_label=_("All"))
+    unit = UnitPickFilter(
+        label=_("Unit"),
+        field_name="unit__path",
+        queryset=lambda request: units_visible(request.user.access),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = team_kinds(teams_visible(self.request.user.access))
+        self.filters["kind"].extra["choices"] = [(kind, kind) for kind in kinds]
+
     def search(self, queryset, name, value):
         """By the team's, its unit's or its leader's name."""
         value = value.strip()

@@ -1,9 +1,9 @@
-"""Console pages for members, teams and roster imports. Thin: forms in, services, policy."""
+"""Console pages for members and roster imports (teams: ``console_teams``). Thin: forms in,
+services, policy."""
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,9 +15,9 @@ from laurel.accounts.people_search import NumberSearchLimited
 from laurel.accounts.policy import may_reveal_personal_data_somewhere
 from laurel.importing import MEMBER_TEMPLATE, ImportRefused, report_xlsx, template_response
 from laurel.members import policy, services
-from laurel.members.forms import MemberImportForm, TeamCreateForm, TeamUnitForm
+from laurel.members.forms import MemberImportForm
 from laurel.members.models import MemberImport
-from laurel.members.tables import MemberFilter, MemberTable, TeamFilter, TeamTable
+from laurel.members.tables import MemberFilter, MemberTable
 from laurel.orgs.policy import units_visible
 from laurel.web.access import allowed_if
 from laurel.web.tables import listing_build
@@ -210,72 +210,3 @@ def member_import_report(request, pk: int):
     result = upload.result()
     name = upload.filename.rsplit(".", 1)[0]
     return xlsx_response(report_xlsx(result, source_name=upload.filename), f"{name}-report.xlsx")
-
-
-# --- teams ------------------------------------------------------------------------------
-
-
-@allowed_if(policy.may_manage_members)
-def team_list(request):
-    teams = (
-        policy.teams_visible(request.user.access)
-        .select_related("unit", "leader")
-        .annotate(member_count=Count("members", distinct=True))
-    )
-    listing = listing_build(request, TeamTable, teams, filters=TeamFilter)
-    if listing.export_requested:
-        return listing.export_response("teams")
-    return render(request, "members/team_list.html", {"listing": listing})
-
-
-@allowed_if(policy.may_manage_members)
-def team_create(request):
-    access = request.user.access
-    unit_form = TeamUnitForm(request.GET or None, units=units_visible(access))
-    if not unit_form.is_valid():
-        return render(request, "members/team_unit_choice.html", {"form": unit_form})
-    unit = unit_form.cleaned_data["unit"]
-    candidates = (
-        policy.members_visible(access)
-        .filter(unit__path__startswith=unit.path)
-        .select_related("unit")
-        .order_by("unit__path", "name", "pk")
-    )
-    form = TeamCreateForm(request.POST or None, candidates=candidates)
-    if request.method == "POST" and form.is_valid():
-        try:
-            team = services.team_create(
-                acting_user=request.user,
-                unit=unit,
-                name=form.cleaned_data["name"],
-                leader=form.cleaned_data["leader"],
-                members=list(form.cleaned_data["members"]),
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return redirect("members:team_detail", pk=team.pk)
-    return render(request, "members/team_create.html", {"form": form, "unit": unit})
-
-
-def _member_rows(access, members):
-    return [
-        {
-            "member": member,
-            "id_card": policy.id_card_shown_to(access, member),
-            "mobile": policy.mobile_shown_to(access, member),
-        }
-        for member in members
-    ]
-
-
-@allowed_if(policy.may_manage_members)
-def team_detail(request, pk: int):
-    access = request.user.access
-    team = get_object_or_404(policy.teams_visible(access).select_related("unit", "leader"), pk=pk)
-    members = team.members.select_related("unit").order_by("name")
-    return render(
-        request,
-        "members/team_detail.html",
-        {"team": team, "rows": _member_rows(access, members)},
-    )
