@@ -458,4 +458,4 @@ LAUREL_UNCLAIMED_UPLOADS_PER_USER = env_int("LAUREL_UNCLAIMED_UPLOADS_PER_USER",
 LAUREL_UPLOADS_PER_HOUR = env_int("LAUREL_UPLOADS_PER_HOUR", 200)
 # A request sent twice with one idempotency key gets the first answer for this long
 # (laurel/web/idempotency.py); after it, the key is forgotten.
-LAUREL_IDEMPOTENCY_DAYS = env_int("LAUREL_IDEMPOTENCY_DAYS", 7)
+IDEMPOTENCY_DAYS = env_int("LAUREL_IDEMPOTENCY_DAYS", 7)

@@ -9,11 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from laurel.media import services
 from laurel.media.models import MediaAsset
 from laurel.web.models import IdempotentRequest
+from tests.conftest import english_client
 from tests.media.test_assets import (  # noqa: F401 - fixtures used here
     Chunks,
     files_under,
@@ -31,10 +32,10 @@ def upload_post(client, seed: int, data=None, **headers):
     return client.post(reverse("media:upload"), data, headers=headers)
 
 
-def test_the_upload_view_refuses_a_malformed_key_and_keeps_nothing(roots, client_as):  # noqa: F811
-    client = client_as("member")
-    with translation.override("en"):
-        response = upload_post(client, 1, **{"Idempotency-Key": "two words"})
+def test_the_upload_view_refuses_a_malformed_key_and_keeps_nothing(roots, users):  # noqa: F811
+    client = english_client()
+    client.force_login(users["member"])
+    response = upload_post(client, 1, **{"Idempotency-Key": "two words"})
     assert response.status_code == 400
     assert "1 to 100 visible ASCII characters" in response.json()["error"]
     assert MediaAsset.objects.count() == 0

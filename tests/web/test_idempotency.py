@@ -165,7 +165,7 @@ def test_an_object_the_work_made_is_named_by_its_model_and_key_and_forgotten_wit
 @pytest.mark.django_db
 def test_the_periodic_job_forgets_keys_older_than_the_setting(settings, tmp_path):
     settings.PERIODIC_STATE_FILE = tmp_path / "periodic.json"
-    settings.LAUREL_IDEMPOTENCY_DAYS = 7
+    settings.IDEMPOTENCY_DAYS = 7
     for key, age in (("fresh", timedelta(days=6, hours=23)), ("old", timedelta(days=7, hours=1))):
         once(Work(), key=key)
         IdempotentRequest.objects.filter(key=key).update(created_at=timezone.now() - age)

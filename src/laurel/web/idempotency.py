@@ -142,7 +142,7 @@ def object_answers_forget(obj: models.Model) -> int:
 
 def requests_expire(*, now: datetime.datetime | None = None) -> int:
     """Delete the rows older than ``LAUREL_IDEMPOTENCY_DAYS``; returns how many went."""
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.LAUREL_IDEMPOTENCY_DAYS)
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.IDEMPOTENCY_DAYS)
     return IdempotentRequest.objects.filter(created_at__lt=cutoff).delete()[0]
 
 
