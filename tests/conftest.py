@@ -94,7 +94,8 @@ def world_build() -> World:
     return World(federation, district, grassroots, other, other_grassroots)
 
 
-ROLES = ["anonymous", "member", "judge", "unit_admin", "federation_admin"]
+# The roles the URL × role tables walk (tests/test_access.py adds the checkin_staff user).
+ROLES = ["anonymous", "member", "judge", "unit_admin", "federation_admin", "checkin_staff"]
 
 
 @pytest.fixture

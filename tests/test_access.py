@@ -631,6 +631,12 @@ def test_every_console_url_is_covered():
 
 
 @pytest.fixture
+def users(users, make_user):
+    """conftest's one user per role, and the check-in staff login the table walks too."""
+    return users | {"checkin_staff": make_user("checkin_staff")}
+
+
+@pytest.fixture
 def fx(world, users, make_user):
     return {
         "world": world,
@@ -719,13 +725,22 @@ def test_head_judge_urls_are_not_found_for_a_judge_not_heading_the_round(head_ur
     assert response.status_code == 404
 
 
+# Every login's own pages, a check-in login's too; and a person's own pages, which a login
+# holding check-in staff alone is refused (it signs in, sees its home, changes its password).
+ACCOUNT_PAGES = ["accounts:account", "accounts:password_change"]
+PERSONS_PAGES = ["notifications:inbox", "members:my_record", "contests:my_entries"]
+
+
 def test_member_and_judge_pages_need_a_login(client_as):
-    for name in (
-        "accounts:account",
-        "accounts:password_change",
-        "notifications:inbox",
-        "members:my_record",
-    ):
+    for name in ACCOUNT_PAGES + PERSONS_PAGES:
         assert client_as("anonymous").get(reverse(name)).status_code == 302
         assert client_as("member").get(reverse(name)).status_code == 200
         assert client_as("judge").get(reverse(name)).status_code == 200
+
+
+def test_a_checkin_login_has_its_account_and_home_but_no_persons_pages(client_as):
+    checkin = client_as("checkin_staff")
+    for name in ["web:home", *ACCOUNT_PAGES]:
+        assert checkin.get(reverse(name)).status_code == 200, name
+    for name in [*PERSONS_PAGES, "judging:judge_home"]:
+        assert checkin.get(reverse(name)).status_code == 403, name

@@ -113,7 +113,7 @@ def test_the_demo_judges_its_2024_contest_in_two_closed_rounds(db, capsys):
     printed = capsys.readouterr().out
     assert "judge01 to judge24" in printed
     logins = [line.split()[0] for line in printed.splitlines() if line.startswith("  ")]
-    assert logins == ["admin", "yongchuan", "judge", "member"]  # the judges share one line
+    assert logins == ["admin", "yongchuan", "judge", "member", "checkin"]  # judges: one line
 
     # the prizes: proposed from the 复评 ranking in the tiers' order, as many as it ranks up
     # to the bulletin's 200, and published on the evening of 30 April 2024

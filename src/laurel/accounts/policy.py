@@ -28,10 +28,16 @@ def access_for(user) -> Access:
             g.role == Role.PERSONAL_DATA and not g.unit_id for g in grants
         ),
         personal_data_paths=paths(Role.PERSONAL_DATA),
+        is_checkin_staff=Role.CHECKIN_STAFF in roles,
     )
 
 
 # --- rules ------------------------------------------------------------------------------
+
+
+def may_manage_own_account(access: Access) -> bool:
+    """Their own account page and password: every signed-in user, a check-in login too."""
+    return access.user_id is not None
 
 
 def may_manage_users(access: Access) -> bool:
@@ -45,7 +51,7 @@ def may_manage_roles(access: Access) -> bool:
 
 def invitable_roles(access: Access) -> list[Role]:
     if access.is_federation_admin:
-        return [Role.JUDGE, Role.UNIT_ADMIN, Role.MEMBER]
+        return [Role.JUDGE, Role.UNIT_ADMIN, Role.MEMBER, Role.CHECKIN_STAFF]
     if access.is_unit_admin:
         return [Role.MEMBER]
     return []

@@ -4,13 +4,15 @@ renditions and originals only through signed URLs, issued to those these rules a
 
 from laurel.accounts.models import RoleGrant
 from laurel.media.models import MediaAsset
-from laurel.web.access import Access
+from laurel.web.access import Access, signed_in
 
 PUBLIC_RENDITIONS = ("thumbnail", "display")
 
 
 def may_upload(access: Access) -> bool:
-    return access.user_id is not None
+    """Whoever has pages of their own to upload to (``web.access.signed_in``): not a
+    check-in-only login."""
+    return signed_in(access)
 
 
 def may_view_judge_rendition(access: Access, asset: MediaAsset) -> bool:

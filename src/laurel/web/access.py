@@ -25,6 +25,7 @@ class Access:
     member_paths: frozenset[str] = frozenset()
     personal_data_everywhere: bool = False
     personal_data_paths: frozenset[str] = frozenset()
+    is_checkin_staff: bool = False
 
     @property
     def is_unit_admin(self) -> bool:
@@ -33,6 +34,14 @@ class Access:
     @property
     def is_staff(self) -> bool:
         return self.is_federation_admin or self.is_unit_admin
+
+    @property
+    def is_checkin_only(self) -> bool:
+        """Check-in staff and no other role: a login for the day at a gate. It signs in, sees
+        its home page, changes its password and signs out; it has no person's own pages."""
+        return self.is_checkin_staff and not (
+            self.is_staff or self.is_judge or self.member_paths or self.holds_personal_data
+        )
 
     def administers(self, unit_path: str | None) -> bool:
         """True when ``unit_path`` lies in a subtree this user administers."""
@@ -92,8 +101,10 @@ def allowed_if(rule: Callable[[Access], bool]):
 
 
 def signed_in(access: Access) -> bool:
-    """Any logged-in, active user."""
-    return access.user_id is not None
+    """Any logged-in, active user but a check-in-only login (``Access.is_checkin_only``):
+    a person's own pages (entries, record, inbox, certificates). Their account and password
+    are every login's (``accounts.policy.may_manage_own_account``)."""
+    return access.user_id is not None and not access.is_checkin_only
 
 
 def may_use_console(access: Access) -> bool:

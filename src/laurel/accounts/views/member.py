@@ -6,18 +6,18 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from laurel.accounts import services
+from laurel.accounts import policy, services
 from laurel.accounts.forms import PasswordChangeForm
-from laurel.web.access import allowed_if, signed_in
+from laurel.web.access import allowed_if
 
 
-@allowed_if(signed_in)
+@allowed_if(policy.may_manage_own_account)
 def account(request):
     grants = request.user.grants.select_related("unit")
     return render(request, "accounts/account.html", {"grants": grants})
 
 
-@allowed_if(signed_in)
+@allowed_if(policy.may_manage_own_account)
 def password_change(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -18,6 +18,7 @@ LOGINS = [
     ("yongchuan", "永川区工会管理员", "13800000002", Role.UNIT_ADMIN, "cq/yongchuan"),
     ("judge", "评委 李老师", "13800000003", Role.JUDGE, "cq/culture-palace"),
     ("member", "万承尧", "13800000004", Role.MEMBER, "cq/yongchuan/factory3"),
+    ("checkin", "签到员 小周", "13800000005", Role.CHECKIN_STAFF, None),
 ]
 # The member login's own record (the bulletin's 万承尧); a valid number made for the demo.
 MEMBER_LOGIN_ID_CARD = "50011819880512003" + id_card_check_character("50011819880512003")
