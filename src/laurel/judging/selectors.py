@@ -11,7 +11,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from laurel.accounts.models import Role, RoleGrant
-from laurel.contests.models import Category, Entry
+from laurel.contests.models import Entry
 from laurel.core import assignment as core_assignment
 from laurel.core import design as core_design
 from laurel.judging import policy
@@ -196,37 +196,31 @@ def round_design(round: Round, *, done_only: bool = False) -> RoundDesign | None
     reviews = live_reviews(round=round)
     if done_only:
         reviews = reviews.filter(state=Assignment.State.DONE)
-    pairs = [(str(e), str(j)) for e, j in reviews.values_list("entry_id", "judge_id")]
-    if not pairs:
+    rows = list(reviews.values_list("entry_id", "judge_id", "entry__category__name"))
+    if not rows:
         return None
-    entry_ids = {int(e) for e, _j in pairs}
-    category_of = dict(Entry.objects.filter(pk__in=entry_ids).values_list("pk", "category_id"))
-    entries = [
-        core_assignment.Entry(str(pk), "" if category_of[pk] is None else str(category_of[pk]))
-        for pk in entry_ids
-    ]
+    pairs = [(str(entry), str(judge)) for entry, judge, _category in rows]
+    entries = {
+        str(entry): core_assignment.Entry(str(entry), category or "")
+        for entry, _judge, category in rows
+    }
     categories_of: dict[int, set[str]] = {}
-    for judge_id, category_id in Seat.objects.filter(round=round).values_list(
-        "judge_id", "categories"
+    for judge_id, category in Seat.objects.filter(round=round).values_list(
+        "judge_id", "categories__name"
     ):
-        seen = categories_of.setdefault(judge_id, set())
-        if category_id is not None:
-            seen.add(str(category_id))
+        categories_of.setdefault(judge_id, set()).update([category] if category else [])
     judges = [
         core_assignment.Judge(str(pk), frozenset(categories))
         for pk, categories in categories_of.items()
     ]
-    design = core_design.design_check(pairs, entries=entries, judges=judges)
-    names = dict(Category.objects.filter(contest=round.contest).values_list("pk", "name"))
+    design = core_design.design_check(pairs, entries=entries.values(), judges=judges)
     return RoundDesign(
         connected=design.connected,
         reviews=design.reviews,
         bridging=design.bridging,
         parts=[
             DesignPartShown(
-                entries=len(part.entries),
-                judges=len(part.judges),
-                categories=[names[int(c)] for c in part.categories if c and int(c) in names],
+                entries=len(part.entries), judges=len(part.judges), categories=list(part.categories)
             )
             for part in design.parts
         ],
