@@ -296,7 +296,7 @@ def rank_with_ties(
         return rounded(value, places, rule)
 
     return places_in_order(
-        _groups(list(standings), lambda s: -shown(s.points)),
+        equal_runs(list(standings), lambda s: -shown(s.points)),
         chain,
         decisions=decisions,
         places=places,
@@ -325,9 +325,9 @@ def places_in_order(
     def split(group: list[Standing], r: tuple) -> list[list[Standing]]:
         """The group in order by one rule, as subgroups still equal under it."""
         if r[0] == "criterion":
-            return _groups(group, lambda s: -shown(s.criterion_means[r[1]]))
+            return equal_runs(group, lambda s: -shown(s.criterion_means[r[1]]))
         if r[0] == "fewer_deductions":
-            return _groups(group, lambda s: s.deducted)
+            return equal_runs(group, lambda s: s.deducted)
         members = {s.entry for s in group}
         found = [d for d in decisions if set(d.order) == members]
         if not found:
@@ -355,8 +355,9 @@ def places_in_order(
     return placed
 
 
-def _groups(items: list, key) -> list[list]:
-    """Items sorted by ``key`` (stable), as runs of equal keys."""
+def equal_runs(items: list, key) -> list[list]:
+    """Items sorted by ``key`` (stable: equal items keep their order), as runs of equal
+    keys — the groups ``places_in_order`` takes."""
     runs: list[list] = []
     previous = object()
     for item in sorted(items, key=key):

@@ -231,14 +231,10 @@ def method_places(
             kept = standing[row[0]]
             return (-_settled(row[1]), -row[4], -(kept.points + kept.deducted))
 
-        groups: list[list[core_scores.Standing]] = []
-        previous = None
-        for row in sorted(rows, key=key):  # stable: the core's order among equals
-            if groups and key(row) == previous:
-                groups[-1].append(_core_standing(standing[row[0]]))
-            else:
-                groups.append([_core_standing(standing[row[0]])])
-            previous = key(row)
+        groups = [  # the core's order among equals kept
+            [_core_standing(standing[row[0]]) for row in run]
+            for run in core_scores.equal_runs(rows, key)
+        ]
         placed = [
             (p.entry, p.place, p.tied_with)
             for p in core_scores.places_in_order(

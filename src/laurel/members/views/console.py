@@ -169,18 +169,33 @@ def outcome_shares(counts: dict[str, int]) -> list[dict]:
     ]
 
 
-@allowed_if(policy.may_manage_members)
-def member_import_detail(request, pk: int):
-    upload = get_object_or_404(policy.imports_visible(request.user.access), pk=pk)
+def import_outcome_context(upload) -> dict:
+    """What a sheet upload's page shows of its rows (a roster or a team import): the
+    counts and their shares, the rejected rows, the first accepted ones."""
     result = upload.result()
-    progress = cache.get(services.progress_key(upload)) or [0, sum(upload.counts.values())]
-    context = {
+    return {
         "upload": upload,
         "counts": upload.counts,
         "shares": outcome_shares(upload.counts),
         "rejected": result.rejected,
         "accepted": [o for o in result.outcomes if o.status != "rejected"][:PREVIEW_ROWS],
         "preview_limit": PREVIEW_ROWS,
+    }
+
+
+def import_report_response(upload):
+    """A sheet upload's rows and reasons as the .xlsx report, named after its file."""
+    name = upload.filename.rsplit(".", 1)[0]
+    report = report_xlsx(upload.result(), source_name=upload.filename)
+    return xlsx_response(report, f"{name}-report.xlsx")
+
+
+@allowed_if(policy.may_manage_members)
+def member_import_detail(request, pk: int):
+    upload = get_object_or_404(policy.imports_visible(request.user.access), pk=pk)
+    progress = cache.get(services.progress_key(upload)) or [0, sum(upload.counts.values())]
+    context = {
+        **import_outcome_context(upload),
         "progress_done": progress[0],
         "progress_total": progress[1],
     }
@@ -207,6 +222,4 @@ def member_import_commit(request, pk: int):
 @never_cache  # personal data: no browser or proxy keeps a copy
 def member_import_report(request, pk: int):
     upload = get_object_or_404(policy.imports_visible(request.user.access), pk=pk)
-    result = upload.result()
-    name = upload.filename.rsplit(".", 1)[0]
-    return xlsx_response(report_xlsx(result, source_name=upload.filename), f"{name}-report.xlsx")
+    return import_report_response(upload)

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from laurel.accounts.people_search import MEMBER_FIELDS, NumberSearchLimited, people_search
-from laurel.importing import ImportRefused, report_xlsx, template_response
+from laurel.importing import ImportRefused, template_response
 from laurel.members import policy, services
 from laurel.members.forms import (
     TeamCreateForm,
@@ -25,7 +25,7 @@ from laurel.members.forms import (
 )
 from laurel.members.tables import TeamFilter, TeamTable, team_kinds
 from laurel.members.team_imports import TEAM_TEMPLATE
-from laurel.members.views.console import PREVIEW_ROWS, outcome_shares, xlsx_response
+from laurel.members.views.console import import_outcome_context, import_report_response
 from laurel.orgs.policy import units_visible
 from laurel.web.access import allowed_if
 from laurel.web.forms import service_errors_onto
@@ -265,19 +265,10 @@ def team_import_detail(request, pk: int):
     upload = get_object_or_404(
         policy.team_imports_visible(request.user.access).select_related("unit", "team"), pk=pk
     )
-    result = upload.result()
     team = upload.team
     if team is not None and not policy.teams_visible(request.user.access).filter(pk=team.pk):
         team = None  # since moved beyond the user's units: not linked
-    context = {
-        "upload": upload,
-        "team": team,
-        "counts": upload.counts,
-        "shares": outcome_shares(upload.counts),
-        "rejected": result.rejected,
-        "accepted": [o for o in result.outcomes if o.status != "rejected"][:PREVIEW_ROWS],
-        "preview_limit": PREVIEW_ROWS,
-    }
+    context = {**import_outcome_context(upload), "team": team}
     return render(request, "members/team_import_detail.html", context)
 
 
@@ -296,6 +287,4 @@ def team_import_commit(request, pk: int):
 @never_cache  # personal data: no browser or proxy keeps a copy
 def team_import_report(request, pk: int):
     upload = get_object_or_404(policy.team_imports_visible(request.user.access), pk=pk)
-    name = upload.filename.rsplit(".", 1)[0]
-    content = report_xlsx(upload.result(), source_name=upload.filename)
-    return xlsx_response(content, f"{name}-report.xlsx")
+    return import_report_response(upload)
