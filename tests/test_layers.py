@@ -68,6 +68,7 @@ APP_ORDER = [
     "contests",
     "judging",
     "awards",
+    "events",
     "demo",
 ]
 SHELL_MODULES = {"importing": "web", "periodic": "web"}  # top-level modules, and their layer

@@ -34,6 +34,18 @@ JOBS: tuple[Job, ...] = (
         every=datetime.timedelta(hours=1),
         doc="delete the answers kept for idempotency keys, older than LAUREL_IDEMPOTENCY_DAYS",
     ),
+    Job(
+        name="events.offers_lapse",
+        task="laurel.events.tasks.offers_lapse",
+        every=datetime.timedelta(minutes=5),
+        doc="lapse the offers of freed places not taken in time; each passes to the next in line",
+    ),
+    Job(
+        name="events.reminders_send",
+        task="laurel.events.tasks.reminders_send",
+        every=datetime.timedelta(hours=1),
+        doc="remind the people registered for an event that starts tomorrow (Beijing time)",
+    ),
 )
 
 # cron's minute and the job's own run time jitter: a run this much early still counts as due

@@ -159,6 +159,7 @@ INSTALLED_APPS = [
     "laurel.contests",
     "laurel.judging",
     "laurel.awards",
+    "laurel.events",
     "laurel.demo",
 ]
 

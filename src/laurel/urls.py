@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("laurel.contests.urls")),
     path("", include("laurel.judging.urls")),
     path("", include("laurel.awards.urls")),
+    path("", include("laurel.events.urls")),
 ]
 
 handler400 = "laurel.web.views.public.bad_request"

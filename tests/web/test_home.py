@@ -367,6 +367,7 @@ def test_the_console_sidebar_keeps_its_items_rules_and_order(users, client_as):
         "members:member_list",
         "members:team_list",
         "contests:console_contest_list",
+        "events:console_list",
         "awards:console_seals",
         "accounts:user_list",
         "accounts:invitation_list",

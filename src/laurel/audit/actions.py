@@ -20,6 +20,7 @@ AREAS = {
     "judging": _("Judging"),
     "awards": _("Results and prizes"),
     "notifications": _("Notifications"),
+    "events": _("Events and registrations"),
 }
 
 ACTION_SENTENCES = {
@@ -131,6 +132,22 @@ ACTION_SENTENCES = {
     "awards.seal.removed": _("Seal for certificates removed"),
     # notifications
     "notifications.read": _("Notifications read"),
+    # events
+    "events.event.created": _("Event created"),
+    "events.event.updated": _("Event changed"),
+    "events.event.state_changed": _("Event stage changed"),
+    "events.event.reminded": _("Reminder sent for an event tomorrow"),
+    "events.booth.saved": _("Booth saved"),
+    "events.booth.deleted": _("Booth taken out"),
+    "events.slot.saved": _("Time slot saved"),
+    "events.slot.deleted": _("Time slot taken out"),
+    "events.registration.created": _("Registered for an event"),
+    "events.registration.waiting": _("Put on an event's waiting list"),
+    "events.registration.cancelled": _("Event registration cancelled"),
+    "events.registration.promoted": _("Moved up from the waiting list"),
+    "events.registration.offered": _("Offered a freed place"),
+    "events.registration.offer_taken": _("Freed place taken"),
+    "events.registration.offer_lapsed": _("Offer of a freed place lapsed"),
 }
 
 

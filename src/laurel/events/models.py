@@ -1,0 +1,308 @@
+"""Events: a carnival, a performance, a course, a meeting or a ceremony; its booths (or
+sessions) and their time slots; who may come; the questions it asks; and the registrations
+of people and teams, with their waiting lists.
+
+Places are counted, never stored: a slot's taken places are the ``places`` of the
+registrations that hold it (``Registration.HOLDING``: registered, or offered a freed place
+and not yet answered). ``services/registration.py`` counts them under row locks, so a slot is
+never booked past its capacity (docs/architecture.md, "Events").
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Event(models.Model):
+    class Kind(models.TextChoices):
+        CARNIVAL = "carnival", _("Carnival (a fair)")
+        PERFORMANCE = "performance", _("Performance")
+        COURSE = "course", _("Course")
+        MEETING = "meeting", _("Meeting")
+        CEREMONY = "ceremony", _("Ceremony")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open for registration")
+        CLOSED = "closed", _("Registration closed")
+        ENDED = "ended", _("Ended")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Audience(models.TextChoices):
+        ALL = "all", _("All members")
+        UNITS = "units", _("Members of some units (and the units below them)")
+        INVITED = "invited", _("Invited people only")
+
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    cover = models.ForeignKey(
+        "media.MediaAsset",
+        verbose_name=_("cover image"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    venue = models.CharField(_("venue"), max_length=200)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("organiser"), on_delete=models.PROTECT, related_name="events"
+    )
+    audience = models.CharField(
+        _("who may register"), max_length=20, choices=Audience.choices, default=Audience.ALL
+    )
+    audience_units = models.ManyToManyField(
+        "orgs.Unit", verbose_name=_("units invited"), blank=True, related_name="+"
+    )
+    registration_opens_at = models.DateTimeField(_("registration opens"))
+    registration_closes_at = models.DateTimeField(_("registration closes"))
+    capacity = models.PositiveIntegerField(
+        _("places in the whole event"),
+        null=True,
+        blank=True,
+        help_text=_("How many people may come in all; blank for no limit beyond the slots'."),
+    )
+    members_register = models.BooleanField(_("members register themselves"), default=True)
+    teams_register = models.BooleanField(_("unit admins register teams"), default=True)
+    waiting_list = models.BooleanField(
+        _("waiting list"),
+        default=True,
+        help_text=_("When a slot is full, people may wait for a place that is freed."),
+    )
+    offer_hours = models.PositiveSmallIntegerField(
+        _("hours to take a freed place"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Blank: a freed place goes to the first person waiting at once. A number: they are "
+            "offered it, and if they do not take it within these hours it passes to the next."
+        ),
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_closes_at__gt=models.F("registration_opens_at")),
+                name="event_registration_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def has_booths(self) -> bool:
+        return self.booths.exists()
+
+
+class EventInvitee(models.Model):
+    """A person on an event's invitation list (``Event.Audience.INVITED``)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitees")
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "member"], name="event_invitee_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} · {self.member}"
+
+
+class EventQuota(models.Model):
+    """At most ``places`` people from ``unit``'s subtree hold places in the event."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="quotas")
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    places = models.PositiveIntegerField(_("places"))
+
+    class Meta:
+        ordering = ["unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "unit"], name="event_quota_once_a_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} ≤ {self.places}"
+
+
+class Question(models.Model):
+    """An organiser's own registration question; its answers go into the exports."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text")
+        CHOICE = "choice", _("One of a list")
+        YES_NO = "yes_no", _("Yes or no")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(_("question"), max_length=200)
+    kind = models.CharField(_("answer"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    choices = models.TextField(_("choices"), blank=True, help_text=_("One per line."))
+    required = models.BooleanField(_("required"), default=False)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+
+class Booth(models.Model):
+    """A booth of a fair (布袋DIY, 花艺馆), or a session of a course or meeting."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="booths")
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("booth")
+        verbose_name_plural = _("booths")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "name"], name="booth_name_unique_in_event")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Slot(models.Model):
+    """A booth's time slot and how many people it takes."""
+
+    booth = models.ForeignKey(Booth, on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    capacity = models.PositiveIntegerField(_("places"))
+
+    class Meta:
+        verbose_name = _("time slot")
+        verbose_name_plural = _("time slots")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        from django.utils import timezone
+
+        start, end = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        return f"{self.booth} {start:%m-%d %H:%M}–{end:%H:%M}"
+
+    def overlaps(self, other: "Slot") -> bool:
+        return self.starts_at < other.ends_at and other.starts_at < self.ends_at
+
+
+class Registration(models.Model):
+    """A member's or a team's registration for an event: for one slot of a booth, or for the
+    event itself when it has no booths. ``places`` is 1 for a member and the team's size for
+    a team; ``unit`` is the registrant's unit when they registered (quotas count by it)."""
+
+    class State(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        WAITING = "waiting", _("On the waiting list")
+        OFFERED = "offered", _("Offered a place")
+        CANCELLED = "cancelled", _("Cancelled")
+        LAPSED = "lapsed", _("Offer lapsed")
+
+    HOLDING = (State.REGISTERED, State.OFFERED)  # these take places
+    ACTIVE = (State.REGISTERED, State.OFFERED, State.WAITING)  # and these wait for one
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="registrations")
+    slot = models.ForeignKey(
+        Slot, on_delete=models.PROTECT, null=True, blank=True, related_name="registrations"
+    )
+    member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="event_registrations",
+    )
+    team = models.ForeignKey(
+        "members.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="event_registrations",
+    )
+    places = models.PositiveIntegerField(default=1)
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=20, choices=State.choices)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    answers = models.JSONField(default=dict, blank=True)  # question pk (as text) → answer
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)  # Events II: the gate's scan
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["event", "state"]), models.Index(fields=["slot", "state"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(member__isnull=False, team__isnull=True)
+                | Q(member__isnull=True, team__isnull=False),
+                name="registration_member_or_team",
+            ),
+            models.UniqueConstraint(
+                fields=["slot", "member"],
+                condition=Q(state__in=["registered", "offered", "waiting"], slot__isnull=False),
+                name="registration_member_once_a_slot",
+            ),
+            models.UniqueConstraint(
+                fields=["slot", "team"],
+                condition=Q(state__in=["registered", "offered", "waiting"], slot__isnull=False),
+                name="registration_team_once_a_slot",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "member"],
+                condition=Q(state__in=["registered", "offered", "waiting"], slot__isnull=True),
+                name="registration_member_once_an_event",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "team"],
+                condition=Q(state__in=["registered", "offered", "waiting"], slot__isnull=True),
+                name="registration_team_once_an_event",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registrant_name} · {self.event}"
+
+    @property
+    def registrant_name(self) -> str:
+        return self.member.name if self.member_id else self.team.name
+
+    @property
+    def holds_place(self) -> bool:
+        return self.state in self.HOLDING
