@@ -69,6 +69,12 @@ def registrations_of_user(user_id: int | None) -> Q:
     return Q(member__user_id=user_id) | Q(team__leader__user_id=user_id)
 
 
+def registrations_of_verified(member_id: int) -> Q:
+    """The own registrations of a person verified without an account (``verification``):
+    their member record's, and those of the teams they lead — as ``registrations_of_user``."""
+    return Q(member_id=member_id) | Q(team__leader_id=member_id)
+
+
 def may_cancel(access: Access, registration: Registration) -> bool:
     """The registrant (or their team's leader), whoever may see it as a unit admin, and the
     event's organisers."""

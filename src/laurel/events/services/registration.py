@@ -107,8 +107,9 @@ def registration_create(
         _overlap_check(event, slot, people=people, team=team)
         unit = member.unit if member else team.unit
         places = len(people)
-        _quota_check(event, unit=unit, places=places, new=_new_people(event, member, team))
-        fits = _fits(event, slot, places=places, new=_new_people(event, member, team))
+        _quota_check(event, unit=unit, member=member, team=team)
+        new = _new_people(event, member, team) if event.capacity is not None else 0
+        fits = _fits(event, slot, places=places, new=new)
         if not fits and not event.waiting_list:
             raise RegistrationRefused("full", _full_message(event, slot))
         registration = Registration.objects.create(
@@ -174,8 +175,7 @@ def _registrant_kind_check(event: Event, *, acting_user, member, team) -> None:
 
 
 def _slot_check(event: Event, slot: Slot | None) -> None:
-    has_booths = event.booths.exists()
-    if slot is None and has_booths:
+    if slot is None and event.booths.exists():
         raise RegistrationRefused("slot", _("Choose a booth and a time slot."))
     if slot is not None and slot.booth.event_id != event.pk:
         raise RegistrationRefused("slot", _("That time slot is not one of this event's."))
@@ -351,11 +351,11 @@ def _overlap_check(event: Event, slot: Slot | None, *, people: list[Member], tea
     )
 
 
-def _new_people(event: Event, member, team) -> int:
+def _new_people(event: Event, member, team, *, among=Registration.HOLDING) -> int:
     """How many people this registration adds to the event's count: none when the member
     (or team) already holds a place in it — a person is counted once however many slots
-    they hold."""
-    holding = _holding(event)
+    they hold. ``among``: the states counted (quotas count those waiting too)."""
+    holding = Registration.objects.filter(event=event, state__in=among)
     if member is not None:
         return 0 if holding.filter(member=member).exists() else 1
     return 0 if holding.filter(team=team).exists() else team.memberships.count()
@@ -373,12 +373,16 @@ def people_count(registrations) -> int:
     return members + sum(team_places.values())
 
 
-def _quota_check(event: Event, *, unit, places: int, new: int) -> None:
+def _quota_check(event: Event, *, unit, member, team) -> None:
     """Each quota whose unit holds ``unit`` in its subtree: the people of that subtree who
-    hold or wait for places, plus these, are at most the quota."""
-    for quota in EventQuota.objects.filter(event=event).select_related("unit"):
-        if not unit.path.startswith(quota.unit.path):
-            continue
+    hold or wait for places, plus these (unless already among them), are at most the quota."""
+    quotas = [
+        quota
+        for quota in EventQuota.objects.filter(event=event).select_related("unit")
+        if unit.path.startswith(quota.unit.path)
+    ]
+    new = _new_people(event, member, team, among=Registration.ACTIVE) if quotas else 0
+    for quota in quotas:
         active = Registration.objects.filter(
             event=event, state__in=Registration.ACTIVE, unit__path__startswith=quota.unit.path
         )
@@ -453,11 +457,35 @@ def waiting_place(registration: Registration) -> int | None:
 
 def registration_cancel(*, acting_user, registration: Registration, now=None) -> list[Registration]:
     """Cancel a registration (held, offered or waiting); its place goes to the first in line
-    in the same transaction. Returns the registrations that moved up."""
+    in the same transaction. Someone else cancelling it (an organiser, a unit admin) tells
+    the registrant. An event that has ended or been cancelled keeps its registrations as
+    they were. Returns the registrations that moved up."""
+    if registration.event.state in (Event.State.ENDED, Event.State.CANCELLED):
+        raise RegistrationRefused(
+            "state",
+            _("“%(event)s” is %(state)s: its registrations stay as they were.")
+            % {
+                "event": registration.event.title,
+                "state": registration.event.get_state_display().lower(),
+            },
+        )
     with transaction.atomic():
         registration, promoted = _free(
             registration, Registration.State.CANCELLED, now=now or timezone.now()
         )
+        if not _by_registrant(acting_user, registration):
+            where = _slot_name(registration.slot) if registration.slot else registration.event.title
+            registrant_tell(
+                registration,
+                title=_("Registration cancelled: %(where)s") % {"where": where},
+                body=_("Your registration for “%(event)s” (%(where)s) was cancelled by %(who)s.")
+                % {
+                    "event": registration.event.title,
+                    "where": where,
+                    "who": getattr(acting_user, "display_name", "") or _("the organisers"),
+                },
+                link=reverse("events:mine"),
+            )
         audit_log(
             actor=acting_user if getattr(acting_user, "is_authenticated", False) else None,
             action="events.registration.cancelled",
@@ -468,14 +496,34 @@ def registration_cancel(*, acting_user, registration: Registration, now=None) ->
     return promoted
 
 
-def _free(registration: Registration, state: str, *, now) -> tuple[Registration, list]:
+def _by_registrant(acting_user, registration: Registration) -> bool:
+    """Whether the person cancelling is the registrant: a person verified without an account
+    (no user), the member's own login, or the team's leader's."""
+    if not getattr(acting_user, "is_authenticated", False):
+        return True
+    person = registration.member if registration.member_id else registration.team.leader
+    return person.user_id == acting_user.pk
+
+
+def slot_lock(slot: Slot) -> Slot:
+    """``slot`` locked for a change of its places, in the fixed order (its event first when
+    the event is counted as a whole)."""
+    _event, [locked] = _locks_take(event=slot.booth.event, slots=[slot])
+    return locked
+
+
+def _free(
+    registration: Registration, state: str, *, now, freed_from=Registration.ACTIVE
+) -> tuple[Registration, list]:
+    """Move ``registration`` to ``state`` under the locks — refused unless it is still in
+    one of ``freed_from`` — and give the place it held to the first in line."""
     event = registration.event
     slots = _slots_to_promote(event, registration.slot)
     event, slots = _locks_take(event=event, slots=slots)
     registration = Registration.objects.select_related(
         "event", "slot__booth", "member", "team"
     ).get(pk=registration.pk)
-    if registration.state not in Registration.ACTIVE:
+    if registration.state not in freed_from:
         raise RegistrationRefused(
             "state",
             _("This registration is already %(state)s.")
@@ -512,7 +560,11 @@ def _waiting_promote(event: Event, slots: list[Slot], *, now) -> list[Registrati
     for candidate in waiting:
         if candidate.slot_id in stopped:
             continue
-        new = _new_people(event, candidate.member, candidate.team)
+        new = (
+            _new_people(event, candidate.member, candidate.team)
+            if event.capacity is not None
+            else 0
+        )
         if _fits(event, candidate.slot, places=candidate.places, new=new):
             _promote(candidate, now=now)
             promoted.append(candidate)
@@ -591,7 +643,12 @@ def offers_lapse(*, now: datetime | None = None) -> int:
         with transaction.atomic():
             registration = Registration.objects.select_related("event", "slot").get(pk=pk)
             try:
-                registration, _promoted = _free(registration, Registration.State.LAPSED, now=now)
+                registration, _promoted = _free(
+                    registration,
+                    Registration.State.LAPSED,
+                    now=now,
+                    freed_from=(Registration.State.OFFERED,),
+                )
             except RegistrationRefused:
                 continue  # taken or cancelled meanwhile
             audit_log(
@@ -606,8 +663,11 @@ def offers_lapse(*, now: datetime | None = None) -> int:
 
 
 def places_changed(*, event: Event, slots: list[Slot], now=None) -> list[Registration]:
-    """After an organiser adds places (a slot's or the event's capacity), give them to those
-    waiting. Called inside the setup service's transaction."""
+    """After an organiser adds places (a slot's; or the event's capacity, raised or taken
+    away: ``slots`` empty, every slot's line), give them to those waiting. Called inside the
+    setup service's transaction."""
+    if not slots:
+        slots = list(Slot.objects.filter(booth__event=event).order_by("pk"))
     event, slots = _locks_take(event=event, slots=_slots_to_promote(event, None) or slots)
     return _waiting_promote(event, slots, now=now or timezone.now())
 

@@ -3,6 +3,7 @@ moving it through its states; every write atomic and audited. A changed time or 
 cancellation and the day-before reminder tell everyone registered (``notices``)."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -22,7 +23,13 @@ from laurel.events.models import (
     Slot,
 )
 from laurel.events.services.notices import change_sentence, event_when, registrants_tell
-from laurel.events.services.registration import places_changed, slot_taken
+from laurel.events.services.registration import (
+    people_count,
+    places_changed,
+    slot_lock,
+    slot_taken,
+)
+from laurel.media.services import assets_publish
 
 EVENT_FIELDS = (
     "kind",
@@ -54,6 +61,27 @@ TRANSITIONS = {
 }
 
 QuestionRow = tuple[str, str, str, bool]  # text, kind, choices (one per line), required
+
+
+def _told_of_changes(event: Event):
+    """The registrations told when the event changes or is cancelled: those registered,
+    offered a place or waiting."""
+    return event.registrations.filter(state__in=Registration.ACTIVE)
+
+
+@dataclass(frozen=True)
+class CancelPreview:
+    """What cancelling an event reaches: the registrations told (a team through its leader)
+    and the people they stand for."""
+
+    registrations: int
+    people: int
+
+
+def event_cancel_preview(event: Event) -> CancelPreview:
+    """Who cancelling ``event`` tells, counted as ``event_state_set`` will tell them."""
+    told = _told_of_changes(event)
+    return CancelPreview(registrations=told.count(), people=people_count(told))
 
 
 def _parts_set(event, *, audience_units, invitees, quotas, questions) -> None:
@@ -173,14 +201,28 @@ def event_update(
     )
     if any(name in NOTICED_FIELDS for name in changed):
         registrants_tell(
-            event.registrations.filter(state__in=Registration.ACTIVE),
+            _told_of_changes(event),
             title=_("“%(event)s” has changed") % {"event": event.title},
             body=change_sentence(event, changed),
             link=reverse("events:detail", args=[event.slug]),
         )
     if "capacity" in changed or quotas is not None:
         places_changed(event=event, slots=[])
+    if "cover" in changed:
+        _cover_publish(event, acting_user=acting_user, previous=before["cover"])
     return event
+
+
+def _cover_publish(event: Event, *, acting_user, previous=None) -> None:
+    """An event past its draft is public, and so is its cover (its thumbnail and display
+    copy); a cover replaced is private again."""
+    if event.state == Event.State.DRAFT:
+        return
+    assets_publish(
+        acting_user=acting_user,
+        published=[event.cover_id] if event.cover_id else [],
+        withdrawn=[previous.pk] if previous is not None else [],
+    )
 
 
 @transaction.atomic
@@ -205,9 +247,11 @@ def event_state_set(*, acting_user, event: Event, state: str) -> Event:
         unit=event.unit,
         data={"from": before, "to": state},
     )
+    if before == Event.State.DRAFT:
+        _cover_publish(event, acting_user=acting_user)
     if state == Event.State.CANCELLED:
         registrants_tell(
-            event.registrations.filter(state__in=Registration.ACTIVE),
+            _told_of_changes(event),
             title=_("“%(event)s” is cancelled") % {"event": event.title},
             body=_("“%(event)s” (%(when)s, %(venue)s) will not take place.")
             % {"event": event.title, "when": event_when(event), "venue": event.venue},
@@ -278,7 +322,7 @@ def slot_save(
     event = booth.event
     _editable(event)
     if slot is not None:
-        slot = Slot.objects.select_for_update().get(pk=slot.pk)
+        slot = slot_lock(slot)
         taken = slot_taken(slot)
         if capacity < taken:
             raise ValidationError(
