@@ -23,6 +23,14 @@ from laurel.contests.services import (
     contest_transition,
     entry_submit,
 )
+from laurel.events.models import Event
+from laurel.events.services import (
+    booth_save,
+    event_create,
+    event_state_set,
+    registration_create,
+    slot_save,
+)
 from laurel.judging.models import Assignment, Deduction, Round, Seat
 from laurel.judging.services import round_create, seat_add
 from laurel.members.services import member_import_preview, team_create, team_import_preview
@@ -207,6 +215,57 @@ def _certificate(fx, person) -> Certificate:
         prize="一等奖",
         issued_on=timezone.localdate(),
     )
+
+
+def _event(fx, *, foreign: bool = False) -> Event:
+    """An open event organised by the district (the unit admin organises it) or, ``foreign``,
+    by the other district; a booth with one slot (made once per test)."""
+    key = "foreign_event" if foreign else "event"
+    if key not in fx:
+        now = timezone.now()
+        organiser = fx["users"]["federation_admin"]
+        starts = now + datetime.timedelta(days=10)
+        event = event_create(
+            acting_user=organiser,
+            slug=f"access-{key.replace('_', '-')}",
+            kind="carnival",
+            title="文体艺嘉年华",
+            venue="体育场",
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=8),
+            unit=fx["world"].other_district if foreign else fx["world"].district,
+            registration_opens_at=now - datetime.timedelta(days=1),
+            registration_closes_at=now + datetime.timedelta(days=9),
+        )
+        booth = booth_save(acting_user=organiser, event=event, name="花艺馆")
+        slot_save(
+            acting_user=organiser,
+            booth=booth,
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=1),
+            capacity=5,
+        )
+        fx[key] = event_state_set(acting_user=organiser, event=event, state="open")
+    return fx[key]
+
+
+def _event_booth(fx, *, foreign: bool = False) -> dict:
+    event = _event(fx, foreign=foreign)
+    return {"slug": event.slug, "pk": event.booths.get().pk}
+
+
+def _event_registration(fx, *, foreign: bool = False) -> dict:
+    """A member's registration for the event's one slot (made once per test)."""
+    key = "foreign_event_registration" if foreign else "event_registration"
+    event = _event(fx, foreign=foreign)
+    if key not in fx:
+        fx[key] = registration_create(
+            acting_user=None,
+            event=event,
+            slot=event.booths.get().slots.get(),
+            member=fx["foreign_person"] if foreign else fx["own_person"],
+        ).registration
+    return {"slug": event.slug, "pk": fx[key].pk}
 
 
 def _results_entry(fx) -> dict:
@@ -599,6 +658,50 @@ CONSOLE_URLS = [
     ConsoleUrl(
         "awards:console_originals_zip", FEDERATION, own=lambda fx: {"slug": _contest(fx).slug}
     ),
+    # events: organisers' pages (another district's event is not found), and registering
+    ConsoleUrl("events:console_list", STAFF),
+    ConsoleUrl("events:console_create", STAFF),
+    *(
+        ConsoleUrl(
+            name,
+            STAFF,
+            own=lambda fx: {"slug": _event(fx).slug},
+            foreign=lambda fx: {"slug": _event(fx, foreign=True).slug},
+        )
+        for name in (
+            "events:console_detail",
+            "events:console_edit",
+            "events:console_booths",
+            "events:console_occupancy",
+            "events:console_registrations",
+        )
+    ),
+    ConsoleUrl(
+        "events:console_state",
+        STAFF,
+        method="post",
+        own=lambda fx: {"slug": _event(fx).slug},
+        foreign=lambda fx: {"slug": _event(fx, foreign=True).slug},
+        data={"state": "closed"},
+    ),
+    ConsoleUrl(
+        "events:console_booth",
+        STAFF,
+        own=_event_booth,
+        foreign=lambda fx: _event_booth(fx, foreign=True),
+    ),
+    ConsoleUrl(
+        "events:console_registration_cancel",
+        STAFF,
+        method="post",
+        own=_event_registration,
+        foreign=lambda fx: _event_registration(fx, foreign=True),
+        data={"confirm": "1"},
+    ),
+    # any open event, another district's too: unit admins register their teams and members
+    ConsoleUrl(
+        "events:console_register", STAFF, own=lambda fx: {"slug": _event(fx, foreign=True).slug}
+    ),
     ConsoleUrl("awards:console_seals", FEDERATION),
     ConsoleUrl("awards:console_seal_image", FEDERATION, own=lambda fx: {"pk": _seal(fx).pk}),
     ConsoleUrl(
@@ -728,7 +831,12 @@ def test_head_judge_urls_are_not_found_for_a_judge_not_heading_the_round(head_ur
 # Every login's own pages, a check-in login's too; and a person's own pages, which a login
 # holding check-in staff alone is refused (it signs in, sees its home, changes its password).
 ACCOUNT_PAGES = ["accounts:account", "accounts:password_change"]
-PERSONS_PAGES = ["notifications:inbox", "members:my_record", "contests:my_entries"]
+PERSONS_PAGES = [
+    "notifications:inbox",
+    "members:my_record",
+    "contests:my_entries",
+    "events:mine",
+]
 
 
 def test_member_and_judge_pages_need_a_login(client_as):
