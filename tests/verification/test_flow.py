@@ -212,8 +212,9 @@ def test_a_cap_reached_gets_a_clear_message(member, delivered, commit, clock, se
     assert len(delivered) == 1
 
 
-def test_the_code_page_is_limited_per_address(member, delivered, commit, clock):
-    # time stands still: the 31 requests fall in one window of the per-minute limit
+def test_the_code_page_is_limited_per_number_the_code_went_to(member, delivered, commit, clock):
+    # time stands still: the 31 requests fall in one window of the limit
+    # (tests/verification/test_one_address.py: other people behind the address are not held)
     client = english_client()
     start(commit, client)
     statuses = {type_code(commit, client, "000000").status_code for _ in range(30)}

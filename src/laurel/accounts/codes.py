@@ -9,7 +9,10 @@ The rules, the same for every purpose:
 - one live code per number and purpose: a new code replaces the one before;
 - a new code to a number only ``ONE_TIME_CODE_RESEND_SECONDS`` (60) after the last;
 - at most ``CODES_PER_NUMBER_PER_DAY`` codes to one number and ``CODES_PER_ADDRESS_PER_DAY``
-  asked for from one client address in 24 hours: each is a paid SMS.
+  asked for from one client address in 24 hours: each is a paid SMS. The address cap holds
+  where the asker chooses the number (an outsider's mobile, typed in); a number the roster
+  chooses (a member found by name and ID-card number) is capped per number only
+  (``address_capped=False``), so a venue's members behind one address each get their code.
 
 Every refusal says its own reason (``CodeRefusal``): wrong (and the tries left), expired,
 already used, spent, sent to another number, replaced by a newer code, or none sent. The code
@@ -97,16 +100,21 @@ def code_send(
     body: str,
     subject: str = "",
     client_address: str | None = None,
+    address_capped: bool = True,
 ) -> CodeSent:
     """Send a new code of ``purpose`` to ``to`` (a mobile for ``sms``, an address for
     ``email``), replacing the number's live one. ``body`` is the message's text with
     ``%(code)s`` and ``%(minutes)d`` in it. Raises ``CodeSendRefused`` (nothing sent, nothing
     written) when the number had a code in the last minute or a cap is reached.
 
+    ``address_capped`` False: the number is not the asker's choice (a roster member's mobile),
+    so the code neither counts against ``client_address``'s daily cap nor is held back by it:
+    the address is not kept with it, and only the number's own limits apply.
+
     Runs in the caller's transaction: the message leaves only if it commits."""
     now = timezone.now()
     recipient = identity_hash("email" if channel == "email" else "mobile", to)
-    client = identity_hash("address", client_address) if client_address else ""
+    client = identity_hash("address", client_address) if client_address and address_capped else ""
     with transaction.atomic():
         _sends_lock(recipient, client)
         _send_allowed(recipient=recipient, client=client, now=now)

@@ -1,13 +1,92 @@
-"""What events show in the top bar, the console's sidebar and the home pages (``web.home``)."""
+"""What events show in the top bar, the console's sidebar and the home pages (``web.home``):
+活动 in the top bar; "My events" for signed-in users, with how many registrations they have
+under way; for a member, the open events they may register for."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from laurel.events import policy
+from laurel.events import policy, services
+from laurel.events.models import Event, Registration
+from laurel.members.models import Member
 from laurel.web import home
+from laurel.web.access import signed_in
+
+OPEN_EVENTS_SHOWN = 6
+
+
+def active_registrations_count(user) -> int:
+    """The user's registrations under way (registered, offered a place, waiting): their own
+    and their teams'."""
+    return (
+        Registration.objects.filter(
+            policy.registrations_of_user(user.pk), state__in=Registration.ACTIVE
+        )
+        .distinct()
+        .count()
+    )
+
+
+def open_events_panel(request) -> dict | None:
+    """For a signed-in member: the events taking registrations now that they may register
+    for themselves (in the audience), the soonest first, their own registrations marked;
+    no panel when there is none."""
+    if not request.user.is_authenticated or not signed_in(request.user.access):
+        return None
+    member = Member.objects.select_related("unit").filter(user_id=request.user.pk).first()
+    if member is None:
+        return None
+    now = timezone.now()
+    candidates = (
+        policy.events_public()
+        .filter(
+            state=Event.State.OPEN,
+            members_register=True,
+            registration_opens_at__lte=now,
+            registration_closes_at__gt=now,
+            ends_at__gt=now,
+        )
+        .order_by("starts_at", "pk")
+    )
+    events = []
+    for event in candidates:
+        if services.in_audience(event, member):
+            events.append(event)
+            if len(events) > OPEN_EVENTS_SHOWN:
+                break
+    if not events:
+        return None  # nothing to offer: no panel
+    registered = set(
+        Registration.objects.filter(
+            policy.registrations_of_user(request.user.pk),
+            event__in=events,
+            state__in=Registration.ACTIVE,
+        ).values_list("event_id", flat=True)
+    )
+    return {
+        "events": [
+            {"event": event, "registered": event.pk in registered}
+            for event in events[:OPEN_EVENTS_SHOWN]
+        ],
+        "more": len(events) > OPEN_EVENTS_SHOWN,
+    }
 
 
 def register() -> None:
     home.activity_register("events", "events:list", _("Events"), order=20)
+    home.personal_link_register(
+        "my-events",
+        "events:mine",
+        _("My events"),
+        order=25,
+        rule=signed_in,
+        count=active_registrations_count,
+    )
     home.console_link_register(
         "events:console_list", _("Events"), order=52, rule=policy.may_organise_events
+    )
+    home.panel_register(
+        "open_events",
+        order=55,
+        template="events/_panel_open_events.html",
+        context=open_events_panel,
     )

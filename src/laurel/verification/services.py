@@ -1,7 +1,9 @@
 """Writes: a code sent to a roster member's mobile or an outsider's, and typed back.
 
 Each sends or checks through ``accounts.codes`` (six digits, one live code per number, a
-minute between sends, daily caps per number and per address, keyed hashes only), writes one
+minute between sends, daily caps per number and — for an outsider's mobile, which the asker
+chooses — per address: a roster member's code is capped per number only, so a venue's
+members behind one address all verify; keyed hashes only), writes one
 audit entry in the same transaction — never with the code — and keeps the flow's state in
 the session (``selectors.PENDING``, ``selectors.VERIFIED``).
 """
@@ -48,7 +50,7 @@ def member_code_send(
     """Send a code to the roster mobile of ``member`` (matched by ``selectors.member_match``)
     and remember in the session that it waits. Raises ``CodeSendRefused``."""
     with transaction.atomic():
-        sent = _send(to=member.mobile, client_address=client_address)
+        sent = _send(to=member.mobile, client_address=client_address, address_capped=False)
         audit_log(actor=None, action="verification.code.sent", obj=member, unit=member.unit)
     _pending_keep(session, kind="member", member=member, mobile="", next_url=next_url, sent=sent)
     return sent
@@ -59,7 +61,7 @@ def mobile_code_send(
 ) -> CodeSent:
     """Send a code to an outsider's ``mobile`` (normalised). Raises ``CodeSendRefused``."""
     with transaction.atomic():
-        sent = _send(to=mobile, client_address=client_address)
+        sent = _send(to=mobile, client_address=client_address, address_capped=True)
         audit_log(actor=None, action="verification.code.sent", data={"mobile": mobile})
     _pending_keep(session, kind="mobile", member=None, mobile=mobile, next_url=next_url, sent=sent)
     return sent
@@ -70,7 +72,7 @@ def code_resend(*, session, client_address: str | None) -> CodeSent:
     Raises ``NothingPending`` or ``CodeSendRefused`` (within the minute, a cap)."""
     pending, member, mobile = _pending_or_refuse(session)
     with transaction.atomic():
-        sent = _send(to=mobile, client_address=client_address)
+        sent = _send(to=mobile, client_address=client_address, address_capped=member is None)
         audit_log(
             actor=None,
             action="verification.code.sent",
@@ -135,13 +137,16 @@ def verification_end(*, session) -> None:
     session.pop(VERIFIED, None)
 
 
-def _send(*, to: str, client_address: str | None) -> CodeSent:
+def _send(*, to: str, client_address: str | None, address_capped: bool) -> CodeSent:
+    """Send the code; ``address_capped`` for an outsider's mobile (the asker's choice of
+    number), not for a roster member's (``accounts.codes``)."""
     return code_send(
         purpose=OneTimeCode.Purpose.VERIFICATION,
         channel="sms",
         to=to,
         body=_body(),
         client_address=client_address,
+        address_capped=address_capped,
     )
 
 

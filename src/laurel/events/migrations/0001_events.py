@@ -6,188 +6,499 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('media', '0005_remove_mediaasset_idempotency_key'),
-        ('members', '0002_team_kind_and_imports'),
-        ('orgs', '0001_initial'),
+        ("media", "0005_remove_mediaasset_idempotency_key"),
+        ("members", "0002_team_kind_and_imports"),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='short name')),
-                ('kind', models.CharField(choices=[('carnival', 'Carnival (a fair)'), ('performance', 'Performance'), ('course', 'Course'), ('meeting', 'Meeting'), ('ceremony', 'Ceremony')], max_length=20, verbose_name='kind')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('venue', models.CharField(max_length=200, verbose_name='venue')),
-                ('starts_at', models.DateTimeField(verbose_name='starts')),
-                ('ends_at', models.DateTimeField(verbose_name='ends')),
-                ('audience', models.CharField(choices=[('all', 'All members'), ('units', 'Members of some units (and the units below them)'), ('invited', 'Invited people only')], default='all', max_length=20, verbose_name='who may register')),
-                ('registration_opens_at', models.DateTimeField(verbose_name='registration opens')),
-                ('registration_closes_at', models.DateTimeField(verbose_name='registration closes')),
-                ('capacity', models.PositiveIntegerField(blank=True, help_text="How many people may come in all; blank for no limit beyond the slots'.", null=True, verbose_name='places in the whole event')),
-                ('members_register', models.BooleanField(default=True, verbose_name='members register themselves')),
-                ('teams_register', models.BooleanField(default=True, verbose_name='unit admins register teams')),
-                ('waiting_list', models.BooleanField(default=True, help_text='When a slot is full, people may wait for a place that is freed.', verbose_name='waiting list')),
-                ('offer_hours', models.PositiveSmallIntegerField(blank=True, help_text='Blank: a freed place goes to the first person waiting at once. A number: they are offered it, and if they do not take it within these hours it passes to the next.', null=True, verbose_name='hours to take a freed place')),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('open', 'Open for registration'), ('closed', 'Registration closed'), ('ended', 'Ended'), ('cancelled', 'Cancelled')], default='draft', max_length=20, verbose_name='state')),
-                ('reminded_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('audience_units', models.ManyToManyField(blank=True, related_name='+', to='orgs.unit', verbose_name='units invited')),
-                ('cover', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='media.mediaasset', verbose_name='cover image')),
-                ('created_by', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='orgs.unit', verbose_name='organiser')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="short name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("carnival", "Carnival (a fair)"),
+                            ("performance", "Performance"),
+                            ("course", "Course"),
+                            ("meeting", "Meeting"),
+                            ("ceremony", "Ceremony"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("venue", models.CharField(max_length=200, verbose_name="venue")),
+                ("starts_at", models.DateTimeField(verbose_name="starts")),
+                ("ends_at", models.DateTimeField(verbose_name="ends")),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("all", "All members"),
+                            ("units", "Members of some units (and the units below them)"),
+                            ("invited", "Invited people only"),
+                        ],
+                        default="all",
+                        max_length=20,
+                        verbose_name="who may register",
+                    ),
+                ),
+                ("registration_opens_at", models.DateTimeField(verbose_name="registration opens")),
+                (
+                    "registration_closes_at",
+                    models.DateTimeField(verbose_name="registration closes"),
+                ),
+                (
+                    "capacity",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="How many people may come in all; blank for no limit beyond the slots'.",
+                        null=True,
+                        verbose_name="places in the whole event",
+                    ),
+                ),
+                (
+                    "members_register",
+                    models.BooleanField(default=True, verbose_name="members register themselves"),
+                ),
+                (
+                    "teams_register",
+                    models.BooleanField(default=True, verbose_name="unit admins register teams"),
+                ),
+                (
+                    "waiting_list",
+                    models.BooleanField(
+                        default=True,
+                        help_text="When a slot is full, people may wait for a place that is freed.",
+                        verbose_name="waiting list",
+                    ),
+                ),
+                (
+                    "offer_hours",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Blank: a freed place goes to the first person waiting at once. A number: they are offered it, and if they do not take it within these hours it passes to the next.",
+                        null=True,
+                        verbose_name="hours to take a freed place",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("open", "Open for registration"),
+                            ("closed", "Registration closed"),
+                            ("ended", "Ended"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                ("reminded_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "audience_units",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="orgs.unit", verbose_name="units invited"
+                    ),
+                ),
+                (
+                    "cover",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="media.mediaasset",
+                        verbose_name="cover image",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="orgs.unit",
+                        verbose_name="organiser",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'event',
-                'verbose_name_plural': 'events',
-                'ordering': ['-starts_at', 'pk'],
+                "verbose_name": "event",
+                "verbose_name_plural": "events",
+                "ordering": ["-starts_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Booth',
+            name="Booth",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='booths', to='events.event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="booths",
+                        to="events.event",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'booth',
-                'verbose_name_plural': 'booths',
-                'ordering': ['order', 'pk'],
+                "verbose_name": "booth",
+                "verbose_name_plural": "booths",
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='EventInvitee',
+            name="EventInvitee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitees', to='events.event')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='members.member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitees",
+                        to="events.event",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="members.member",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='EventQuota',
+            name="EventQuota",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('places', models.PositiveIntegerField(verbose_name='places')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quotas', to='events.event')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("places", models.PositiveIntegerField(verbose_name="places")),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="quotas",
+                        to="events.event",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['unit__path'],
+                "ordering": ["unit__path"],
             },
         ),
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('text', models.CharField(max_length=200, verbose_name='question')),
-                ('kind', models.CharField(choices=[('text', 'Text'), ('choice', 'One of a list'), ('yes_no', 'Yes or no')], default='text', max_length=10, verbose_name='answer')),
-                ('choices', models.TextField(blank=True, help_text='One per line.', verbose_name='choices')),
-                ('required', models.BooleanField(default=False, verbose_name='required')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='events.event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("text", models.CharField(max_length=200, verbose_name="question")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("text", "Text"),
+                            ("choice", "One of a list"),
+                            ("yes_no", "Yes or no"),
+                        ],
+                        default="text",
+                        max_length=10,
+                        verbose_name="answer",
+                    ),
+                ),
+                (
+                    "choices",
+                    models.TextField(blank=True, help_text="One per line.", verbose_name="choices"),
+                ),
+                ("required", models.BooleanField(default=False, verbose_name="required")),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questions",
+                        to="events.event",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'pk'],
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Slot',
+            name="Slot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField(verbose_name='starts')),
-                ('ends_at', models.DateTimeField(verbose_name='ends')),
-                ('capacity', models.PositiveIntegerField(verbose_name='places')),
-                ('booth', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='slots', to='events.booth')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="starts")),
+                ("ends_at", models.DateTimeField(verbose_name="ends")),
+                ("capacity", models.PositiveIntegerField(verbose_name="places")),
+                (
+                    "booth",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="slots",
+                        to="events.booth",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'time slot',
-                'verbose_name_plural': 'time slots',
-                'ordering': ['starts_at', 'pk'],
+                "verbose_name": "time slot",
+                "verbose_name_plural": "time slots",
+                "ordering": ["starts_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Registration',
+            name="Registration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('places', models.PositiveIntegerField(default=1)),
-                ('state', models.CharField(choices=[('registered', 'Registered'), ('waiting', 'On the waiting list'), ('offered', 'Offered a place'), ('cancelled', 'Cancelled'), ('lapsed', 'Offer lapsed')], max_length=20)),
-                ('offer_expires_at', models.DateTimeField(blank=True, null=True)),
-                ('answers', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('checked_in_at', models.DateTimeField(blank=True, null=True)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='registrations', to='events.event')),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='event_registrations', to='members.member')),
-                ('registered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='event_registrations', to='members.team')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.unit')),
-                ('slot', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='registrations', to='events.slot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("places", models.PositiveIntegerField(default=1)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("registered", "Registered"),
+                            ("waiting", "On the waiting list"),
+                            ("offered", "Offered a place"),
+                            ("cancelled", "Cancelled"),
+                            ("lapsed", "Offer lapsed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("offer_expires_at", models.DateTimeField(blank=True, null=True)),
+                ("answers", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("checked_in_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="registrations",
+                        to="events.event",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="event_registrations",
+                        to="members.member",
+                    ),
+                ),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="event_registrations",
+                        to="members.team",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.unit",
+                    ),
+                ),
+                (
+                    "slot",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="registrations",
+                        to="events.slot",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='event_ends_after_start'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="event_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('registration_closes_at__gt', models.F('registration_opens_at'))), name='event_registration_closes_after_opening'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("registration_closes_at__gt", models.F("registration_opens_at"))
+                ),
+                name="event_registration_closes_after_opening",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='booth',
-            constraint=models.UniqueConstraint(fields=('event', 'name'), name='booth_name_unique_in_event'),
+            model_name="booth",
+            constraint=models.UniqueConstraint(
+                fields=("event", "name"), name="booth_name_unique_in_event"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='eventinvitee',
-            constraint=models.UniqueConstraint(fields=('event', 'member'), name='event_invitee_once'),
+            model_name="eventinvitee",
+            constraint=models.UniqueConstraint(
+                fields=("event", "member"), name="event_invitee_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='eventquota',
-            constraint=models.UniqueConstraint(fields=('event', 'unit'), name='event_quota_once_a_unit'),
+            model_name="eventquota",
+            constraint=models.UniqueConstraint(
+                fields=("event", "unit"), name="event_quota_once_a_unit"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='slot',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='slot_ends_after_start'),
+            model_name="slot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="slot_ends_after_start",
+            ),
         ),
         migrations.AddIndex(
-            model_name='registration',
-            index=models.Index(fields=['event', 'state'], name='events_regi_event_i_2e14b2_idx'),
+            model_name="registration",
+            index=models.Index(fields=["event", "state"], name="events_regi_event_i_2e14b2_idx"),
         ),
         migrations.AddIndex(
-            model_name='registration',
-            index=models.Index(fields=['slot', 'state'], name='events_regi_slot_id_45e984_idx'),
+            model_name="registration",
+            index=models.Index(fields=["slot", "state"], name="events_regi_slot_id_45e984_idx"),
         ),
         migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('member__isnull', False), ('team__isnull', True)), models.Q(('member__isnull', True), ('team__isnull', False)), _connector='OR'), name='registration_member_or_team'),
+            model_name="registration",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("member__isnull", False), ("team__isnull", True)),
+                    models.Q(("member__isnull", True), ("team__isnull", False)),
+                    _connector="OR",
+                ),
+                name="registration_member_or_team",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.UniqueConstraint(condition=models.Q(('slot__isnull', False), ('state__in', ['registered', 'offered', 'waiting'])), fields=('slot', 'member'), name='registration_member_once_a_slot'),
+            model_name="registration",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("slot__isnull", False), ("state__in", ["registered", "offered", "waiting"])
+                ),
+                fields=("slot", "member"),
+                name="registration_member_once_a_slot",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.UniqueConstraint(condition=models.Q(('slot__isnull', False), ('state__in', ['registered', 'offered', 'waiting'])), fields=('slot', 'team'), name='registration_team_once_a_slot'),
+            model_name="registration",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("slot__isnull", False), ("state__in", ["registered", "offered", "waiting"])
+                ),
+                fields=("slot", "team"),
+                name="registration_team_once_a_slot",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.UniqueConstraint(condition=models.Q(('slot__isnull', True), ('state__in', ['registered', 'offered', 'waiting'])), fields=('event', 'member'), name='registration_member_once_an_event'),
+            model_name="registration",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("slot__isnull", True), ("state__in", ["registered", "offered", "waiting"])
+                ),
+                fields=("event", "member"),
+                name="registration_member_once_an_event",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.UniqueConstraint(condition=models.Q(('slot__isnull', True), ('state__in', ['registered', 'offered', 'waiting'])), fields=('event', 'team'), name='registration_team_once_an_event'),
+            model_name="registration",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("slot__isnull", True), ("state__in", ["registered", "offered", "waiting"])
+                ),
+                fields=("event", "team"),
+                name="registration_team_once_an_event",
+            ),
         ),
     ]

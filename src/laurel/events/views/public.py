@@ -1,15 +1,177 @@
-"""(being written)"""
+"""What is on, for anyone: every event past its draft — upcoming first, searchable by title
+and venue —, one event's facts with its booths, slots and places left and the way to
+register, and the event as an .ics file for a phone's calendar (with a person's own slot
+times when they are registered)."""
 
-from django.http import Http404
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import icalendar
+from django.core.paginator import Paginator
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+from laurel.events import policy, selectors
+from laurel.events.models import Event, Registration
+from laurel.events.views.member import Person, person_of, registration_open
+
+EVENTS_PER_PAGE = 20
+SEARCH_MAX = 100
 
 
-def event_list(request, *args, **kwargs):
-    raise Http404
+def event_list(request):
+    now = timezone.now()
+    events = policy.events_public().select_related("unit", "cover")
+    query = request.GET.get("q", "").strip()[:SEARCH_MAX]
+    if query:
+        events = events.filter(Q(title__icontains=query) | Q(venue__icontains=query))
+    # those not over yet first, the soonest first; then the past ones, the latest first
+    over = Case(When(ends_at__lt=now, then=Value(1)), default=Value(0), output_field=IntegerField())
+    events = events.annotate(
+        over=over, coming_at=Case(When(ends_at__gte=now, then=F("starts_at")))
+    ).order_by("over", F("coming_at").asc(nulls_last=True), "-starts_at", "pk")
+    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [{"event": event, "open": registration_open(event, now)} for event in page]
+    return render(
+        request, "events/public_event_list.html", {"page": page, "rows": rows, "query": query}
+    )
 
 
-def event_detail(request, *args, **kwargs):
-    raise Http404
+def audience_in_words(event: Event) -> str:
+    """Who may register, as a sentence: everyone, the units named (and those below them), or
+    the people invited."""
+    if event.audience == Event.Audience.UNITS:
+        names = "、".join(unit.name for unit in event.audience_units.order_by("path"))
+        return _("Members of %(units)s and of the units below them") % {"units": names}
+    if event.audience == Event.Audience.INVITED:
+        return _("Invited people only")
+    return _("All members")
 
 
-def event_calendar(request, *args, **kwargs):
-    raise Http404
+@dataclass(frozen=True)
+class SlotShown:
+    """A slot (or, without booths, the event) with its places and the person's own
+    registration for it, if any."""
+
+    row: selectors.Occupancy
+    own: Registration | None
+
+
+@dataclass(frozen=True)
+class BoothShown:
+    name: str
+    description: str
+    slots: list[SlotShown]
+
+
+def _booths(event: Event, mine: dict) -> list[BoothShown]:
+    descriptions = dict(event.booths.values_list("name", "description"))
+    booths: dict[str, list[SlotShown]] = {}
+    for row in selectors.open_slots(event):
+        booths.setdefault(row.booth, []).append(SlotShown(row, mine.get(row.slot.pk)))
+    return [BoothShown(name, descriptions.get(name, ""), rows) for name, rows in booths.items()]
+
+
+def own_registrations(person: Person | None, event: Event) -> list[Registration]:
+    """The person's active registrations for the event (their own and their teams')."""
+    if person is None:
+        return []
+    return list(
+        event.registrations.filter(person.visible(), state__in=Registration.ACTIVE)
+        .select_related("slot__booth", "team")
+        .distinct()
+        .order_by("slot__starts_at", "pk")
+    )
+
+
+def window_state(event: Event, now: datetime) -> str:
+    """``open``, ``not_yet`` (open, its window still to come) or ``closed``."""
+    if registration_open(event, now):
+        return "open"
+    if event.state == Event.State.OPEN and now < event.registration_opens_at:
+        return "not_yet"
+    return "closed"
+
+
+def event_detail(request, slug: str):
+    event = get_object_or_404(policy.events_public().select_related("unit", "cover"), slug=slug)
+    person = person_of(request)
+    mine = {registration.slot_id: registration for registration in own_registrations(person, event)}
+    booths = _booths(event, mine)
+    whole = None
+    if not booths:  # an event without booths: its own places
+        whole = SlotShown(selectors.occupancy(event)[0], mine.get(None))
+    window = window_state(event, timezone.now())
+    context = {
+        "event": event,
+        "audience": audience_in_words(event),
+        "window": window,
+        "registers": window == "open" and event.members_register,
+        "booths": booths,
+        "whole": whole,
+        "person": person,
+    }
+    response = render(request, "events/public_event_detail.html", context)
+    if person is not None:  # the person's own registrations are on it
+        add_never_cache_headers(response)
+    return response
+
+
+def event_calendar(request, slug: str):
+    """The event as an iCalendar file: the event itself, and the person's own slots."""
+    event = get_object_or_404(policy.events_public(), slug=slug)
+    person = person_of(request)
+    host = request.get_host().split(":")[0]
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Laurel//events//")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    url = request.build_absolute_uri(reverse("events:detail", args=[event.slug]))
+    calendar.add_component(
+        _calendar_entry(
+            uid=f"event-{event.pk}@{host}",
+            summary=event.title,
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
+            event=event,
+            url=url,
+        )
+    )
+    for registration in own_registrations(person, event):
+        if registration.slot is None or not registration.holds_place:
+            continue
+        calendar.add_component(
+            _calendar_entry(
+                uid=f"event-{event.pk}-registration-{registration.pk}@{host}",
+                summary=f"{event.title} · {registration.slot.booth.name}",
+                starts_at=registration.slot.starts_at,
+                ends_at=registration.slot.ends_at,
+                event=event,
+                url=url,
+            )
+        )
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    if person is not None:
+        add_never_cache_headers(response)
+    return response
+
+
+def _calendar_entry(*, uid, summary, starts_at, ends_at, event: Event, url: str):
+    entry = icalendar.Event()
+    entry.add("uid", uid)
+    entry.add("dtstamp", event.updated_at.astimezone(UTC))
+    entry.add("dtstart", starts_at.astimezone(UTC))
+    entry.add("dtend", ends_at.astimezone(UTC))
+    entry.add("summary", summary)
+    entry.add("location", event.venue)
+    entry.add("description", event.description)
+    entry.add("url", url)
+    if event.state == Event.State.CANCELLED:
+        entry.add("status", "CANCELLED")
+    return entry
