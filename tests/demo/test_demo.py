@@ -16,6 +16,7 @@ from laurel.awards.models import Award, AwardChange, Certificate, Publication
 from laurel.awards.selectors import Phase, exhibition_phase
 from laurel.contests.models import Contest, Entry, EntryFile, Flag
 from laurel.core.identity import id_card_normalise
+from laurel.demo import carnival as demo_carnival
 from laurel.demo import dates as demo_dates
 from laurel.demo import judges as demo_judging
 from laurel.demo import photos as demo_photos
@@ -147,7 +148,8 @@ def test_demo_is_the_bulletins_world(db):
         districts.values_list("name", flat=True)
     )
     assert Unit.objects.filter(kind="grassroots").count() >= 300
-    assert Member.objects.count() == 601  # and the member login's own record
+    # and the member login's own record, and the carnival's people of 云阳县
+    assert Member.objects.count() == 601 + demo_carnival.PEOPLE
     for id_card in Member.objects.values_list("id_card", flat=True):
         assert id_card_normalise(id_card) == id_card
     login = User.objects.get(username="member")

@@ -35,6 +35,7 @@ def test_the_loaders_are_registered_in_order_each_after_what_it_needs():
         "teams",
         "photo_contest",
         "craftsmen",
+        "carnival",
     ]
     orders = [loader.order for loader in LOADERS]
     assert orders == sorted(orders)
@@ -47,6 +48,7 @@ def test_the_loaders_are_registered_in_order_each_after_what_it_needs():
         "teams": ("members", "logins"),
         "photo_contest": ("units", "members", "logins"),
         "craftsmen": ("units", "members", "logins"),
+        "carnival": ("units", "members", "logins"),
     }
 
 
@@ -185,6 +187,6 @@ def test_only_an_unknown_loader_is_refused_naming_the_loaders(db):
         call_command("demo", "--only", "units,prizes")
     assert str(refused.value) == (
         "Unknown demo loader: prizes. The loaders, in order: units, members, logins, teams, "
-        "photo_contest, craftsmen."
+        "photo_contest, craftsmen, carnival."
     )
     assert not Unit.objects.exists()  # nothing loaded, not even the known one

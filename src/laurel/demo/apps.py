@@ -9,6 +9,7 @@ class DemoConfig(AppConfig):
     def ready(self) -> None:
         # each loader registers itself (laurel.demo.registry); every later domain adds one
         from laurel.demo.loaders import (  # noqa: F401
+            carnival,
             craftsmen,
             logins,
             members,

@@ -10,12 +10,15 @@ from laurel.accounts.models import User
 from laurel.awards import selectors as awards_selectors
 from laurel.awards.models import Award
 from laurel.contests.models import Contest
+from laurel.demo import carnival as demo_carnival
 from laurel.demo import judges as demo_judging
 from laurel.demo.loaders.craftsmen import CONTEST_JUDGING
 from laurel.demo.loaders.logins import LOGINS, PASSWORD
 from laurel.demo.loaders.photo_contest import CONTEST_2024, CONTEST_OPEN
+from laurel.events import selectors as events_selectors
+from laurel.events.models import Event, Registration
 from laurel.judging.models import Assignment, Round
-from laurel.members.models import Member
+from laurel.members.models import Member, TeamMembership
 from laurel.orgs.models import Unit
 
 
@@ -48,6 +51,7 @@ def report_write(stdout, style) -> None:
                 f"{Award.objects.filter(contest=contest).count()} prizes, "
                 f"digest {publication.digest}"
             )
+    carnival_report(stdout)
     logins = [login for login in LOGINS if User.objects.filter(username=login[0]).exists()]
     stdout.write(
         style.SUCCESS(
@@ -66,6 +70,36 @@ def report_write(stdout, style) -> None:
     contest_2024 = Contest.objects.filter(slug=CONTEST_2024).first()
     if contest_2024 is not None:
         public_pages(stdout, contest_2024)
+
+
+def carnival_report(stdout) -> None:
+    """The carnival: who came, and its occupancy in short (the full table: ``laurel events
+    occupancy``; the chart: the organisers' page)."""
+    event = Event.objects.filter(slug=demo_carnival.SLUG).first()
+    if event is None:
+        return
+    holding = event.registrations.filter(state__in=Registration.HOLDING)
+    teams = holding.exclude(team=None).values("team")
+    people = set(holding.exclude(member=None).values_list("member_id", flat=True))
+    people |= set(TeamMembership.objects.filter(team__in=teams).values_list("member", flat=True))
+    stdout.write(
+        f"Event {event.slug}: {event.get_state_display()}, {teams.count()} teams and "
+        f"{len(people)} people registered · {event.title}"
+    )
+    rows = events_selectors.occupancy(event, by_slot=True)
+    waiting: dict[str, int] = {}
+    for row in rows:
+        if row.waiting:
+            waiting[row.booth] = waiting.get(row.booth, 0) + row.waiting
+    stdout.write(
+        f"Occupancy: {sum(row.registered for row in rows)} of "
+        f"{sum(row.capacity for row in rows)} places taken in {len(rows)} slots of "
+        f"{len({row.booth for row in rows})} booths; {sum(row.full for row in rows)} slots full, "
+        f"{sum(waiting.values())} waiting ("
+        + ", ".join(f"{booth} {count}" for booth, count in waiting.items())
+        + f"). Per slot: laurel events occupancy {event.slug} --slots; the chart: "
+        f"{settings.LAUREL_PUBLIC_URL}{reverse('events:console_occupancy', args=[event.slug])}"
+    )
 
 
 def work_of(username: str) -> str:

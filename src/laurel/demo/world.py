@@ -211,6 +211,48 @@ FIXED_UNITS = [
     ("cq/yunyang/education", "云阳县教育工会", "industry", "cq/yunyang", "教育"),
 ]
 
+# 云阳县's carnival (``carnival``): the county's trades beyond the units ``grassroots_units``
+# draws for it, each made once by code by the carnival's loader (a school under the county's
+# education union). Their names are none a district's patterns make.
+YUNYANG_TRADES = [  # slug, name, industry
+    ("police", "云阳县公安局工会", "机关事业"),
+    ("fire", "云阳县消防救援大队工会", "机关事业"),
+    ("market", "云阳县市场监督管理局工会", "机关事业"),
+    ("urban", "云阳县城市管理局工会", "机关事业"),
+    ("water-affairs", "云阳县水利局工会", "机关事业"),
+    ("agriculture", "云阳县农业农村委员会工会", "机关事业"),
+    ("park", "云阳县工业园区管委会工会", "机关事业"),
+    ("shuangjiang", "云阳县双江街道办事处工会", "机关事业"),
+    ("qinglong", "云阳县青龙街道办事处工会", "机关事业"),
+    ("sanitation", "云阳县环境卫生管理所工会", "机关事业"),
+    ("transport", "云阳县交通局工会", "交通运输"),
+    ("port", "云阳港务有限公司工会", "交通运输"),
+    ("tourism", "云阳县文化和旅游发展委员会工会", "文化"),
+    ("longgang", "云阳龙缸景区管理处工会", "文化"),
+    ("zhangfei", "云阳县张飞庙文物管理所工会", "文化"),
+    ("hospital-second", "云阳县第二人民医院工会", "卫生健康"),
+    ("sxbank", "重庆三峡银行云阳支行工会", "金融"),
+    ("tobacco", "云阳县烟草专卖局工会", "商贸服务"),
+    ("salt", "重庆云阳盐化有限公司工会", "制造业"),
+    ("agri-group", "云阳县农业发展集团工会", "商贸服务"),
+]
+YUNYANG_SCHOOLS = [  # slug, name: under 云阳县教育工会
+    ("jiangkou", "云阳县江口中学工会"),
+    ("fengming", "云阳县凤鸣中学工会"),
+    ("nanxi", "云阳县南溪中学工会"),
+    ("gaoyang", "云阳县高阳中学工会"),
+]
+YUNYANG_UNITS = [
+    *(
+        (f"cq/yunyang/{slug}", name, "grassroots", "cq/yunyang", industry)
+        for slug, name, industry in YUNYANG_TRADES
+    ),
+    *(
+        (f"cq/yunyang/education/{slug}", name, "grassroots", "cq/yunyang/education", "教育")
+        for slug, name in YUNYANG_SCHOOLS
+    ),
+]
+
 JOB_TITLES = {
     "教育": ["教师", "班主任", "教研组长", "教务员", "校医"],
     "卫生健康": ["医生", "护士", "护士长", "药剂师", "检验技师", "主治医师"],
@@ -329,41 +371,69 @@ def members(
 
     id_cards: set[str] = set()
     mobiles: set[str] = set()
-    people = []
-    for code, _name, _kind, _parent, industry in placed:
-        male = rng.random() < 0.52
-        area = areas[code]
-        if area is None:
-            area = CITY_CENTRE_AREA if rng.random() < 0.5 else rng.choice(district_areas)
-        while True:
-            born = date.fromordinal(rng.randint(BORN_FIRST, BORN_LAST))
-            sequence = rng.randrange(100) * 10 + rng.randrange(1 if male else 0, 10, 2)
-            if sequence == 0:
-                continue
-            first17 = f"{area}{born:%Y%m%d}{sequence:03d}"
-            id_card = first17 + id_card_check_character(first17)
-            if id_card not in id_cards:
-                id_cards.add(id_card)
-                break
-        while True:
-            mobile = f"{rng.choice(MOBILE_PREFIXES)}{rng.randrange(10**8):08d}"
-            if mobile not in mobiles:
-                mobiles.add(mobile)
-                break
-        # zh_CN's name_male() draws from all given names; first_name_male() keeps to men's.
-        given = fake.first_name_male() if male else fake.first_name_female()
-        titles = JOB_TITLES.get(industry, GENERAL_JOB_TITLES)
-        if rng.random() < 0.15:
-            titles = GENERAL_JOB_TITLES
-        people.append(
-            {
-                "name": fake.last_name() + given,
-                "gender": "男" if male else "女",
-                "id_card": id_card,
-                "mobile": mobile,
-                "unit_code": code,
-                "industry": industry,
-                "job_title": rng.choice(titles),
-            }
-        )
-    return people
+    return [
+        _person(code, industry, rng, fake, areas, district_areas, id_cards, mobiles)
+        for code, _name, _kind, _parent, industry in placed
+    ]
+
+
+def _person(code, industry, rng, fake, areas, district_areas, id_cards, mobiles) -> dict:
+    """One person of unit ``code``, their ID number and mobile unlike any in ``id_cards`` and
+    ``mobiles`` (both then hold theirs too)."""
+    male = rng.random() < 0.52
+    area = areas[code]
+    if area is None:
+        area = CITY_CENTRE_AREA if rng.random() < 0.5 else rng.choice(district_areas)
+    while True:
+        born = date.fromordinal(rng.randint(BORN_FIRST, BORN_LAST))
+        sequence = rng.randrange(100) * 10 + rng.randrange(1 if male else 0, 10, 2)
+        if sequence == 0:
+            continue
+        first17 = f"{area}{born:%Y%m%d}{sequence:03d}"
+        id_card = first17 + id_card_check_character(first17)
+        if id_card not in id_cards:
+            id_cards.add(id_card)
+            break
+    while True:
+        mobile = f"{rng.choice(MOBILE_PREFIXES)}{rng.randrange(10**8):08d}"
+        if mobile not in mobiles:
+            mobiles.add(mobile)
+            break
+    # zh_CN's name_male() draws from all given names; first_name_male() keeps to men's.
+    given = fake.first_name_male() if male else fake.first_name_female()
+    titles = JOB_TITLES.get(industry, GENERAL_JOB_TITLES)
+    if rng.random() < 0.15:
+        titles = GENERAL_JOB_TITLES
+    return {
+        "name": fake.last_name() + given,
+        "gender": "男" if male else "女",
+        "id_card": id_card,
+        "mobile": mobile,
+        "unit_code": code,
+        "industry": industry,
+        "job_title": rng.choice(titles),
+    }
+
+
+def crowd(
+    placements: list[tuple[str, str]],
+    units: list[tuple[str, str, str, str, str]],
+    *,
+    seed: int,
+    id_cards_taken: frozenset[str] = frozenset(),
+    mobiles_taken: frozenset[str] = frozenset(),
+) -> list[dict]:
+    """One person for each (unit code, industry) of ``placements``, in their order, drawn as
+    ``members`` draws them; ``units`` name the units' parents (for the ID numbers' areas).
+    Their numbers are unique and none of ``id_cards_taken`` / ``mobiles_taken``: a crowd
+    added beside the roster's."""
+    rng = random.Random(seed)  # noqa: S311 - demo data, not security
+    fake = Faker("zh_CN")
+    fake.seed_instance(seed)
+    areas = unit_area_codes(units)
+    district_areas = [area for _code, _name, _kind, area in DISTRICTS]
+    id_cards, mobiles = set(id_cards_taken), set(mobiles_taken)
+    return [
+        _person(code, industry, rng, fake, areas, district_areas, id_cards, mobiles)
+        for code, industry in placements
+    ]
