@@ -30,7 +30,11 @@ def event_factory(world, users):
 
     def make(*, booths=None, state=Event.State.OPEN, quotas=(), questions=(), **fields):
         n = next(counter)
-        booths = {"花艺馆": [(9, 10, 2), (10, 11, 2)], "剪纸馆": [(9, 11, 3)]} if booths is None else booths
+        booths = (
+            {"花艺馆": [(9, 10, 2), (10, 11, 2)], "剪纸馆": [(9, 11, 3)]}
+            if booths is None
+            else booths
+        )
         values = {
             "kind": Event.Kind.CARNIVAL,
             "title": f"文体艺嘉年华 {n}",
@@ -50,7 +54,11 @@ def event_factory(world, users):
             booth = services.booth_save(acting_user=admin, event=event, name=name)
             for start, end, places in slots:
                 services.slot_save(
-                    acting_user=admin, booth=booth, starts_at=at(start), ends_at=at(end), capacity=places
+                    acting_user=admin,
+                    booth=booth,
+                    starts_at=at(start),
+                    ends_at=at(end),
+                    capacity=places,
                 )
         if state != Event.State.DRAFT:
             services.event_state_set(acting_user=admin, event=event, state=Event.State.OPEN)

@@ -16,6 +16,7 @@ from laurel.contests.services import (
 )
 from laurel.orgs.forms import UnitPickField
 from laurel.orgs.models import Unit
+from laurel.web.forms import minute_kept
 from laurel.web.rows import CountField, RowForm, RowsField, RowsFormMixin
 from laurel.web.zones import times_help
 
@@ -204,20 +205,11 @@ class ContestForm(RowsFormMixin, forms.ModelForm):
         for legend, names in CONTEST_FIELDSETS:
             yield legend, [self[name] for name in names if name in self.fields]
 
-    def _minute_kept(self, name: str):
-        """The input shows minutes: a time left as it was keeps its stored seconds."""
-        value, stored = self.cleaned_data[name], self.initial.get(name)
-        if value and stored:
-            to_the_minute = {moment.replace(second=0, microsecond=0) for moment in (value, stored)}
-            if len(to_the_minute) == 1:
-                return stored
-        return value
-
     def clean_opens_at(self):
-        return self._minute_kept("opens_at")
+        return minute_kept(self, "opens_at")
 
     def clean_closes_at(self):
-        return self._minute_kept("closes_at")
+        return minute_kept(self, "closes_at")
 
     def clean_entrants(self) -> str:
         return self.cleaned_data["entrants"] or Contest.Entrants.MEMBERS

@@ -69,16 +69,7 @@ def occupancy_chart(event: Event) -> OccupancyChart:
         booths.setdefault(row.slot.booth_id, []).append(row)
     bars = []
     for booth_id, slots in booths.items():
-        summed = Occupancy(
-            slots[0].booth,
-            None,
-            min(slot.starts_at for slot in slots),
-            max(slot.ends_at for slot in slots),
-            sum(slot.capacity for slot in slots),
-            sum(slot.registered for slot in slots),
-            sum(slot.waiting for slot in slots),
-            sum(slot.checked_in for slot in slots),
-        )
+        summed = Occupancy.summed(slots[0].booth, slots)
         bars.append(OccupancyBar(f"booth-{booth_id}", summed.booth, summed))
         bars.extend(
             OccupancyBar(f"slot-{slot.slot.pk}", _slot_label(slot, days=days), slot, is_slot=True)

@@ -15,7 +15,7 @@ from laurel.events.services import EVENT_FIELDS
 from laurel.members.models import Member
 from laurel.orgs.forms import UnitPickField
 from laurel.orgs.models import Unit
-from laurel.web.forms import COLUMN_INTEGER_MAX, textarea_lines
+from laurel.web.forms import COLUMN_INTEGER_MAX, minute_kept, textarea_lines
 from laurel.web.rows import CountField, RowForm, RowsField, RowsFormMixin
 from laurel.web.zones import times_help
 
@@ -267,26 +267,17 @@ class EventForm(RowsFormMixin, forms.ModelForm):
         for legend, names in EVENT_FIELDSETS:
             yield legend, [self[name] for name in names if name in self.fields]
 
-    def _minute_kept(self, name: str):
-        """The input shows minutes: a time left as it was keeps its stored seconds."""
-        value, stored = self.cleaned_data[name], self.initial.get(name)
-        if value and stored:
-            to_the_minute = {moment.replace(second=0, microsecond=0) for moment in (value, stored)}
-            if len(to_the_minute) == 1:
-                return stored
-        return value
-
     def clean_starts_at(self):
-        return self._minute_kept("starts_at")
+        return minute_kept(self, "starts_at")
 
     def clean_ends_at(self):
-        return self._minute_kept("ends_at")
+        return minute_kept(self, "ends_at")
 
     def clean_registration_opens_at(self):
-        return self._minute_kept("registration_opens_at")
+        return minute_kept(self, "registration_opens_at")
 
     def clean_registration_closes_at(self):
-        return self._minute_kept("registration_closes_at")
+        return minute_kept(self, "registration_closes_at")
 
     def clean(self):
         cleaned = super().clean()

@@ -11,6 +11,7 @@ never booked past its capacity (docs/architecture.md, "Events").
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -106,6 +107,14 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def takes_registrations(self, now=None) -> bool:
+        """Open, and inside its registration window (the service checks it again, locked)."""
+        now = now or timezone.now()
+        return (
+            self.state == self.State.OPEN
+            and self.registration_opens_at <= now < self.registration_closes_at
+        )
 
     @property
     def has_booths(self) -> bool:
@@ -211,8 +220,6 @@ class Slot(models.Model):
         ]
 
     def __str__(self) -> str:
-        from django.utils import timezone
-
         start, end = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
         return f"{self.booth} {start:%m-%d %H:%M}–{end:%H:%M}"
 

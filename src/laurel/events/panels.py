@@ -1,6 +1,7 @@
 """What events show in the top bar, the console's sidebar and the home pages (``web.home``):
-活动 in the top bar; "My events" for signed-in users, with how many registrations they have
-under way; for a member, the open events they may register for."""
+活动 in the top bar; "My events" for signed-in users (no count beside it: the top bar is on
+every page, and the inbox tells what changed); for a member, the open events they may register
+for."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,18 +13,6 @@ from laurel.web import home
 from laurel.web.access import signed_in
 
 OPEN_EVENTS_SHOWN = 6
-
-
-def active_registrations_count(user) -> int:
-    """The user's registrations under way (registered, offered a place, waiting): their own
-    and their teams'."""
-    return (
-        Registration.objects.filter(
-            policy.registrations_of_user(user.pk), state__in=Registration.ACTIVE
-        )
-        .distinct()
-        .count()
-    )
 
 
 def open_events_panel(request) -> dict | None:
@@ -79,7 +68,6 @@ def register() -> None:
         _("My events"),
         order=25,
         rule=signed_in,
-        count=active_registrations_count,
     )
     home.console_link_register(
         "events:console_list", _("Events"), order=52, rule=policy.may_organise_events

@@ -31,6 +31,20 @@ class Occupancy:
     def full(self) -> bool:
         return self.capacity is not None and self.registered >= self.capacity
 
+    @classmethod
+    def summed(cls, booth, rows: "list[Occupancy]") -> "Occupancy":
+        """A booth's row: its slots' rows summed."""
+        return cls(
+            booth,
+            None,
+            min(r.starts_at for r in rows),
+            max(r.ends_at for r in rows),
+            sum(r.capacity for r in rows),
+            sum(r.registered for r in rows),
+            sum(r.waiting for r in rows),
+            sum(r.checked_in for r in rows),
+        )
+
     @property
     def share(self) -> float:
         """How full, 0 to 1 (0 with no limit)."""
@@ -85,19 +99,7 @@ def occupancy(event: Event, *, by_slot: bool = False) -> list[Occupancy]:
     booths: dict[str, list[Occupancy]] = {}
     for row in rows:
         booths.setdefault(row.booth, []).append(row)
-    return [
-        Occupancy(
-            name,
-            None,
-            min(r.starts_at for r in parts),
-            max(r.ends_at for r in parts),
-            sum(r.capacity for r in parts),
-            sum(r.registered for r in parts),
-            sum(r.waiting for r in parts),
-            sum(r.checked_in for r in parts),
-        )
-        for name, parts in booths.items()
-    ]
+    return [Occupancy.summed(name, parts) for name, parts in booths.items()]
 
 
 def open_slots(event: Event) -> list[Occupancy]:

@@ -41,3 +41,14 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
                         params={"pk": pk},
                     )
         return super().clean(value)
+
+
+def minute_kept(form, name: str):
+    """A time field's cleaned value where the input shows minutes: a time left as it was
+    keeps its stored seconds (so an unchanged form changes nothing)."""
+    value, stored = form.cleaned_data[name], form.initial.get(name)
+    if value and stored:
+        to_the_minute = {moment.replace(second=0, microsecond=0) for moment in (value, stored)}
+        if len(to_the_minute) == 1:
+            return stored
+    return value

@@ -26,7 +26,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -96,14 +95,6 @@ def _slot_label(row: selectors.Occupancy, event: Event) -> str:
     if event.waiting_list:
         return _("%(slot)s · full: on the waiting list") % {"slot": where}
     return _("%(slot)s · full") % {"slot": where}
-
-
-def _accepting(event: Event) -> bool:
-    now = timezone.now()
-    return (
-        event.state == Event.State.OPEN
-        and event.registration_opens_at <= now < event.registration_closes_at
-    )
 
 
 def _registrations_managed(access, event: Event):
@@ -276,7 +267,7 @@ def register(request, slug: str):
     context = {
         "event": event,
         "who": who,
-        "accepting": _accepting(event),
+        "accepting": event.takes_registrations(),
         "cancellable": event.state in CANCELLABLE,
     }
     team = _teams(request, access, context) if who == "team" else None

@@ -16,7 +16,6 @@ register from behind one address.
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -116,15 +115,6 @@ def register_rate(group, request) -> str:
 # --- registering --------------------------------------------------------------------------
 
 
-def registration_open(event: Event, now: datetime | None = None) -> bool:
-    """Whether the event takes registrations now: open, and inside its window."""
-    now = now or timezone.now()
-    return (
-        event.state == Event.State.OPEN
-        and event.registration_opens_at <= now < event.registration_closes_at
-    )
-
-
 def _slot_chosen(event: Event, params) -> Slot | None:
     """The slot the form names (``slot``), if it is one at all; whether it is this event's
     the service decides."""
@@ -161,7 +151,7 @@ def register(request, slug: str):
         "person": person,
         "slot": slot if slot is not None and slot.booth.event_id == event.pk else None,
         "slots": [],
-        "open": registration_open(event),
+        "open": event.takes_registrations(),
     }
     if person.member is None:  # a login not linked to a member record
         return render(request, "events/member_register.html", context)

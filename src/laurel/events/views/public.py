@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from laurel.events import policy, selectors
 from laurel.events.models import Event, Registration
-from laurel.events.views.member import Person, person_of, registration_open
+from laurel.events.views.member import Person, person_of
 
 EVENTS_PER_PAGE = 20
 SEARCH_MAX = 100
@@ -36,7 +36,7 @@ def event_list(request):
         over=over, coming_at=Case(When(ends_at__gte=now, then=F("starts_at")))
     ).order_by("over", F("coming_at").asc(nulls_last=True), "-starts_at", "pk")
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [{"event": event, "open": registration_open(event, now)} for event in page]
+    rows = [{"event": event, "open": event.takes_registrations(now)} for event in page]
     return render(
         request, "events/public_event_list.html", {"page": page, "rows": rows, "query": query}
     )
@@ -91,7 +91,7 @@ def own_registrations(person: Person | None, event: Event) -> list[Registration]
 
 def window_state(event: Event, now: datetime) -> str:
     """``open``, ``not_yet`` (open, its window still to come) or ``closed``."""
-    if registration_open(event, now):
+    if event.takes_registrations(now):
         return "open"
     if event.state == Event.State.OPEN and now < event.registration_opens_at:
         return "not_yet"
