@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 from laurel.events import services
@@ -209,8 +209,8 @@ def test_a_team_refused_is_told_as_the_service_says_with_nothing_written(
             member=team.members.first(),
         )
     before = Registration.objects.count()
-    with pytest.raises(services.RegistrationRefused) as refused:
-        services.registration_create(
+    with pytest.raises(services.RegistrationRefused) as refused, translation.override("en"):
+        services.registration_create(  # in the admin client's language
             acting_user=users["unit_admin"], event=event, slot=slot, team=team
         )
     assert refused.value.reason == reason
