@@ -19,6 +19,7 @@
 | LAUREL_MESSAGE_CONSOLE_CLEAR | false | the console backend prints codes in clear (the demo only) |
 | LAUREL_SMS_* | unset | HttpSmsBackend's gateway: URL, keys, templates (docs/operations.md) |
 | LAUREL_IDENTITY_KEY | from SECRET_KEY | keys the stored hashes of codes, numbers, people (HKDF) |
+| LAUREL_TICKET_KEY | from SECRET_KEY | seals ticket-signing keys, keys typed codes (HKDF) |
 | LAUREL_CODES_PER_NUMBER_PER_DAY | 10 | one-time codes (paid SMS) one number is sent in 24 hours |
 | LAUREL_CODES_PER_ADDRESS_PER_DAY | 30 | one-time codes one client address asks for in 24 hours |
 | LAUREL_VERIFIED_MINUTES | 30 | how long a person verified by a code stays verified |
@@ -312,6 +313,10 @@ VERIFIED_MINUTES = env_int("LAUREL_VERIFIED_MINUTES", 30)
 # under keys derived from this by HKDF (laurel/accounts/keyed_hashes.py); unset, from
 # SECRET_KEY. Changing it forgets the identities kept (one vote per person) and live codes.
 IDENTITY_KEY = os.environ.get("LAUREL_IDENTITY_KEY", "")
+# Each event's private ticket-signing key (Ed25519) is stored sealed (Fernet) under a key
+# derived from this by HKDF, and tickets' typed codes are found by HMACs under it
+# (laurel/events/keys.py); unset, from SECRET_KEY. Changing it makes every ticket unreadable.
+TICKET_KEY = os.environ.get("LAUREL_TICKET_KEY", "")
 
 # Log-in lockout (laurel/accounts/lockout.py): failures are counted per account AND address.
 # Not per account alone: a stranger's five wrong passwords would lock the admin out. Not per

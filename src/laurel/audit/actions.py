@@ -148,6 +148,8 @@ ACTION_SENTENCES = {
     "events.registration.offered": _("Offered a freed place"),
     "events.registration.offer_taken": _("Freed place taken"),
     "events.registration.offer_lapsed": _("Offer of a freed place lapsed"),
+    "events.ticket.checked_in": _("Checked in at an event"),
+    "events.ticket.refused": _("Check-in refused"),
 }
 
 

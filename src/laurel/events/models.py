@@ -1,6 +1,6 @@
 """Events: a carnival, a performance, a course, a meeting or a ceremony; its booths (or
 sessions) and their time slots; who may come; the questions it asks; and the registrations
-of people and teams, with their waiting lists.
+of people and teams, with their waiting lists; their tickets and check-ins.
 
 Places are counted, never stored: a slot's taken places are the ``places`` of the
 registrations that hold it (``Registration.HOLDING``: registered, or offered a freed place
@@ -84,6 +84,10 @@ class Event(models.Model):
         ),
     )
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    # the key pair its tickets are signed with (``events.keys``): made with the event, the
+    # private key sealed under the ticket key, never shown, never in audit data
+    public_key = models.CharField(max_length=64, editable=False)  # Ed25519, raw, as hex
+    private_key_sealed = models.TextField(editable=False)
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
@@ -270,7 +274,7 @@ class Registration(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    checked_in_at = models.DateTimeField(null=True, blank=True)  # Events II: the gate's scan
+    checked_in_at = models.DateTimeField(null=True, blank=True)  # the first ``CheckIn``'s time
 
     class Meta:
         ordering = ["pk"]
@@ -313,3 +317,80 @@ class Registration(models.Model):
     @property
     def holds_place(self) -> bool:
         return self.state in self.HOLDING
+
+
+class Ticket(models.Model):
+    """A registration's ticket, issued when it is registered and revoked when it is cancelled.
+
+    What the holder shows is computed, never stored: the signed payload of the QR code
+    (``core.tickets.payload_sign``, over the event's and the ticket's ids) and the short
+    typed code (``core.tickets.code_derive``); ``code_digest`` is the code's keyed hash
+    (``events.keys.code_digest``), how a typed code finds its ticket."""
+
+    registration = models.OneToOneField(
+        Registration, on_delete=models.PROTECT, related_name="ticket"
+    )
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="tickets")
+    code_digest = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "code_digest"], name="ticket_code_unique_in_event"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration} · #{self.pk}"
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None
+
+
+class CheckIn(models.Model):
+    """A ticket scanned or typed at the gate or a booth and let in. The first of a
+    registration counts (``Registration.checked_in_at``); a later one is kept as a duplicate
+    of it (``duplicate_of``), so the refusal can say when and on which device the first was."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.PROTECT, related_name="check_ins"
+    )
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="check_ins")
+    at = models.DateTimeField(_("checked in"))
+    device = models.CharField(_("device"), max_length=100, blank=True)
+    booth = models.ForeignKey(
+        Booth,
+        verbose_name=_("booth"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates"
+    )
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        ordering = ["at", "pk"]
+        constraints = [
+            # one first check-in a registration, whatever happens to the lock
+            models.UniqueConstraint(
+                fields=["registration"],
+                condition=Q(duplicate_of__isnull=True),
+                name="check_in_first_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration} @ {self.at:%Y-%m-%d %H:%M}"

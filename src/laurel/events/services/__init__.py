@@ -1,8 +1,9 @@
 """Writes on events, one module per subject: ``setup`` (an event's settings, parts and
 states, booths and slots, the day-before reminder), ``registration`` (registering, cancelling,
 the waiting list and its offers — under the locks that keep every slot within its places),
-``notices`` (telling registrants). Every write is atomic and audited. Callers import the
-names from here."""
+``notices`` (telling registrants), ``tickets`` (tickets issued and revoked with the
+registrations; the check-in at the gate). Every write is atomic and audited. Callers import
+the names from here."""
 
 from laurel.events.services.registration import (
     Outcome,
@@ -32,11 +33,22 @@ from laurel.events.services.setup import (
     slot_delete,
     slot_save,
 )
+from laurel.events.services.tickets import (
+    REFUSALS,
+    CheckInOutcome,
+    TicketText,
+    ticket_check_in,
+    ticket_of,
+    ticket_text,
+)
 
 __all__ = [
     "EVENT_FIELDS",
     "TRANSITIONS",
+    "TicketText",
+    "REFUSALS",
     "CancelPreview",
+    "CheckInOutcome",
     "Outcome",
     "RegistrationRefused",
     "answers_check",
@@ -57,5 +69,8 @@ __all__ = [
     "slot_name",
     "slot_save",
     "slot_taken",
+    "ticket_check_in",
+    "ticket_of",
+    "ticket_text",
     "waiting_place",
 ]

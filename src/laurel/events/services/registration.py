@@ -11,6 +11,9 @@ transaction is ``IMMEDIATE`` (settings), so writers run one at a time anyway.
 A freed place goes to the first registration waiting for it in the same transaction that
 freed it (``_waiting_promote``): straight to registered, or as an offer that lapses after
 ``Event.offer_hours`` (``offers_lapse``, a periodic job), passing to the next in line.
+
+A registration that becomes registered gets its ticket, and one cancelled or lapsed has it
+revoked, in the same transaction (``tickets``).
 """
 
 from dataclasses import dataclass
@@ -26,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from laurel.audit.services import audit_log
 from laurel.events.models import Event, EventInvitee, EventQuota, Question, Registration, Slot
 from laurel.events.services.notices import registrant_tell
+from laurel.events.services.tickets import ticket_issue, ticket_revoke
 from laurel.members.models import Member, Team
 
 
@@ -123,6 +127,8 @@ def registration_create(
             answers=cleaned,
             registered_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
         )
+        if fits:
+            ticket_issue(registration, now=now)
         place = None if fits else waiting_place(registration)
         audit_log(
             actor=acting_user if registration.registered_by_id else None,
@@ -533,6 +539,7 @@ def _free(
     registration.state = state
     registration.offer_expires_at = None
     registration.save(update_fields=["state", "offer_expires_at", "updated_at"])
+    ticket_revoke(registration, now=now)
     promoted = _waiting_promote(event, slots, now=now) if was_holding else []
     return registration, promoted
 
@@ -581,6 +588,8 @@ def _promote(registration: Registration, *, now) -> None:
     else:
         registration.state = Registration.State.REGISTERED
     registration.save(update_fields=["state", "offer_expires_at", "updated_at"])
+    if registration.state == Registration.State.REGISTERED:
+        ticket_issue(registration, now=now)
     audit_log(
         actor=None,
         action="events.registration.offered"
@@ -621,6 +630,7 @@ def offer_accept(*, acting_user, registration: Registration, now=None) -> Regist
         registration.state = Registration.State.REGISTERED
         registration.offer_expires_at = None
         registration.save(update_fields=["state", "offer_expires_at", "updated_at"])
+        ticket_issue(registration, now=now)
         audit_log(
             actor=acting_user if getattr(acting_user, "is_authenticated", False) else None,
             action="events.registration.offer_taken",

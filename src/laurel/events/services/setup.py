@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laurel.audit.services import audit_log
+from laurel.events.keys import key_pair_new
 from laurel.events.models import (
     Booth,
     Event,
@@ -149,6 +150,7 @@ def event_create(
     **fields,
 ) -> Event:
     event = Event(slug=slug, created_by=acting_user, **fields)
+    event.public_key, event.private_key_sealed = key_pair_new()  # signs its tickets
     _event_check(event)
     event.save()
     _parts_set(
