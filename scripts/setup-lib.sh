@@ -61,6 +61,17 @@ install_python_packages() {
     fi
 }
 
+# The browser libraries served as static files (package.json, pinned by package-lock.json),
+# installed into node_modules/ by npm ci; Node and npm from Debian when missing.
+install_node_packages() {
+    command -v npm >/dev/null || require_debian_packages nodejs npm
+    local stamp="$REPO_DIR/node_modules/.package-lock.json"
+    if [ ! -f "$stamp" ] || [ "$REPO_DIR/package-lock.json" -nt "$stamp" ]; then
+        say "Installing browser libraries from package-lock.json"
+        (cd "$REPO_DIR" && npm ci --omit=dev --no-audit --no-fund --loglevel=error >/dev/null)
+    fi
+}
+
 compile_messages() {
     say "Compiling translations"
     (cd "$REPO_DIR/src/laurel" && LAUREL_DEBUG=true "$VENV/bin/laurel" compilemessages -v0)

@@ -395,6 +395,13 @@ TIME_ZONE = os.environ.get("LAUREL_TIME_ZONE", "Asia/Shanghai")
 # --- files --------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Browser libraries from npm (package-lock.json; set-up runs npm ci), served as our own files:
+# zxing-wasm's QR reader (the script and its WebAssembly) under static/vendor/zxing-wasm/.
+NODE_MODULES_DIR = REPO_DIR / "node_modules"
+STATICFILES_DIRS = [
+    ("vendor/zxing-wasm", NODE_MODULES_DIR / "zxing-wasm" / "dist" / "iife" / "reader"),
+    ("vendor/zxing-wasm", NODE_MODULES_DIR / "zxing-wasm" / "dist" / "reader"),
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("LAUREL_MEDIA_ROOT", VAR_DIR / "media"))
 # Every media file (originals, all renditions): never under MEDIA_ROOT, served only by the app
@@ -430,6 +437,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'none'"],
+        # The gate page alone adds 'wasm-unsafe-eval' for its QR reader (events/scanner.py).
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'"],
