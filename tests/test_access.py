@@ -23,7 +23,7 @@ from laurel.contests.services import (
     contest_transition,
     entry_submit,
 )
-from laurel.events.models import Event
+from laurel.events.models import Event, EventStaff
 from laurel.events.services import (
     booth_save,
     event_create,
@@ -266,6 +266,29 @@ def _event_registration(fx, *, foreign: bool = False) -> dict:
             member=fx["foreign_person"] if foreign else fx["own_person"],
         ).registration
     return {"slug": event.slug, "pk": fx[key].pk}
+
+
+def _event_team_registration(fx, *, foreign: bool = False) -> dict:
+    """A team of the district (or the other district) registered for the event's one slot."""
+    key = "foreign_event_team_registration" if foreign else "event_team_registration"
+    event = _event(fx, foreign=foreign)
+    if key not in fx:
+        leader = fx["foreign_person"] if foreign else fx["own_person"]
+        fx[key] = registration_create(
+            acting_user=None,
+            event=event,
+            slot=event.booths.get().slots.get(),
+            team=_team(fx, leader),
+        ).registration
+    return {"slug": event.slug, "pk": fx[key].pk}
+
+
+def _event_staff(fx, *, foreign: bool = False) -> dict:
+    """The check-in staff login given the event's gate (Events II, part 2: the gate)."""
+    event = _event(fx, foreign=foreign)
+    user = fx["users"]["checkin_staff"]
+    EventStaff.objects.get_or_create(event=event, user=user)
+    return {"slug": event.slug, "pk": user.pk}
 
 
 def _results_entry(fx) -> dict:
@@ -698,6 +721,35 @@ CONSOLE_URLS = [
         foreign=lambda fx: _event_registration(fx, foreign=True),
         data={"confirm": "1"},
     ),
+    # a team's badges (Events II, part 2): the organisers, the unit admin of the team's subtree
+    ConsoleUrl(
+        "events:console_team_badges",
+        STAFF,
+        own=_event_team_registration,
+        foreign=lambda fx: _event_team_registration(fx, foreign=True),
+    ),
+    # who keeps an event's gate (Events II, part 2: the gate): the event's organisers
+    ConsoleUrl(
+        "events:console_staff",
+        STAFF,
+        own=lambda fx: {"slug": _event(fx).slug},
+        foreign=lambda fx: {"slug": _event(fx, foreign=True).slug},
+    ),
+    ConsoleUrl(
+        "events:console_staff",
+        STAFF,
+        method="post",
+        own=lambda fx: {"slug": _event(fx).slug},
+        data={"username": "nobody-here"},
+        allowed_status=200,  # no such login: the page shows the form's error
+    ),
+    ConsoleUrl(
+        "events:console_staff_remove",
+        STAFF,
+        method="post",
+        own=_event_staff,
+        foreign=lambda fx: _event_staff(fx, foreign=True),
+    ),
     # any open event, another district's too: unit admins register their teams and members
     ConsoleUrl(
         "events:console_register", STAFF, own=lambda fx: {"slug": _event(fx, foreign=True).slug}
@@ -852,3 +904,39 @@ def test_a_checkin_login_has_its_account_and_home_but_no_persons_pages(client_as
         assert checkin.get(reverse(name)).status_code == 200, name
     for name in [*PERSONS_PAGES, "judging:judge_home"]:
         assert checkin.get(reverse(name)).status_code == 403, name
+
+
+# The gate (Events II, part 2): a page for staff phones outside the console. Check-in staff
+# reach the gates of the events given to them only — another event's gate is not found — and
+# organisers reach their events' gates; nobody else gets in.
+GATE_URLS = ["events:gate", "events:gate_lost", "events:gate_walk_in"]
+
+
+@pytest.mark.parametrize("name", GATE_URLS)
+def test_a_checkin_login_reaches_the_gate_of_its_events_only(name, fx, client_as):
+    given = _event_staff(fx)["slug"]
+    other = _event(fx, foreign=True).slug
+    checkin = client_as("checkin_staff")
+    assert checkin.get(reverse(name, kwargs={"slug": given})).status_code == 200
+    assert checkin.get(reverse(name, kwargs={"slug": other})).status_code == 404
+
+
+@pytest.mark.parametrize("name", GATE_URLS)
+@pytest.mark.parametrize("role", ROLES)
+def test_the_gate_by_role(name, role, fx, client_as):
+    url = reverse(name, kwargs={"slug": _event(fx).slug})  # organised by the district
+    response = client_as(role).get(url)
+    if role == "anonymous":
+        assert response.status_code == 302
+    elif role in STAFF:
+        assert response.status_code == 200
+    elif role == "checkin_staff":
+        assert response.status_code == 404  # not given this event's gate
+    else:
+        assert response.status_code == 403
+    # another district's event: its organisers only
+    foreign = client_as(role).get(reverse(name, kwargs={"slug": _event(fx, foreign=True).slug}))
+    if role == "federation_admin":
+        assert foreign.status_code == 200
+    elif role in {"unit_admin", "checkin_staff"}:
+        assert foreign.status_code == 404

@@ -150,6 +150,8 @@ ACTION_SENTENCES = {
     "events.registration.offer_lapsed": _("Offer of a freed place lapsed"),
     "events.ticket.checked_in": _("Checked in at an event"),
     "events.ticket.refused": _("Check-in refused"),
+    "events.staff.added": _("Check-in staff given an event's gate"),
+    "events.staff.removed": _("Check-in staff's gate taken back"),
 }
 
 

@@ -390,3 +390,26 @@ def _question_field(question: Question) -> forms.Field:
     return forms.CharField(
         label=label, required=required, max_length=ANSWER_TEXT_MAX, widget=widget
     )
+
+
+# --- the gate and its staff ---------------------------------------------------------------------
+
+
+class StaffAddForm(forms.Form):
+    """An organiser gives the event's gate to a check-in staff login, by its username."""
+
+    username = forms.CharField(label=_("Username of a check-in staff login"), max_length=150)
+
+
+class PersonAtGateForm(forms.Form):
+    """A person asked for at the gate: their name and the last four digits of their mobile
+    (a lost ticket, a walk-in) — nothing more of any number."""
+
+    name = forms.CharField(label=_("Name"), max_length=50)
+    mobile_last4 = forms.RegexField(
+        label=_("Last four digits of the mobile"),
+        regex=r"^\d{4}$",
+        max_length=4,
+        error_messages={"invalid": _("Type the last four digits of the mobile.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )

@@ -394,3 +394,33 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class EventStaff(models.Model):
+    """A check-in staff login given an event's gate by its organisers: it opens the event's
+    gate page (``events:gate``) and nothing else of the event."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="staff")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        on_delete=models.CASCADE,
+        related_name="events_staffed",
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("check-in staff")
+        verbose_name_plural = _("check-in staff")
+        ordering = ["added_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["event", "user"], name="event_staff_once")]
+
+    def __str__(self) -> str:
+        return f"{self.event} · {self.user}"

@@ -60,6 +60,20 @@ def open_events_panel(request) -> dict | None:
     }
 
 
+def checkin_panel(request) -> dict | None:
+    """For check-in staff: the events whose gate they were given (``EventStaff``), not yet
+    ended, the soonest first, each with its gate page; this replaces accounts' panel of the
+    same key, and says as it did that work appears once an event gives them a gate."""
+    if not request.user.is_authenticated or not request.user.access.is_checkin_staff:
+        return None
+    events = (
+        Event.objects.filter(staff__user_id=request.user.pk, ends_at__gt=timezone.now())
+        .exclude(state=Event.State.CANCELLED)
+        .order_by("starts_at", "pk")
+    )
+    return {"events": list(events)}
+
+
 def register() -> None:
     home.activity_register("events", "events:list", _("Events"), order=20)
     home.personal_link_register(
@@ -77,4 +91,7 @@ def register() -> None:
         order=55,
         template="events/_panel_open_events.html",
         context=open_events_panel,
+    )
+    home.panel_register(  # the key accounts registered first: this one replaces it
+        "checkin", order=5, template="events/_panel_checkin.html", context=checkin_panel
     )

@@ -7,7 +7,7 @@ ask these rules; they never look at roles.
 
 from django.db.models import Q, QuerySet
 
-from laurel.events.models import Event, Registration
+from laurel.events.models import Event, EventStaff, Registration
 from laurel.members.models import Member, Team
 from laurel.web.access import Access
 
@@ -79,3 +79,33 @@ def may_cancel(access: Access, registration: Registration) -> bool:
     """The registrant (or their team's leader), whoever may see it as a unit admin, and the
     event's organisers."""
     return registrations_visible(access, registration.event).filter(pk=registration.pk).exists()
+
+
+# --- the gate ---------------------------------------------------------------------------------
+
+
+def may_use_gates(access: Access) -> bool:
+    """The gate pages at all: check-in staff and organisers (whose gates:
+    ``events_checked_in_by``)."""
+    return access.is_checkin_staff or access.is_staff
+
+
+def events_checked_in_by(access: Access) -> QuerySet[Event]:
+    """The events whose gate this user keeps: those they organise, and those whose
+    organisers gave them the gate as check-in staff (``EventStaff``) while they hold the role."""
+    given = (
+        Q(pk__in=EventStaff.objects.filter(user_id=access.user_id).values("event_id"))
+        if access.is_checkin_staff
+        else Q(pk__in=[])
+    )
+    if access.is_federation_admin:
+        return Event.objects.all()
+    if access.is_unit_admin:
+        return Event.objects.filter(access.subtree_filter("unit__path") | given)
+    return Event.objects.filter(given)
+
+
+def may_check_in(access: Access, event: Event) -> bool:
+    """Checking people in at ``event``'s gate: its organisers, and the check-in staff it was
+    given to."""
+    return events_checked_in_by(access).filter(pk=event.pk).exists()

@@ -262,7 +262,15 @@ class RegistrationTable(ListTable):
     def render_registrant(self, record):
         if record.member_id:
             return record.member.name
-        return format_html('{} <span class="muted">{}</span>', record.team.name, _("(team)"))
+        if record.state != Registration.State.REGISTERED:  # a live ticket comes with the place
+            return format_html('{} <span class="muted">{}</span>', record.team.name, _("(team)"))
+        return format_html(
+            '{} <span class="muted">{}</span> <a class="team-badges" href="{}">{}</a>',
+            record.team.name,
+            _("(team)"),
+            reverse("events:console_team_badges", args=[self.event.slug, record.pk]),
+            _("Badges"),
+        )
 
     def value_registrant(self, record):
         return record.registrant_name

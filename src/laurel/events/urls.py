@@ -1,6 +1,13 @@
 from django.urls import path
 
-from laurel.events.views import console, console_registering, member, public
+from laurel.events.views import (
+    console,
+    console_gate,
+    console_registering,
+    member,
+    member_tickets,
+    public,
+)
 
 app_name = "events"
 urlpatterns = [
@@ -14,6 +21,14 @@ urlpatterns = [
     path("me/events/<id:pk>/", member.registration, name="registration"),
     path("me/events/<id:pk>/cancel/", member.cancel, name="cancel"),
     path("me/events/<id:pk>/accept/", member.offer_accept, name="offer_accept"),
+    # tickets: the holder's, and its PDF; a team's badges in the console
+    path("me/events/<id:pk>/ticket/", member_tickets.ticket, name="ticket"),
+    path("me/events/<id:pk>/ticket.pdf", member_tickets.ticket_pdf_view, name="ticket_pdf"),
+    path(
+        "console/events/<slug:slug>/registrations/<id:pk>/badges.pdf",
+        console_registering.team_badges,
+        name="console_team_badges",
+    ),
     # console: organisers
     path("console/events/", console.event_list, name="console_list"),
     path("console/events/new/", console.event_create, name="console_create"),
@@ -38,5 +53,15 @@ urlpatterns = [
         "console/events/<slug:slug>/register/",
         console_registering.register,
         name="console_register",
+    ),
+    # the gate, for check-in staff's phones; who keeps it (organisers)
+    path("events/<slug:slug>/gate/", console_gate.gate, name="gate"),
+    path("events/<slug:slug>/gate/lost/", console_gate.gate_lost, name="gate_lost"),
+    path("events/<slug:slug>/gate/walk-in/", console_gate.gate_walk_in, name="gate_walk_in"),
+    path("console/events/<slug:slug>/staff/", console_gate.staff, name="console_staff"),
+    path(
+        "console/events/<slug:slug>/staff/<id:pk>/remove/",
+        console_gate.staff_remove,
+        name="console_staff_remove",
     ),
 ]

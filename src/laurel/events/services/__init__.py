@@ -2,9 +2,17 @@
 states, booths and slots, the day-before reminder), ``registration`` (registering, cancelling,
 the waiting list and its offers — under the locks that keep every slot within its places),
 ``notices`` (telling registrants), ``tickets`` (tickets issued and revoked with the
-registrations; the check-in at the gate). Every write is atomic and audited. Callers import
-the names from here."""
+registrations; the check-in at the gate), ``staff`` (who keeps an event's gate), ``gate`` (a
+lost ticket found, a walk-in registered and let in). Every write is atomic and audited.
+Callers import the names from here."""
 
+from laurel.events.services.gate import (
+    LostTicket,
+    slots_with_places,
+    tickets_find_lost,
+    walk_in_people,
+    walk_in_register,
+)
 from laurel.events.services.registration import (
     Outcome,
     RegistrationRefused,
@@ -33,6 +41,7 @@ from laurel.events.services.setup import (
     slot_delete,
     slot_save,
 )
+from laurel.events.services.staff import staff_add, staff_remove, staff_users_eligible
 from laurel.events.services.tickets import (
     REFUSALS,
     CheckInOutcome,
@@ -49,6 +58,7 @@ __all__ = [
     "REFUSALS",
     "CancelPreview",
     "CheckInOutcome",
+    "LostTicket",
     "Outcome",
     "RegistrationRefused",
     "answers_check",
@@ -69,8 +79,15 @@ __all__ = [
     "slot_name",
     "slot_save",
     "slot_taken",
+    "slots_with_places",
+    "staff_add",
+    "staff_remove",
+    "staff_users_eligible",
     "ticket_check_in",
     "ticket_of",
     "ticket_text",
+    "tickets_find_lost",
+    "walk_in_people",
+    "walk_in_register",
     "waiting_place",
 ]

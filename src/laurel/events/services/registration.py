@@ -84,6 +84,7 @@ def registration_create(
     member: Member | None = None,
     team: Team | None = None,
     answers: dict | None = None,
+    at_gate: bool = False,
     now: datetime | None = None,
 ) -> Outcome:
     """Register ``member`` (themself, or by a unit admin) or ``team`` (by a unit admin) for
@@ -91,22 +92,25 @@ def registration_create(
     place is free in the slot, the event and the unit's quota; else on the waiting list when
     the event keeps one; else ``RegistrationRefused`` saying why, with nothing written.
     ``acting_user`` is None for a person verified without an account (``verification``).
-    Whether the acting user may register this member or team is the view's policy."""
+    Whether the acting user may register this member or team is the view's policy.
+    ``at_gate``: a walk-in registered by staff on the day — the registration window does not
+    apply (the event must be open or closed, and not over) and no answer is required; every
+    other rule does."""
     now = now or timezone.now()
     if (member is None) == (team is None):
         raise ValueError("register a member or a team")
     with transaction.atomic():
-        _window_check(event, now)
+        _window_check(event, now, at_gate=at_gate)
         _registrant_kind_check(event, acting_user=acting_user, member=member, team=team)
         _slot_check(event, slot)
-        cleaned = answers_check(event, answers or {})
+        cleaned = answers_check(event, answers or {}, required=not at_gate)
         people = _people(member=member, team=team)
         _audience_check(event, member=member, team=team, people=people)
         event, slot = _locks_take(
             event=event, slots=[slot] if slot else [], people=people, team=team
         )
         slot = slot[0] if slot else None
-        _window_check(event, now)  # as the locked row says: it may have closed meanwhile
+        _window_check(event, now, at_gate=at_gate)  # as locked: it may have closed meanwhile
         _already_check(event, slot, member=member, team=team)
         _overlap_check(event, slot, people=people, team=team)
         unit = member.unit if member else team.unit
@@ -146,7 +150,15 @@ def _people(*, member: Member | None, team: Team | None) -> list[Member]:
     return list(team.members.select_related("unit").order_by("pk"))
 
 
-def _window_check(event: Event, now: datetime) -> None:
+def _window_check(event: Event, now: datetime, *, at_gate: bool = False) -> None:
+    if at_gate:
+        if event.state not in (Event.State.OPEN, Event.State.CLOSED) or now >= event.ends_at:
+            raise RegistrationRefused(
+                "window",
+                _("“%(event)s” takes no walk-ins now (the event is “%(state)s”).")
+                % {"event": event.title, "state": event.get_state_display()},
+            )
+        return
     if event.state != Event.State.OPEN:
         raise RegistrationRefused(
             "window",
@@ -187,7 +199,7 @@ def _slot_check(event: Event, slot: Slot | None) -> None:
         raise RegistrationRefused("slot", _("That time slot is not one of this event's."))
 
 
-def answers_check(event: Event, answers: dict) -> dict:
+def answers_check(event: Event, answers: dict, *, required: bool = True) -> dict:
     """The answers to the event's questions, cleaned (keys: the questions' pks as text), or
     ``RegistrationRefused`` naming the first question missing or answered wrongly."""
     cleaned = {}
@@ -195,7 +207,7 @@ def answers_check(event: Event, answers: dict) -> dict:
         given = answers.get(str(question.pk), answers.get(question.pk, ""))
         given = given.strip() if isinstance(given, str) else given
         if given in ("", None):
-            if question.required:
+            if question.required and required:
                 raise RegistrationRefused(
                     "answers", _("Please answer “%(question)s”.") % {"question": question.text}
                 )

@@ -28,11 +28,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 
 from laurel.accounts.people_search import MEMBER_FIELDS, NumberSearchLimited, people_search
 from laurel.events import policy, selectors, services
 from laurel.events.forms import AnswersForm
 from laurel.events.models import Event, Registration
+from laurel.events.tickets_pdf import live_ticket_face, pdf_response, team_badges_pdf
 from laurel.members import policy as members_policy
 from laurel.web import idempotency
 from laurel.web.access import allowed_if
@@ -318,3 +320,22 @@ def _listing(request, access, event: Event, team) -> dict:
     for registration in [*page.object_list, *team_registrations]:
         registration.line_place = places.get(registration.pk)
     return {"team_registrations": team_registrations, "page": page}
+
+
+@never_cache
+@allowed_if(policy.may_organise_events)
+def team_badges(request, slug: str, pk: int):
+    """A team registration's badges, one a member, as one PDF: for the event's organisers
+    and the unit admins whose subtree holds the team (``policy.registrations_visible``)."""
+    access = request.user.access
+    events = Event.objects.filter(
+        Q(pk__in=policy.events_organised(access).values("pk"))
+        | Q(pk__in=policy.events_for_registering(access).values("pk"))
+    )
+    event = get_object_or_404(events.select_related("unit"), slug=slug)
+    teams = policy.registrations_visible(access, event).filter(team__isnull=False)
+    registration = get_object_or_404(teams.select_related("event", "slot__booth", "team"), pk=pk)
+    face = live_ticket_face(registration)
+    if face is None:
+        raise Http404
+    return pdf_response(team_badges_pdf(face), f"badges-{event.slug}-{registration.pk}.pdf")
