@@ -262,23 +262,29 @@ def _event_registration(fx, *, foreign: bool = False) -> dict:
         fx[key] = registration_create(
             acting_user=None,
             event=event,
-            slot=event.booths.get().slots.get(),
+            slot=event.booths.get().slots.order_by("starts_at").first(),
             member=fx["foreign_person"] if foreign else fx["own_person"],
         ).registration
     return {"slug": event.slug, "pk": fx[key].pk}
 
 
 def _event_team_registration(fx, *, foreign: bool = False) -> dict:
-    """A team of the district (or the other district) registered for the event's one slot."""
+    """A team of the district (or the other district) registered for a later slot of the
+    event's booth (its leader may hold the first one in their own name)."""
     key = "foreign_event_team_registration" if foreign else "event_team_registration"
     event = _event(fx, foreign=foreign)
     if key not in fx:
         leader = fx["foreign_person"] if foreign else fx["own_person"]
+        first = event.booths.get().slots.order_by("starts_at").first()
+        later = slot_save(
+            acting_user=fx["users"]["federation_admin"],
+            booth=first.booth,
+            starts_at=first.ends_at + datetime.timedelta(hours=1),
+            ends_at=first.ends_at + datetime.timedelta(hours=2),
+            capacity=5,
+        )
         fx[key] = registration_create(
-            acting_user=None,
-            event=event,
-            slot=event.booths.get().slots.get(),
-            team=_team(fx, leader),
+            acting_user=None, event=event, slot=later, team=_team(fx, leader)
         ).registration
     return {"slug": event.slug, "pk": fx[key].pk}
 

@@ -197,6 +197,7 @@ def fuzz_world(django_db_setup, django_db_blocker):
             "judge": _make_user("judge", world.federation, 1),
             "unit_admin": _make_user("unit_admin", world.district, 2),
             "federation_admin": _make_user("federation_admin", None, 3),
+            "checkin_staff": _make_user("checkin_staff", None, 6),  # given an event's gate
         }
         fx = {
             "world": world,

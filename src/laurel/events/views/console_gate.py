@@ -38,7 +38,7 @@ def _station(request, event: Event) -> dict:
     """Where this phone stands: its booth (a query parameter, chosen once) and its name
     (the same; the user's own name unless given)."""
     booth_id = request.GET.get("booth") or request.POST.get("booth") or ""
-    booth = event.booths.filter(pk=int(booth_id)).first() if booth_id.isdigit() else None
+    booth = event.booths.filter(pk=_number(booth_id)).first() if booth_id else None
     device = (request.GET.get("device") or request.POST.get("device") or "").strip()
     device = (
         device[: services.tickets.DEVICE_MAX] or request.user.get_full_name() or str(request.user)
