@@ -213,6 +213,16 @@ def test_a_cancelled_registration_s_ticket_is_refused_as_cancelled(gate):
     assert not CheckIn.objects.exists()
 
 
+def test_no_ticket_lets_anyone_in_to_a_cancelled_event(gate, users):
+    services.event_state_set(
+        acting_user=users["federation_admin"], event=gate["event"], state="cancelled"
+    )
+    outcome = check_in(gate["event"], gate["ticket"].payload)
+    assert (outcome.ok, outcome.reason) == (False, "cancelled")
+    assert "was cancelled" in outcome.message
+    assert not CheckIn.objects.exists()
+
+
 def test_at_a_booth_a_ticket_for_another_booth_is_wrong_booth(gate):
     event = gate["event"]
     paper = event.booths.get(name="剪纸馆")

@@ -221,8 +221,10 @@ def _other_event_reason(scanned: str, event_id: int) -> str:
 
 def _holding_refusal(ticket: Ticket, registration: Registration, *, booth) -> str:
     """Why a ticket found does not let its holder in here ("" when it does, unless it is a
-    duplicate): cancelled, or wrong-booth."""
+    duplicate): cancelled (the registration, or the event itself), or wrong-booth."""
     if ticket.revoked_at is not None or registration.state != Registration.State.REGISTERED:
+        return "cancelled"
+    if registration.event.state == Event.State.CANCELLED:
         return "cancelled"
     if booth is not None and (registration.slot is None or registration.slot.booth_id != booth.pk):
         return "wrong-booth"
@@ -278,6 +280,10 @@ def _refuse(
 def _refusal_message(reason: str, *, registration, booth, first) -> str:
     if reason == "other-event":
         return _("This ticket is for another event.")
+    if reason == "cancelled" and registration.event.state == Event.State.CANCELLED:
+        return _("“%(event)s” was cancelled: no ticket lets anyone in.") % {
+            "event": registration.event.title
+        }
     if reason == "cancelled":
         return _("%(holder)s's registration was cancelled: the ticket no longer holds.") % {
             "holder": registration.registrant_name
