@@ -104,17 +104,6 @@ def _registrations_managed(access, event: Event):
     return policy.registrations_visible(access, event).filter(access.subtree_filter("unit__path"))
 
 
-def _waiting_places(event: Event) -> dict[int, int]:
-    """Every waiting registration's place in its line (1 = next), in one query: as
-    ``services.waiting_place`` counts it."""
-    places, lines = {}, {}
-    waiting = Registration.objects.filter(event=event, state=Registration.State.WAITING)
-    for pk, slot_id in waiting.order_by("pk").values_list("pk", "slot_id"):
-        lines[slot_id] = lines.get(slot_id, 0) + 1
-        places[pk] = lines[slot_id]
-    return places
-
-
 def _registrant_key(key: str, event: Event, *, member=None, team=None) -> str:
     """One registrant's key, made from the form's: ``m<pk>:`` or ``t<pk>:`` and a digest of
     the event and the form's key ("" when the form sent none: no protection asked)."""
@@ -316,7 +305,7 @@ def _listing(request, access, event: Event, team) -> dict:
     page = Paginator(managed, REGISTRATIONS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     team_registrations = list(managed.filter(team=team)) if team is not None else []
-    places = _waiting_places(event)
+    places = selectors.waiting_places([event.pk])
     for registration in [*page.object_list, *team_registrations]:
         registration.line_place = places.get(registration.pk)
     return {"team_registrations": team_registrations, "page": page}

@@ -218,25 +218,9 @@ def registrations_shown(person: Person, registrations: list[Registration]) -> li
         .distinct()
         .values_list("pk", flat=True)
     )
-    places = _waiting_places([r for r in registrations if r.state == Registration.State.WAITING])
+    waiting = [r.event_id for r in registrations if r.state == Registration.State.WAITING]
+    places = selectors.waiting_places(waiting) if waiting else {}
     return [RegistrationShown(r, places.get(r.pk), r.pk in owned) for r in registrations]
-
-
-def _waiting_places(waiting: list[Registration]) -> dict[int, int]:
-    """Each waiting registration's place in its line (its slot's, or its event's without
-    booths): 1 = next."""
-    if not waiting:
-        return {}
-    lines = Registration.objects.filter(
-        event_id__in={r.event_id for r in waiting}, state=Registration.State.WAITING
-    ).order_by("pk")
-    counted: dict[tuple, int] = {}
-    places = {}
-    for pk, event_id, slot_id in lines.values_list("pk", "event_id", "slot_id"):
-        line = (event_id, slot_id)
-        counted[line] = counted.get(line, 0) + 1
-        places[pk] = counted[line]
-    return {r.pk: places[r.pk] for r in waiting if r.pk in places}
 
 
 def _registrations_of(person: Person):
