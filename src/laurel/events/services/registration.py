@@ -319,7 +319,7 @@ def _already_check(event: Event, slot: Slot | None, *, member, team) -> None:
     if mine is None:
         return
     who = _("You are") if member is not None else _("Team %(team)s is") % {"team": team.name}
-    where = _slot_name(slot) if slot else event.title
+    where = slot_name(slot) if slot else event.title
     raise RegistrationRefused(
         "already",
         _("%(who)s already %(state)s for %(where)s.")
@@ -362,7 +362,7 @@ def _overlap_check(event: Event, slot: Slot | None, *, people: list[Member], tea
         "overlap",
         message
         % {
-            "other": _slot_name(clash.slot),
+            "other": slot_name(clash.slot),
             "team": team.name if team else "",
             "holder": clash.registrant_name,
         },
@@ -441,11 +441,11 @@ def _fits(event: Event, slot: Slot | None, *, places: int, new: int) -> bool:
 
 def _full_message(event: Event, slot: Slot | None) -> str:
     if slot is not None and slot_taken(slot) >= slot.capacity:
-        return _("%(slot)s is full and keeps no waiting list.") % {"slot": _slot_name(slot)}
+        return _("%(slot)s is full and keeps no waiting list.") % {"slot": slot_name(slot)}
     return _("“%(event)s” is full and keeps no waiting list.") % {"event": event.title}
 
 
-def _slot_name(slot: Slot) -> str:
+def slot_name(slot: Slot) -> str:
     start, end = timezone.localtime(slot.starts_at), timezone.localtime(slot.ends_at)
     return _("%(booth)s, %(day)s %(start)s–%(end)s") % {
         "booth": slot.booth.name,
@@ -453,9 +453,6 @@ def _slot_name(slot: Slot) -> str:
         "start": start.strftime("%H:%M"),
         "end": end.strftime("%H:%M"),
     }
-
-
-slot_name = _slot_name
 
 
 def waiting_place(registration: Registration) -> int | None:
@@ -492,7 +489,7 @@ def registration_cancel(*, acting_user, registration: Registration, now=None) ->
             registration, Registration.State.CANCELLED, now=now or timezone.now()
         )
         if not _by_registrant(acting_user, registration):
-            where = _slot_name(registration.slot) if registration.slot else registration.event.title
+            where = slot_name(registration.slot) if registration.slot else registration.event.title
             registrant_tell(
                 registration,
                 title=_("Registration cancelled: %(where)s") % {"where": where},
@@ -611,7 +608,7 @@ def _promote(registration: Registration, *, now) -> None:
         unit=registration.unit,
         data=_audit_data(registration),
     )
-    where = _slot_name(registration.slot) if registration.slot else event.title
+    where = slot_name(registration.slot) if registration.slot else event.title
     if registration.state == Registration.State.OFFERED:
         expires = timezone.localtime(registration.offer_expires_at).strftime("%Y-%m-%d %H:%M")
         title = _("A place is free for you: %(where)s") % {"where": where}
