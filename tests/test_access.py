@@ -702,6 +702,7 @@ CONSOLE_URLS = [
             "events:console_edit",
             "events:console_booths",
             "events:console_occupancy",
+            "events:console_attendance",
             "events:console_registrations",
         )
     ),
@@ -915,7 +916,14 @@ def test_a_checkin_login_has_its_account_and_home_but_no_persons_pages(client_as
 # The gate (Events II, part 2): a page for staff phones outside the console. Check-in staff
 # reach the gates of the events given to them only — another event's gate is not found — and
 # organisers reach their events' gates; nobody else gets in.
-GATE_URLS = ["events:gate", "events:gate_lost", "events:gate_walk_in"]
+# Events III: the device's ticket list and the gate's service worker go with the gate page.
+GATE_URLS = [
+    "events:gate",
+    "events:gate_lost",
+    "events:gate_walk_in",
+    "events:gate_offline_list",
+    "events:gate_sw",
+]
 
 
 @pytest.mark.parametrize("name", GATE_URLS)
@@ -946,3 +954,26 @@ def test_the_gate_by_role(name, role, fx, client_as):
         assert foreign.status_code == 200
     elif role in {"unit_admin", "checkin_staff"}:
         assert foreign.status_code == 404
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_sending_scans_made_offline_by_role(role, fx, client_as):
+    """The sync of scans made offline (Events III) is the gate's: its staff and organisers."""
+    given = _event_staff(fx)["slug"]
+    for slug in (given, _event(fx).slug):
+        response = client_as(role).post(
+            reverse("events:gate_sync", kwargs={"slug": slug}),
+            data={"scans": []},
+            content_type="application/json",
+        )
+        keeps_this_gate = (role in STAFF and slug == _event(fx).slug) or (
+            role == "checkin_staff" and slug == given
+        )
+        if role == "anonymous":
+            assert response.status_code == 302
+        elif keeps_this_gate:
+            assert response.status_code == 200
+        elif role in STAFF or role == "checkin_staff":
+            assert response.status_code == 404, (role, slug)
+        else:
+            assert response.status_code == 403, (role, slug)

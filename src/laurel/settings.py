@@ -396,11 +396,13 @@ TIME_ZONE = os.environ.get("LAUREL_TIME_ZONE", "Asia/Shanghai")
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 # Browser libraries from npm (package-lock.json; set-up runs npm ci), served as our own files:
-# zxing-wasm's QR reader (the script and its WebAssembly) under static/vendor/zxing-wasm/.
+# zxing-wasm's QR reader (the script and its WebAssembly) under static/vendor/zxing-wasm/,
+# @noble/ed25519 (a ticket's signature checked offline) under static/vendor/noble-ed25519/.
 NODE_MODULES_DIR = REPO_DIR / "node_modules"
 STATICFILES_DIRS = [
     ("vendor/zxing-wasm", NODE_MODULES_DIR / "zxing-wasm" / "dist" / "iife" / "reader"),
     ("vendor/zxing-wasm", NODE_MODULES_DIR / "zxing-wasm" / "dist" / "reader"),
+    ("vendor/noble-ed25519", NODE_MODULES_DIR / "@noble" / "ed25519"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("LAUREL_MEDIA_ROOT", VAR_DIR / "media"))

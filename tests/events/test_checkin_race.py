@@ -2,7 +2,7 @@
 
 Each scan runs in its own thread on its own database connection. A barrier sends them into
 ``ticket_check_in`` together, and a second one holds them both at the door of
-``_registration_lock`` — inside their transactions, the ticket found, nothing read about
+``registration_lock`` — inside their transactions, the ticket found, nothing read about
 earlier check-ins yet — so they reach the lock at the same moment every time. Then each, once
 it has looked for an earlier check-in (``_first_check_in``), waits up to a second for the
 other to have looked too before it writes: with the lock the other cannot look until it
@@ -22,13 +22,13 @@ from laurel.events.services import tickets as tickets_module
 from tests.conftest import make_member
 from tests.events.conftest import slot_of
 
-REAL_LOCK = tickets_module._registration_lock
+REAL_LOCK = tickets_module.registration_lock
 REAL_FIRST = tickets_module._first_check_in
 LOOKED_WAIT_SECONDS = 1.0
 
 
 def lock_off(ticket):
-    """What ``_registration_lock`` returns, read without locking the row."""
+    """What ``registration_lock`` returns, read without locking the row."""
     related = ("event", "slot__booth", "member", "team", "unit")
     return Registration.objects.select_related(*related).get(pk=ticket.registration_id)
 
@@ -52,7 +52,7 @@ def race(event, scans: list[tuple[str, str]], *, locked: bool, monkeypatch) -> l
             looked.wait_for(lambda: len(looks) == len(scans), timeout=LOOKED_WAIT_SECONDS)
         return answer
 
-    monkeypatch.setattr(tickets_module, "_registration_lock", registration_lock)
+    monkeypatch.setattr(tickets_module, "registration_lock", registration_lock)
     monkeypatch.setattr(tickets_module, "_first_check_in", first_check_in)
     outcomes = [""] * len(scans)
 
@@ -76,7 +76,7 @@ def race(event, scans: list[tuple[str, str]], *, locked: bool, monkeypatch) -> l
     for thread in threads:
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads)
-    monkeypatch.setattr(tickets_module, "_registration_lock", REAL_LOCK)
+    monkeypatch.setattr(tickets_module, "registration_lock", REAL_LOCK)
     monkeypatch.setattr(tickets_module, "_first_check_in", REAL_FIRST)
     return outcomes
 

@@ -1,5 +1,6 @@
-"""The gate's camera scanner: its QR reader comes from npm at set-up, pinned, and is served
-from our own static files; its page alone may compile WebAssembly."""
+"""The gate's browser libraries — the camera's QR reader, the signature check offline — come
+from npm at set-up, pinned, and are served from our own static files; the gate page alone may
+compile WebAssembly."""
 
 import json
 import re
@@ -11,10 +12,10 @@ from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.urls import path
 
-from laurel.events.scanner import SCANNER_LIBRARY, SCANNER_WASM, scanner_page
+from laurel.events.scanner import ED25519_LIBRARY, SCANNER_LIBRARY, SCANNER_WASM, scanner_page
 
 REPO = Path(__file__).resolve().parents[2]
-LIBRARY = "zxing-wasm"
+LIBRARIES = ("zxing-wasm", "@noble/ed25519")
 
 
 def page(request):
@@ -56,6 +57,13 @@ def test_the_reader_webassembly_is_served_from_our_static_files(db):
     assert body[:4] == b"\0asm"
 
 
+def test_the_signature_library_is_served_from_our_static_files(db):
+    status, content_type, body = static_get(f"/static/{ED25519_LIBRARY}")
+    assert status == 200
+    assert content_type.startswith("text/javascript")
+    assert b"verifyAsync," in body  # the export gate_offline.js imports
+
+
 def test_the_scanner_script_is_served(db):
     status, content_type, body = static_get("/static/events/scanner.js")
     assert status == 200
@@ -66,14 +74,15 @@ def test_the_scanner_script_is_served(db):
     assert not re.search(rb"https?://", body)
 
 
-def test_the_library_is_pinned_to_the_version_installed():
-    declared = json.loads((REPO / "package.json").read_text())["dependencies"][LIBRARY]
+@pytest.mark.parametrize("library", LIBRARIES)
+def test_the_library_is_pinned_to_the_version_installed(library):
+    declared = json.loads((REPO / "package.json").read_text())["dependencies"][library]
     locked = json.loads((REPO / "package-lock.json").read_text())
-    installed = json.loads((REPO / "node_modules" / LIBRARY / "package.json").read_text())
+    installed = json.loads((REPO / "node_modules" / library / "package.json").read_text())
     assert re.fullmatch(r"\d+\.\d+\.\d+", declared)  # exact: no range
-    assert locked["packages"][""]["dependencies"][LIBRARY] == declared
-    assert locked["packages"][f"node_modules/{LIBRARY}"]["version"] == declared
-    assert locked["packages"][f"node_modules/{LIBRARY}"]["integrity"].startswith("sha512-")
+    assert locked["packages"][""]["dependencies"][library] == declared
+    assert locked["packages"][f"node_modules/{library}"]["version"] == declared
+    assert locked["packages"][f"node_modules/{library}"]["integrity"].startswith("sha512-")
     assert installed["version"] == declared
 
 
@@ -102,5 +111,20 @@ def test_collectstatic_gathers_the_library(tmp_path):
     ):
         call_command("collectstatic", "--noinput", "-v0")
     paths = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
-    for name in (SCANNER_LIBRARY, SCANNER_WASM, "events/scanner.js"):
+    for name in (
+        SCANNER_LIBRARY,
+        SCANNER_WASM,
+        ED25519_LIBRARY,
+        "events/scanner.js",
+        "events/gate_offline.js",
+    ):
         assert (tmp_path / paths[name]).is_file(), name
+
+
+def test_the_offline_script_loads_nothing_from_elsewhere_and_writes_no_html(db):
+    status, content_type, body = static_get("/static/events/gate_offline.js")
+    assert status == 200
+    assert content_type.startswith("text/javascript")
+    assert b"dataset.ed25519" in body  # the library's URL from the page, never a CDN
+    assert not re.search(rb"https?://", body)
+    assert b"innerHTML" not in body  # what it shows is set as text

@@ -355,8 +355,9 @@ class Ticket(models.Model):
 
 class CheckIn(models.Model):
     """A ticket scanned or typed at the gate or a booth and let in. The first of a
-    registration counts (``Registration.checked_in_at``); a later one is kept as a duplicate
-    of it (``duplicate_of``), so the refusal can say when and on which device the first was."""
+    registration — the earliest scanned, wherever it was sent from — counts
+    (``Registration.checked_in_at``); a later one is kept as a duplicate of it
+    (``duplicate_of``), so the refusal can say when and on which device the first was."""
 
     registration = models.ForeignKey(
         Registration, on_delete=models.PROTECT, related_name="check_ins"
@@ -378,6 +379,11 @@ class CheckIn(models.Model):
     duplicate_of = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates"
     )
+    # A scan made on a device without the network and sent later (services.check_ins_sync):
+    # the device's own name for it, so that sending it again records nothing more, and when
+    # it reached the server. Empty and null for a scan checked online.
+    scan_key = models.CharField(max_length=100, blank=True)
+    synced_at = models.DateTimeField(_("sent from the device"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("check-in")
@@ -389,7 +395,11 @@ class CheckIn(models.Model):
                 fields=["registration"],
                 condition=Q(duplicate_of__isnull=True),
                 name="check_in_first_once",
-            )
+            ),
+            # a scan sent twice from a device is recorded once
+            models.UniqueConstraint(
+                fields=["ticket", "scan_key"], condition=~Q(scan_key=""), name="check_in_scan_once"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,5 +11,8 @@ from csp.decorators import csp_update
 
 SCANNER_LIBRARY = "vendor/zxing-wasm/index.js"
 SCANNER_WASM = "vendor/zxing-wasm/zxing_reader.wasm"
+# Checks a ticket's signature on the device when the network is down (gate_offline.js):
+# @noble/ed25519 from npm, an ES module loaded by import().
+ED25519_LIBRARY = "vendor/noble-ed25519/index.js"
 
 scanner_page = csp_update({"script-src": ["'wasm-unsafe-eval'"]})

@@ -1,12 +1,14 @@
 """Reads several audiences share: an event's occupancy (per booth, or per slot), the people it
-counts, a person's own registrations."""
+counts, a person's own registrations, its attendance while it runs."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
 
-from laurel.events.models import Event, Registration, Slot
+from laurel.events.models import CheckIn, Event, Registration, Slot
+from laurel.orgs.models import Unit
 
 
 @dataclass(frozen=True)
@@ -132,3 +134,121 @@ def waiting_places(event_ids) -> dict[int, int]:
         counted[line] = counted.get(line, 0) + 1
         places[pk] = counted[line]
     return places
+
+
+# --- attendance ------------------------------------------------------------------------------
+
+# how long before its start and after its end an event counts as running (its figures live)
+ATTENDANCE_MARGIN = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class BoothAttendance:
+    """A booth's attendance: its slots summed (``row``) and each of them (``slots``); for an
+    event without booths, the event itself (``booth_id`` None, no slots)."""
+
+    booth_id: int | None
+    row: Occupancy
+    slots: list[Occupancy]
+
+
+@dataclass(frozen=True)
+class UnitAttendance:
+    """The places held and checked in by the registrations of a unit and the units below it."""
+
+    unit_id: int
+    name: str
+    holding: int
+    checked_in: int
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """Who has come to an event: places checked in of the places held (``Registration.HOLDING``),
+    by booth and slot and by unit, and the scans behind them."""
+
+    booths: list[BoothAttendance]
+    units: list[UnitAttendance]  # the most checked in first, then by name
+    holding: int
+    checked_in: int
+    duplicates: int  # scans of a ticket already checked in
+    offline: int  # scans made on a device without the network and sent later
+    last_check_in_at: datetime | None  # the latest first check-in
+
+
+def _booths_attending(event: Event) -> list[BoothAttendance]:
+    rows = occupancy(event, by_slot=True)
+    if rows and rows[0].slot is None:  # no booths: the event itself
+        return [BoothAttendance(None, rows[0], [])]
+    slots_by_booth: dict[int, list[Occupancy]] = {}
+    for row in rows:
+        slots_by_booth.setdefault(row.slot.booth_id, []).append(row)
+    return [
+        BoothAttendance(booth_id, Occupancy.summed(slots[0].booth, slots), slots)
+        for booth_id, slots in slots_by_booth.items()
+    ]
+
+
+def _rolled_up_unit_id(unit_id: int, path: str, organiser: Unit) -> int:
+    """The unit one level beneath ``organiser`` that holds the unit (``unit_id``, ``path``);
+    the unit itself when it is the organiser or outside the organiser's subtree."""
+    if unit_id == organiser.pk or not path.startswith(organiser.path):
+        return unit_id
+    return int(path.strip("/").split("/")[organiser.depth + 1])
+
+
+def _units_attending(event: Event) -> list[UnitAttendance]:
+    sums = _sums()
+    per_unit = (
+        Registration.objects.filter(event=event, state__in=Registration.HOLDING)
+        .values("unit_id", "unit__path")
+        .annotate(holding=sums["registered"], checked_in=sums["checked_in"])
+        .order_by()
+    )
+    totals: dict[int, list[int]] = {}
+    for row in per_unit:
+        unit_id = _rolled_up_unit_id(row["unit_id"], row["unit__path"], event.unit)
+        holding, checked_in = totals.setdefault(unit_id, [0, 0])
+        totals[unit_id] = [holding + row["holding"], checked_in + row["checked_in"]]
+    names = dict(Unit.objects.filter(pk__in=totals).values_list("pk", "name"))
+    units = [
+        UnitAttendance(unit_id, names[unit_id], holding, checked_in)
+        for unit_id, (holding, checked_in) in totals.items()
+    ]
+    return sorted(units, key=lambda unit: (-unit.checked_in, unit.name, unit.unit_id))
+
+
+def attendance(event: Event) -> Attendance:
+    """The event's attendance as it stands: places held and checked in per booth (its slots
+    summed) and per slot, and per unit — each registration counted under the unit one level
+    beneath the organiser unit that holds its own unit, or under its own unit when that is
+    the organiser or outside the organiser's subtree. Four queries whatever the number of
+    slots and units (one more for an event without booths, one more when ``event.unit`` is
+    not loaded yet)."""
+    units = _units_attending(event)
+    scans = CheckIn.objects.filter(registration__event=event).aggregate(
+        duplicates=Count("pk", filter=Q(duplicate_of__isnull=False)),
+        offline=Count("pk", filter=Q(synced_at__isnull=False)),
+        last_check_in_at=Max("at", filter=Q(duplicate_of__isnull=True)),
+    )
+    return Attendance(
+        booths=_booths_attending(event),
+        units=units,
+        holding=sum(unit.holding for unit in units),
+        checked_in=sum(unit.checked_in for unit in units),
+        **scans,
+    )
+
+
+def attendance_phase(event: Event, *, now: datetime | None = None) -> str:
+    """Where the event stands for its attendance: "running" (open or closed for registration,
+    and within an hour of its times: the figures change), "final" (ended, cancelled, or more
+    than an hour past its end) or "not-started"."""
+    now = now or timezone.now()
+    if event.state in (Event.State.ENDED, Event.State.CANCELLED):
+        return "final"
+    if event.state == Event.State.DRAFT or now < event.starts_at - ATTENDANCE_MARGIN:
+        return "not-started"
+    if now > event.ends_at + ATTENDANCE_MARGIN:
+        return "final"
+    return "running"

@@ -3,6 +3,7 @@ from django.urls import path
 from laurel.events.views import (
     console,
     console_gate,
+    console_gate_offline,
     console_registering,
     member,
     member_tickets,
@@ -58,6 +59,14 @@ urlpatterns = [
     path("events/<slug:slug>/gate/", console_gate.gate, name="gate"),
     path("events/<slug:slug>/gate/lost/", console_gate.gate_lost, name="gate_lost"),
     path("events/<slug:slug>/gate/walk-in/", console_gate.gate_walk_in, name="gate_walk_in"),
+    path(
+        "events/<slug:slug>/gate/offline/",
+        console_gate_offline.offline_list,
+        name="gate_offline_list",
+    ),
+    path("events/<slug:slug>/gate/sync/", console_gate_offline.sync, name="gate_sync"),
+    path("events/<slug:slug>/gate/sw.js", console_gate_offline.service_worker, name="gate_sw"),
+    path("console/events/<slug:slug>/attendance/", console.attendance, name="console_attendance"),
     path("console/events/<slug:slug>/staff/", console_gate.staff, name="console_staff"),
     path(
         "console/events/<slug:slug>/staff/<id:pk>/remove/",

@@ -2,9 +2,10 @@
 states, booths and slots, the day-before reminder), ``registration`` (registering, cancelling,
 the waiting list and its offers — under the locks that keep every slot within its places),
 ``notices`` (telling registrants), ``tickets`` (tickets issued and revoked with the
-registrations; the check-in at the gate), ``staff`` (who keeps an event's gate), ``gate`` (a
-lost ticket found, a walk-in registered and let in). Every write is atomic and audited.
-Callers import the names from here."""
+registrations; the check-in at the gate), ``offline`` (the ticket list a gate's device keeps;
+the scans it made without the network, sent later), ``staff`` (who keeps an event's gate),
+``gate`` (a lost ticket found, a walk-in registered and let in). Every write is atomic and
+audited. Callers import the names from here."""
 
 from laurel.events.services.gate import (
     LostTicket,
@@ -13,6 +14,7 @@ from laurel.events.services.gate import (
     walk_in_people,
     walk_in_register,
 )
+from laurel.events.services.offline import OfflineScan, check_ins_sync, offline_list
 from laurel.events.services.registration import (
     Outcome,
     RegistrationRefused,
@@ -59,10 +61,12 @@ __all__ = [
     "CancelPreview",
     "CheckInOutcome",
     "LostTicket",
+    "OfflineScan",
     "Outcome",
     "RegistrationRefused",
     "answers_check",
     "booth_delete",
+    "check_ins_sync",
     "booth_save",
     "event_cancel_preview",
     "event_create",
@@ -70,6 +74,7 @@ __all__ = [
     "event_update",
     "in_audience",
     "offer_accept",
+    "offline_list",
     "offers_lapse",
     "people_count",
     "registration_cancel",

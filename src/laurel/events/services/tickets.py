@@ -134,53 +134,112 @@ def ticket_check_in(
     with transaction.atomic():
         ticket, reason = _ticket_find(event, scanned)
         if ticket is None:
-            return _refuse(acting_user, event, reason, device=device, booth=booth)
-        registration = _registration_lock(ticket)
-        ticket.refresh_from_db(fields=["revoked_at"])  # as it stands now the row is locked
-        reason = _holding_refusal(ticket, registration, booth=booth)
+            return check_in_refused(acting_user, event, reason, device=device, booth=booth)
+        registration = registration_lock(ticket)
+        reason = holding_refusal(ticket, registration, booth=booth)
         if reason:
-            return _refuse(
+            return check_in_refused(
                 acting_user, event, reason, device=device, booth=booth, registration=registration
             )
-        first = _first_check_in(registration)
-        check_in = CheckIn(
+        return check_in_record(
+            acting_user=acting_user,
+            event=event,
             registration=registration,
             ticket=ticket,
             at=now,
             device=device,
             booth=booth,
-            by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
-            duplicate_of=first,
         )
-        check_in.full_clean()
-        check_in.save()
-        if first is not None:
-            return _refuse(
-                acting_user,
-                event,
-                "duplicate",
-                device=device,
-                booth=booth,
-                registration=registration,
-                first=first,
-                check_in=check_in,
-            )
-        registration.checked_in_at = now
-        registration.save(update_fields=["checked_in_at", "updated_at"])
-        audit_log(
-            actor=acting_user,
-            action="events.ticket.checked_in",
-            obj=registration,
-            unit=registration.unit,
-            data=_audit_data(event, device=device, booth=booth, registration=registration),
+
+
+def check_in_record(
+    *,
+    acting_user,
+    event: Event,
+    registration: Registration,
+    ticket: Ticket,
+    at: datetime,
+    device: str,
+    booth: Booth | None,
+    scan_key: str = "",
+    synced_at: datetime | None = None,
+) -> CheckInOutcome:
+    """Record a scan of ``ticket`` made at ``at`` on ``device``, its registration locked
+    (``registration_lock``) and found holding (``holding_refusal``). The earliest scan of a
+    registration is its check-in and every other one a duplicate of it: a scan sent later
+    from a device that was offline but made earlier than the first one recorded takes its
+    place, and the others become its duplicates."""
+    first = _first_check_in(registration)
+    # only a scan sent later may come before the first: an online scan's time is taken
+    # before it waits for the lock, so of two at once the one let in last may be the earlier
+    earlier = first is not None and synced_at is not None and at < first.at
+    check_in = CheckIn(
+        registration=registration,
+        ticket=ticket,
+        at=at,
+        device=device,
+        booth=booth,
+        by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        duplicate_of=first,  # for now when earlier: the unique index allows one first
+        scan_key=scan_key,
+        synced_at=synced_at,
+    )
+    check_in.full_clean()
+    check_in.save()
+    if first is not None and not earlier:
+        return check_in_refused(
+            acting_user,
+            event,
+            "duplicate",
+            device=device,
+            booth=booth,
+            registration=registration,
+            first=first,
+            check_in=check_in,
         )
+    if earlier:
+        first.duplicate_of = check_in
+        first.save(update_fields=["duplicate_of"])
+        check_in.duplicate_of = None
+        check_in.save(update_fields=["duplicate_of"])
+        CheckIn.objects.filter(duplicate_of=first).update(duplicate_of=check_in)
+    registration.checked_in_at = at
+    registration.save(update_fields=["checked_in_at", "updated_at"])
+    data = _audit_data(event, device=device, booth=booth, registration=registration)
+    if synced_at is not None:
+        data["offline"] = True
+    if earlier:
+        data["before"] = first.device
+    audit_log(
+        actor=acting_user,
+        action="events.ticket.checked_in",
+        obj=registration,
+        unit=registration.unit,
+        data=data,
+    )
     return CheckInOutcome(
         ok=True,
         reason="",
-        message=_("Checked in: %(holder)s.") % {"holder": registration.registrant_name},
+        message=check_in_message(registration, None),
         registration=registration,
         check_in=check_in,
     )
+
+
+def check_in_message(registration: Registration, first: CheckIn | None) -> str:
+    """The sentence for a scan let in (``first`` None) or refused as a duplicate of
+    ``first``."""
+    if first is None:
+        return _("Checked in: %(holder)s.") % {"holder": registration.registrant_name}
+    return _refusal_message("duplicate", registration=registration, booth=None, first=first)
+
+
+def slot_shown(slot) -> str:
+    """A slot's day and hours as the gate shows them beside its booth (``""`` for none)."""
+    if slot is None:
+        return ""
+    start, end = timezone.localtime(slot.starts_at), timezone.localtime(slot.ends_at)
+    return f"{start:%m-%d %H:%M}–{end:%H:%M}"
 
 
 def _ticket_find(event: Event, scanned: str) -> tuple[Ticket | None, str]:
@@ -219,9 +278,11 @@ def _other_event_reason(scanned: str, event_id: int) -> str:
     return "other-event"
 
 
-def _holding_refusal(ticket: Ticket, registration: Registration, *, booth) -> str:
+def holding_refusal(ticket: Ticket, registration: Registration, *, booth) -> str:
     """Why a ticket found does not let its holder in here ("" when it does, unless it is a
-    duplicate): cancelled (the registration, or the event itself), or wrong-booth."""
+    duplicate): cancelled (the registration, or the event itself), or wrong-booth. Read
+    with the registration locked (``registration_lock``)."""
+    ticket.refresh_from_db(fields=["revoked_at"])  # as it stands now the row is locked
     if ticket.revoked_at is not None or registration.state != Registration.State.REGISTERED:
         return "cancelled"
     if registration.event.state == Event.State.CANCELLED:
@@ -231,7 +292,7 @@ def _holding_refusal(ticket: Ticket, registration: Registration, *, booth) -> st
     return ""
 
 
-def _registration_lock(ticket: Ticket) -> Registration:
+def registration_lock(ticket: Ticket) -> Registration:
     """The ticket's registration, its row locked until the check-in commits: a second scan
     of the same ticket waits here, and then finds the first check-in."""
     return (
@@ -246,7 +307,7 @@ def _first_check_in(registration: Registration) -> CheckIn | None:
     return CheckIn.objects.filter(registration=registration, duplicate_of__isnull=True).first()
 
 
-def _refuse(
+def check_in_refused(
     acting_user,
     event: Event,
     reason: str,

@@ -1,7 +1,8 @@
 """Console pages for events: organisers set an event up (its settings, booths and slots),
-move it through its states, watch its occupancy and look after its registrations; unit admins
-also find here the events of others they may register teams for. Thin: forms in, services
-write, the events policy decides who sees what — another subtree's event is not found.
+move it through its states, watch its occupancy and attendance and look after its
+registrations; unit admins also find here the events of others they may register teams for.
+Thin: forms in, services write, the events policy decides who sees what — another subtree's
+event is not found.
 """
 
 from datetime import timedelta
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from laurel.events import policy, services
-from laurel.events.charts import occupancy_chart
+from laurel.events.charts import attendance_chart, occupancy_chart
 from laurel.events.forms import BoothForm, EventForm, SlotForm, question_rows
 from laurel.events.models import Booth, Event, Registration
 from laurel.events.selectors import occupancy as occupancy_rows
@@ -429,6 +430,20 @@ def occupancy(request, slug: str):
     if request.htmx:
         return render(request, "events/_occupancy.html", context)
     return render(request, "events/console_occupancy.html", context)
+
+
+# --- attendance -------------------------------------------------------------------------------
+
+
+@allowed_if(policy.may_organise_events)
+def attendance(request, slug: str):
+    """Who has come, by booth and slot and by unit: alone for htmx (the figures poll
+    themselves while the event runs), else as a page of its own."""
+    event = _event(request, slug)
+    context = {"event": event, "chart": attendance_chart(event)}
+    if request.htmx:
+        return render(request, "events/_attendance.html", context)
+    return render(request, "events/console_attendance.html", context)
 
 
 # --- registrations ----------------------------------------------------------------------------

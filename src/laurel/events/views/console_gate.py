@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,7 +21,7 @@ from laurel.accounts.models import User
 from laurel.events import policy, services
 from laurel.events.forms import PersonAtGateForm, StaffAddForm
 from laurel.events.models import Event, EventStaff, Registration, Slot
-from laurel.events.scanner import SCANNER_LIBRARY, SCANNER_WASM, scanner_page
+from laurel.events.scanner import ED25519_LIBRARY, SCANNER_LIBRARY, SCANNER_WASM, scanner_page
 from laurel.web import idempotency
 from laurel.web.access import allowed_if
 
@@ -62,15 +61,12 @@ def _shown(outcome) -> dict:
             "holder": registration.registrant_name,
             "team": registration.team.name if registration.team_id else "",
             "booth": slot.booth.name if slot is not None else "",
-            "slot": (
-                f"{timezone.localtime(slot.starts_at):%m-%d %H:%M}–"
-                f"{timezone.localtime(slot.ends_at):%H:%M}"
-                if slot is not None
-                else ""
-            ),
+            "slot": services.tickets.slot_shown(slot),
         }
+    if outcome.check_in is not None:  # for the device's own record of who is in
+        shown["ticket"] = outcome.check_in.ticket_id
     if outcome.first is not None:
-        shown["first_at"] = timezone.localtime(outcome.first.at).strftime("%H:%M:%S")
+        shown["first_at"] = outcome.first.at.isoformat()
         shown["first_device"] = outcome.first.device
     return shown
 
@@ -85,6 +81,7 @@ def _render(request, event: Event, station: dict, *, result=None, status=200, **
         "form_key": uuid.uuid4().hex,  # the lost ticket's and the walk-in's forms'
         "scanner_library": SCANNER_LIBRARY,
         "scanner_wasm": SCANNER_WASM,
+        "ed25519_library": ED25519_LIBRARY,
         "person_form": extra.pop("person_form", None) or PersonAtGateForm(),
         **extra,
     }

@@ -35,6 +35,8 @@
     }
   }
 
+  // an answer given on the device itself, without the network (gate_offline.js)
+  document.addEventListener("gate:answered", answered);
   document.addEventListener("htmx:afterSettle", function (event) {
     if (event.target && event.target.id === "scan-result") {
       answered();
