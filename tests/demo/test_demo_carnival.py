@@ -3,6 +3,7 @@ teams, 1,318 people, 18 booths with their slots, several full with waiting lists
 through the services in the 2024 story's time, and a second run changing nothing."""
 
 import io
+from datetime import timedelta
 from itertools import pairwise
 
 import pytest
@@ -10,7 +11,7 @@ from django.core.management import call_command
 
 from laurel.demo import carnival as demo_carnival
 from laurel.demo import world as demo_world
-from laurel.events.models import Booth, Event, Registration, Slot
+from laurel.events.models import Booth, CheckIn, Event, Registration, Slot
 from laurel.events.selectors import occupancy
 from laurel.members.models import Member, Team
 from laurel.orgs.models import Unit
@@ -57,7 +58,7 @@ def test_the_plan_has_the_bulletins_shape_and_every_team_fits_its_slot():
 def snapshot() -> dict:
     return {
         model.__name__: list(model.objects.order_by("pk").values())
-        for model in (Unit, Member, Team, Event, Booth, Slot, Registration)
+        for model in (Unit, Member, Team, Event, Booth, Slot, Registration, CheckIn)
     }
 
 
@@ -100,10 +101,26 @@ def test_the_demo_loads_the_carnival_once_with_full_booths_and_waiting_lists():
     assert event.registration_closes_at < event.starts_at
     assert event.starts_at.year == 2024
 
+    # the day: most of those holding places came, checked in at their booth before their slot
+    holding = Registration.objects.filter(event=event, state=Registration.State.REGISTERED)
+    came = holding.filter(checked_in_at__isnull=False)
+    assert 0.9 * holding.count() < came.count() < holding.count()
+    for registration in came.select_related("slot__booth")[:50]:
+        check_in = registration.check_ins.get()
+        assert check_in.booth == registration.slot.booth
+        assert check_in.device == f"{registration.slot.booth.name}签到"
+        early = registration.slot.starts_at - registration.checked_in_at
+        assert timedelta(0) <= early <= timedelta(minutes=demo_carnival.ARRIVING_EARLY_MINUTES)
+    assert not Registration.objects.filter(event=event, checked_in_at__isnull=False).exclude(
+        state=Registration.State.REGISTERED
+    )
+
     printed = out.getvalue()
     assert "Event carnival-2024:" in printed
     assert "69 teams and 1318 people registered" in printed
     assert f"{len([row for row in slots if row.full])} slots full" in printed
+    checked_in = sum(row.checked_in for row in occupancy(event, by_slot=True))
+    assert f"Attendance: {checked_in} of " in printed
 
     before = snapshot()
     call_command("demo", "--only", "carnival", stdout=io.StringIO())

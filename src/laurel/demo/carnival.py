@@ -34,6 +34,8 @@ TEAM_SIZES = (14, 24)
 SIGNING_UP = 520  # people who sign up on their own
 SIGNING_UP_TWICE = 140  # … of whom these try a second workshop
 SEED = 2024
+ARRIVING_EARLY_MINUTES = 20  # people come up to this long before their slot
+NO_SHOW_ONE_IN = 20  # one registration in this many does not come
 QUESTIONS = [("文化衫尺码", "choice", "S\nM\nL\nXL\nXXL", False)]  # text, kind, choices, required
 SIZES = ["S", "M", "L", "XL", "XXL"]
 

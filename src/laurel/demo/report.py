@@ -100,6 +100,11 @@ def carnival_report(stdout) -> None:
         + f"). Per slot: laurel events occupancy {event.slug} --slots; the chart: "
         f"{settings.LAUREL_PUBLIC_URL}{reverse('events:console_occupancy', args=[event.slug])}"
     )
+    stdout.write(
+        f"Attendance: {sum(row.checked_in for row in rows)} of "
+        f"{sum(row.registered for row in rows)} places checked in; per booth, slot and unit: "
+        f"{settings.LAUREL_PUBLIC_URL}{reverse('events:console_attendance', args=[event.slug])}"
+    )
 
 
 def work_of(username: str) -> str:

@@ -3,7 +3,9 @@ tells it (``demo.carnival``): the county's units, its 1,318 people (through the 
 import) in 69 teams, the event of 云阳县总工会 with its 18 booths and their slots, and every
 registration made through ``events.services.registration_create`` at its moment of the
 story — the teams by their unit admins first, then people on their own, some of them put
-on the waiting lists of the workshops that filled up; then the event has ended.
+on the waiting lists of the workshops that filled up; on the day, most of those registered
+come and are checked in at their booth (``events.services.ticket_check_in``, a few minutes
+before their slot; one in twenty does not come); then the event has ended.
 
 The carnival keeps the 2024 story's time (moved as ``photo-2024``'s was, with ``--today``):
 the registrations' times are set to the story's afterwards, as ``story`` does for entries;
@@ -11,7 +13,8 @@ the audit log keeps when the demo was loaded. Made once, all or nothing: a secon
 the event and changes nothing.
 """
 
-from datetime import datetime
+import random
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,7 +30,8 @@ from laurel.demo.registry import DemoRun, register
 from laurel.demo.story import aware
 from laurel.demo.world import crowd
 from laurel.events import services as events
-from laurel.events.models import Event, Registration, Slot
+from laurel.events.keys import private_key_of
+from laurel.events.models import Event, Registration, Slot, Ticket
 from laurel.members.imports import member_import_plan
 from laurel.members.models import Member, Team
 from laurel.members.services import SYSTEM_ACCESS, member_import_apply, team_create
@@ -78,8 +82,33 @@ def carnival_load(run: DemoRun) -> None:
             now=story(signup.at),
         )
         moments[outcome.registration.pk] = story(signup.at)
+    _arrived(event, admin)
     events.event_state_set(acting_user=admin, event=event, state=Event.State.ENDED)
     _dated(event, moments, story)
+
+
+def _arrived(event: Event, admin: User) -> None:
+    """The day: each registration holding a place is checked in at its booth up to
+    ``ARRIVING_EARLY_MINUTES`` before its slot starts, by the booth's own device, except one
+    in ``NO_SHOW_ONE_IN`` (seeded, the same every run)."""
+    rng = random.Random(plan_of.SEED)  # noqa: S311 - demo data, not security
+    private_raw = private_key_of(event)
+    tickets = Ticket.objects.filter(event=event, revoked_at__isnull=True).select_related(
+        "registration__slot__booth"
+    )
+    for ticket in tickets.order_by("pk"):
+        slot = ticket.registration.slot
+        early = timedelta(minutes=rng.randint(0, plan_of.ARRIVING_EARLY_MINUTES))
+        if rng.randrange(plan_of.NO_SHOW_ONE_IN) == 0:
+            continue
+        events.ticket_check_in(
+            acting_user=admin,
+            event=event,
+            scanned=events.ticket_text(ticket, private_raw).payload,
+            device=f"{slot.booth.name}签到",
+            booth=slot.booth,
+            now=slot.starts_at - early,
+        )
 
 
 def _timeline(run: DemoRun) -> demo_dates.Timeline:
