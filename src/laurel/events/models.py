@@ -275,6 +275,9 @@ class Registration(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)  # the first ``CheckIn``'s time
+    # a meeting's leave (请假): asked for with a reason, by the invitee or recorded for them
+    leave_reason = models.TextField(_("reason for leave"), blank=True)
+    leave_at = models.DateTimeField(_("leave asked for"), null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]
@@ -379,6 +382,12 @@ class CheckIn(models.Model):
     duplicate_of = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates"
     )
+
+    class Method(models.TextChoices):
+        SCAN = "scan", _("Ticket scanned or typed")
+        LIST = "list", _("Ticked on the list")
+
+    method = models.CharField(max_length=10, choices=Method.choices, default=Method.SCAN)
     # A scan made on a device without the network and sent later (services.check_ins_sync):
     # the device's own name for it, so that sending it again records nothing more, and when
     # it reached the server. Empty and null for a scan checked online.
@@ -434,3 +443,38 @@ class EventStaff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} · {self.user}"
+
+
+class Act(models.Model):
+    """An act of a performance's programme (节目单), in its place: what it is, who performs it
+    (members, teams, guest troupes by name) and how long it runs."""
+
+    DURATION_MAX = 4 * 60 * 60
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="acts")
+    position = models.PositiveIntegerField(_("number"))  # 1, 2, … in the programme's order
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=50, blank=True)  # 歌伴舞, 诗朗诵, 舞蹈 …
+    members = models.ManyToManyField(
+        "members.Member", verbose_name=_("performing members"), blank=True, related_name="+"
+    )
+    teams = models.ManyToManyField(
+        "members.Team", verbose_name=_("performing teams"), blank=True, related_name="+"
+    )
+    guests = models.CharField(_("guest performers"), max_length=300, blank=True)
+    duration_seconds = models.PositiveIntegerField(_("duration (seconds)"))
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("act")
+        verbose_name_plural = _("acts")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_seconds__gte=1, duration_seconds__lte=4 * 60 * 60),
+                name="act_duration_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"

@@ -163,12 +163,14 @@ def check_in_record(
     booth: Booth | None,
     scan_key: str = "",
     synced_at: datetime | None = None,
+    method: str = CheckIn.Method.SCAN,
 ) -> CheckInOutcome:
     """Record a scan of ``ticket`` made at ``at`` on ``device``, its registration locked
     (``registration_lock``) and found holding (``holding_refusal``). The earliest scan of a
     registration is its check-in and every other one a duplicate of it: a scan sent later
     from a device that was offline but made earlier than the first one recorded takes its
-    place, and the others become its duplicates."""
+    place, and the others become its duplicates. ``method``: scanned (a ticket), or ticked
+    on a list by staff."""
     first = _first_check_in(registration)
     # only a scan sent later may come before the first: an online scan's time is taken
     # before it waits for the lock, so of two at once the one let in last may be the earlier
@@ -183,6 +185,7 @@ def check_in_record(
         duplicate_of=first,  # for now when earlier: the unique index allows one first
         scan_key=scan_key,
         synced_at=synced_at,
+        method=method,
     )
     check_in.full_clean()
     check_in.save()
