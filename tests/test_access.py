@@ -25,9 +25,11 @@ from laurel.contests.services import (
 )
 from laurel.events.models import Event, EventStaff
 from laurel.events.services import (
+    act_save,
     booth_save,
     event_create,
     event_state_set,
+    meeting_invite,
     registration_create,
     slot_save,
 )
@@ -295,6 +297,74 @@ def _event_staff(fx, *, foreign: bool = False) -> dict:
     user = fx["users"]["checkin_staff"]
     EventStaff.objects.get_or_create(event=event, user=user)
     return {"slug": event.slug, "pk": user.pk}
+
+
+def _meeting_invitee(fx, *, foreign: bool = False) -> dict:
+    """A meeting of the district (or the other district), open, its one invitee the district's
+    (or the other district's) person (Events IV: meetings; made once per test)."""
+    key = "foreign_meeting" if foreign else "meeting"
+    if key not in fx:
+        now = timezone.now()
+        organiser = fx["users"]["federation_admin"]
+        starts = now + datetime.timedelta(days=3)
+        meeting = event_create(
+            acting_user=organiser,
+            slug=f"access-{key.replace('_', '-')}",
+            kind="meeting",
+            title="干部大会",
+            venue="会议室",
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=2),
+            unit=fx["world"].other_district if foreign else fx["world"].district,
+            audience="invited",
+            members_register=False,
+            teams_register=False,
+            registration_opens_at=now - datetime.timedelta(days=1),
+            registration_closes_at=starts,
+        )
+        meeting = event_state_set(acting_user=organiser, event=meeting, state="open")
+        person = fx["foreign_person"] if foreign else fx["own_person"]
+        [invited] = meeting_invite(acting_user=organiser, event=meeting, members=[person]).invited
+        fx[key] = (meeting, invited)
+    meeting, invited = fx[key]
+    return {"slug": meeting.slug, "pk": invited.pk}
+
+
+def _meeting(fx, *, foreign: bool = False) -> dict:
+    return {"slug": _meeting_invitee(fx, foreign=foreign)["slug"]}
+
+
+def _performance_act(fx, *, foreign: bool = False) -> dict:
+    """A performance of the district (or the other district), open, with one act in its
+    programme (Events IV: performances; made once per test)."""
+    key = "foreign_performance" if foreign else "performance"
+    if key not in fx:
+        now = timezone.now()
+        organiser = fx["users"]["federation_admin"]
+        starts = now + datetime.timedelta(days=5)
+        performance = event_create(
+            acting_user=organiser,
+            slug=f"access-{key.replace('_', '-')}",
+            kind="performance",
+            title="送文化到基层",
+            venue="剧场",
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=2),
+            unit=fx["world"].other_district if foreign else fx["world"].district,
+            registration_opens_at=now - datetime.timedelta(days=1),
+            registration_closes_at=starts,
+        )
+        performance = event_state_set(acting_user=organiser, event=performance, state="open")
+        act = act_save(
+            acting_user=organiser, event=performance, title="歌伴舞", duration_seconds=270
+        )
+        fx[key] = (performance, act)
+    performance, act = fx[key]
+    return {"slug": performance.slug, "pk": act.pk}
+
+
+def _performance(fx, *, foreign: bool = False) -> dict:
+    return {"slug": _performance_act(fx, foreign=foreign)["slug"]}
 
 
 def _results_entry(fx) -> dict:
@@ -760,6 +830,73 @@ CONSOLE_URLS = [
     # any open event, another district's too: unit admins register their teams and members
     ConsoleUrl(
         "events:console_register", STAFF, own=lambda fx: {"slug": _event(fx, foreign=True).slug}
+    ),
+    # a meeting's sign-in (Events IV, MEET): its organisers; another district's is not found
+    *(
+        ConsoleUrl(name, STAFF, own=_meeting, foreign=lambda fx: _meeting(fx, foreign=True))
+        for name in (
+            "events:console_roll",
+            "events:console_roll_xlsx",
+            "events:console_roll_pdf",
+        )
+    ),
+    ConsoleUrl(
+        "events:console_roll_invite",
+        STAFF,
+        method="post",
+        own=_meeting,
+        foreign=lambda fx: _meeting(fx, foreign=True),  # nobody ticked: back, saying so
+    ),
+    *(
+        ConsoleUrl(
+            name,
+            STAFF,
+            method="post",
+            own=_meeting_invitee,
+            foreign=lambda fx: _meeting_invitee(fx, foreign=True),
+            data={"reason": "出差"},
+        )
+        for name in (
+            "events:console_roll_sign_in",
+            "events:console_roll_leave",
+            "events:console_roll_remove",
+        )
+    ),
+    # a performance's programme (Events IV, PERF): its organisers; another district's not found
+    ConsoleUrl(
+        "events:console_programme",
+        STAFF,
+        own=_performance,
+        foreign=lambda fx: _performance(fx, foreign=True),
+    ),
+    ConsoleUrl(
+        "events:console_programme",
+        STAFF,
+        method="post",
+        own=_performance,
+        foreign=lambda fx: _performance(fx, foreign=True),
+        data={"title": "诗朗诵", "duration": "3:30"},
+    ),
+    ConsoleUrl(
+        "events:console_programme_order",
+        STAFF,
+        method="post",
+        own=_performance,
+        foreign=lambda fx: _performance(fx, foreign=True),  # no acts sent: refused, back
+    ),
+    ConsoleUrl(
+        "events:console_act",
+        STAFF,
+        own=_performance_act,
+        foreign=lambda fx: _performance_act(fx, foreign=True),
+    ),
+    ConsoleUrl(
+        "events:console_act_move",
+        STAFF,
+        method="post",
+        own=_performance_act,
+        foreign=lambda fx: _performance_act(fx, foreign=True),
+        data={"position": "1"},
     ),
     ConsoleUrl("awards:console_seals", FEDERATION),
     ConsoleUrl("awards:console_seal_image", FEDERATION, own=lambda fx: {"pk": _seal(fx).pk}),

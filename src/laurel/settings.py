@@ -403,6 +403,7 @@ STATICFILES_DIRS = [
     ("vendor/zxing-wasm", NODE_MODULES_DIR / "zxing-wasm" / "dist" / "iife" / "reader"),
     ("vendor/zxing-wasm", NODE_MODULES_DIR / "zxing-wasm" / "dist" / "reader"),
     ("vendor/noble-ed25519", NODE_MODULES_DIR / "@noble" / "ed25519"),
+    ("vendor/sortablejs", NODE_MODULES_DIR / "sortablejs"),  # the programme's drag to reorder
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("LAUREL_MEDIA_ROOT", VAR_DIR / "media"))

@@ -36,6 +36,8 @@ def test_the_loaders_are_registered_in_order_each_after_what_it_needs():
         "photo_contest",
         "craftsmen",
         "carnival",
+        "performance",
+        "meeting",
     ]
     orders = [loader.order for loader in LOADERS]
     assert orders == sorted(orders)
@@ -49,6 +51,8 @@ def test_the_loaders_are_registered_in_order_each_after_what_it_needs():
         "photo_contest": ("units", "members", "logins"),
         "craftsmen": ("units", "members", "logins"),
         "carnival": ("units", "members", "logins"),
+        "performance": ("units", "members", "logins"),
+        "meeting": ("units", "members", "logins"),
     }
 
 
@@ -187,6 +191,6 @@ def test_only_an_unknown_loader_is_refused_naming_the_loaders(db):
         call_command("demo", "--only", "units,prizes")
     assert str(refused.value) == (
         "Unknown demo loader: prizes. The loaders, in order: units, members, logins, teams, "
-        "photo_contest, craftsmen, carnival."
+        "photo_contest, craftsmen, carnival, performance, meeting."
     )
     assert not Unit.objects.exists()  # nothing loaded, not even the known one

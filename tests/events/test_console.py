@@ -601,6 +601,7 @@ def test_the_registrations_export_holds_the_answers_and_masked_numbers(
         "Unit",
         "Booth and time",
         "State",
+        "Checked in",
         "T恤尺码",
         "是否素食",
         "Registered at",

@@ -15,7 +15,7 @@ from django.urls import path
 from laurel.events.scanner import ED25519_LIBRARY, SCANNER_LIBRARY, SCANNER_WASM, scanner_page
 
 REPO = Path(__file__).resolve().parents[2]
-LIBRARIES = ("zxing-wasm", "@noble/ed25519")
+LIBRARIES = ("zxing-wasm", "@noble/ed25519", "sortablejs")
 
 
 def page(request):

@@ -152,6 +152,23 @@ ACTION_SENTENCES = {
     "events.ticket.refused": _("Check-in refused"),
     "events.staff.added": _("Check-in staff given an event's gate"),
     "events.staff.removed": _("Check-in staff's gate taken back"),
+    # a performance's programme (Events IV)
+    "events.act.saved": _("Act of a programme saved"),
+    "events.act.deleted": _("Act taken out of a programme"),
+    "events.act.moved": _("Act of a programme given another number"),
+    "events.programme.reordered": _("Programme put in a new order"),
+    # exports (Events IV)
+    "events.registrations.exported": _("An event's registrations exported"),
+    "events.registrations.exported_unmasked": _(
+        "An event's registrations exported with full mobile numbers"
+    ),
+    "events.attendance.exported": _("An event's attendance exported"),
+    # meetings (Events IV)
+    "events.invitee.invited": _("Invited to a meeting"),
+    "events.invitee.removed": _("Taken off a meeting's invitation list"),
+    "events.leave.requested": _("Leave from a meeting asked for"),
+    "events.leave.withdrawn": _("Leave from a meeting withdrawn"),
+    "events.roll.exported": _("A meeting's attendance sheet taken"),
 }
 
 

@@ -14,6 +14,7 @@ from laurel.demo import carnival as demo_carnival
 from laurel.demo import judges as demo_judging
 from laurel.demo.loaders.craftsmen import CONTEST_JUDGING
 from laurel.demo.loaders.logins import LOGINS, PASSWORD
+from laurel.demo.loaders.performance import SLUG as PERFORMANCE
 from laurel.demo.loaders.photo_contest import CONTEST_2024, CONTEST_OPEN
 from laurel.events import selectors as events_selectors
 from laurel.events.models import Event, Registration
@@ -52,6 +53,7 @@ def report_write(stdout, style) -> None:
                 f"digest {publication.digest}"
             )
     carnival_report(stdout)
+    performance_report(stdout)
     logins = [login for login in LOGINS if User.objects.filter(username=login[0]).exists()]
     stdout.write(
         style.SUCCESS(
@@ -104,6 +106,20 @@ def carnival_report(stdout) -> None:
         f"Attendance: {sum(row.checked_in for row in rows)} of "
         f"{sum(row.registered for row in rows)} places checked in; per booth, slot and unit: "
         f"{settings.LAUREL_PUBLIC_URL}{reverse('events:console_attendance', args=[event.slug])}"
+    )
+
+
+def performance_report(stdout) -> None:
+    """The 万盛 performance: its programme in short, and where anyone reads and prints it."""
+    event = Event.objects.filter(slug=PERFORMANCE).first()
+    if event is None:
+        return
+    programme = events_selectors.programme(event)
+    stdout.write(
+        f"Event {event.slug}: {event.get_state_display()}, {len(programme.acts)} acts, "
+        f"running time {programme.total} · {event.title}. Programme: "
+        f"{settings.LAUREL_PUBLIC_URL}{reverse('events:detail', args=[event.slug])}, to print: "
+        f"{settings.LAUREL_PUBLIC_URL}{reverse('events:programme_pdf', args=[event.slug])}"
     )
 
 

@@ -4,10 +4,25 @@ counts, a person's own registrations, its attendance while it runs."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import (
+    Count,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
-from laurel.events.models import CheckIn, Event, Registration, Slot
+from laurel.core.durations import clock
+from laurel.events.models import Act, CheckIn, Event, EventInvitee, Registration, Slot
+from laurel.members.models import Member, Team
 from laurel.orgs.models import Unit
 
 
@@ -252,3 +267,215 @@ def attendance_phase(event: Event, *, now: datetime | None = None) -> str:
     if now > event.ends_at + ATTENDANCE_MARGIN:
         return "final"
     return "running"
+
+
+# --- every event's figures (``laurel events list``) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventFigures:
+    """An event with its people registered and checked in (``events_figures``)."""
+
+    event: Event
+    registered: int
+    checked_in: int
+
+
+def _per_event(rows: QuerySet, total) -> Coalesce:
+    """``total`` over ``rows`` of the outer event, as a subquery (0 when it has none)."""
+    rows = rows.filter(event=OuterRef("pk")).order_by().values("event").annotate(n=total)
+    return Coalesce(Subquery(rows.values("n"), output_field=IntegerField()), Value(0))
+
+
+def events_figures() -> list[EventFigures]:
+    """Every event, by its start and then its short name, with ``registered``: the places
+    held (``Registration.HOLDING``, a team counting its places, as ``occupancy`` counts
+    them) — for a meeting with an invitation list, its invitees —; and ``checked_in``: the
+    places held whose people were let in (a ticket scanned, a name ticked on the list: the
+    first check-in sets ``Registration.checked_in_at``). One query whatever the number of
+    events."""
+    sums = _sums()
+    registrations = Registration.objects.all()
+    events = Event.objects.annotate(
+        held=_per_event(registrations, sums["registered"]),
+        came=_per_event(registrations, sums["checked_in"]),
+        invited=_per_event(EventInvitee.objects.all(), Count("pk")),
+    ).order_by("starts_at", "slug")
+    return [
+        EventFigures(
+            event,
+            event.invited if event.kind == Event.Kind.MEETING and event.invited else event.held,
+            event.came,
+        )
+        for event in events
+    ]
+
+
+# --- a meeting's roll (签到表) -----------------------------------------------------------------
+
+# where each invitee stands, in the order the roll counts them
+STANDINGS = {
+    "on_time": gettext_lazy("On time"),
+    "late": gettext_lazy("Late"),
+    "on_leave": gettext_lazy("On leave"),
+    "absent": gettext_lazy("Absent"),
+    "expected": gettext_lazy("Expected"),
+}
+
+
+def standing_of(
+    *, signed_in_at: datetime | None, leave_at: datetime | None, starts_at: datetime, now: datetime
+) -> str:
+    """Where an invitee stands at ``now``: "on_time" (signed in by the start), "late" (signed
+    in after it), "on_leave" (leave asked, not signed in), "absent" (not signed in, no leave,
+    the meeting started) or "expected" (not yet started)."""
+    if signed_in_at is not None:
+        return "on_time" if signed_in_at <= starts_at else "late"
+    if leave_at is not None:
+        return "on_leave"
+    return "absent" if now >= starts_at else "expected"
+
+
+@dataclass(frozen=True)
+class RollRow:
+    """One invitee on a meeting's roll: ``number`` their place on it (1, 2, …), ``method`` how
+    they signed in (``CheckIn.Method``; "" when they have not)."""
+
+    number: int
+    registration: Registration
+    name: str
+    unit: str
+    position: str
+    signed_in_at: datetime | None
+    method: str
+    standing: str
+    leave_reason: str
+    leave_at: datetime | None
+
+    @property
+    def standing_label(self) -> str:
+        return str(STANDINGS[self.standing])
+
+
+@dataclass(frozen=True)
+class Roll:
+    """A meeting's roll at ``now``: a row per invitee holding a place, by unit and name, and
+    how many stand where (``counts``: every one of ``STANDINGS``)."""
+
+    rows: list[RollRow]
+    counts: dict[str, int]
+    started: bool
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+
+def meeting_roll(event: Event, *, now: datetime | None = None) -> Roll:
+    """The roll of the meeting ``event``: its invitees — the member registrations registered
+    for it — by their unit (its place in the tree) and name, each with their sign-in (the
+    first check-in: a ticket scanned, or a name ticked) and standing at ``now``
+    (``standing_of``); latecomers are those signed in after ``event.starts_at``. One query."""
+    now = now or timezone.now()
+    first_method = CheckIn.objects.filter(
+        registration=OuterRef("pk"), duplicate_of__isnull=True
+    ).values("method")[:1]
+    registrations = (
+        Registration.objects.filter(
+            event=event, state=Registration.State.REGISTERED, member__isnull=False
+        )
+        .select_related("member", "unit")
+        .annotate(first_method=Subquery(first_method))
+        .order_by("unit__path", "member__name", "pk")
+    )
+    rows = [
+        RollRow(
+            number=number,
+            registration=registration,
+            name=registration.member.name,
+            unit=registration.unit.name,
+            position=registration.member.job_title,
+            signed_in_at=registration.checked_in_at,
+            method=registration.first_method or "",
+            standing=standing_of(
+                signed_in_at=registration.checked_in_at,
+                leave_at=registration.leave_at,
+                starts_at=event.starts_at,
+                now=now,
+            ),
+            leave_reason=registration.leave_reason,
+            leave_at=registration.leave_at,
+        )
+        for number, registration in enumerate(registrations, start=1)
+    ]
+    counts = dict.fromkeys(STANDINGS, 0)
+    for row in rows:
+        counts[row.standing] += 1
+    return Roll(rows=rows, counts=counts, started=now >= event.starts_at)
+
+
+# --- a performance's programme ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgrammeAct:
+    """An act in its place: ``starts_after`` the running time of the acts before it (seconds),
+    ``starts_at`` when it should begin if the event starts on time, its performers' names."""
+
+    act: Act
+    starts_after: int
+    starts_at: datetime
+    teams: tuple[str, ...]
+    members: tuple[str, ...]
+
+    @property
+    def performers(self) -> str:
+        """Who performs: the teams, the members, then the guests as the organiser typed them."""
+        guests = [self.act.guests] if self.act.guests else []
+        return "、".join([*self.teams, *self.members, *guests])
+
+    @property
+    def duration(self) -> str:
+        return clock(self.act.duration_seconds)
+
+    @property
+    def offset(self) -> str:
+        return clock(self.starts_after)
+
+
+@dataclass(frozen=True)
+class Programme:
+    """A programme's acts in order and their running time in all (seconds)."""
+
+    acts: list[ProgrammeAct]
+    total_seconds: int
+
+    @property
+    def total(self) -> str:
+        return clock(self.total_seconds)
+
+
+def programme(event: Event) -> Programme:
+    """``event``'s acts by their numbers, each with the running time before it and its
+    performers (teams, then members, by name); three queries whatever the number of acts."""
+    acts = (
+        Act.objects.filter(event=event)
+        .order_by("position", "pk")
+        .prefetch_related(
+            Prefetch("teams", queryset=Team.objects.order_by("name", "pk")),
+            Prefetch("members", queryset=Member.objects.order_by("name", "pk")),
+        )
+    )
+    rows, elapsed = [], 0
+    for act in acts:
+        rows.append(
+            ProgrammeAct(
+                act=act,
+                starts_after=elapsed,
+                starts_at=event.starts_at + timedelta(seconds=elapsed),
+                teams=tuple(team.name for team in act.teams.all()),
+                members=tuple(member.name for member in act.members.all()),
+            )
+        )
+        elapsed += act.duration_seconds
+    return Programme(rows, elapsed)

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from laurel.accounts.people_search import PeopleFields
 from laurel.accounts.tables import PeopleSearchFilter
 from laurel.events import policy
-from laurel.events.models import Event, Question, Registration
+from laurel.events.models import CheckIn, Event, Question, Registration
 from laurel.members.policy import mobile_shown_to
 from laurel.orgs.policy import units_visible
 from laurel.orgs.tables import UnitPickFilter
@@ -161,9 +161,10 @@ REGISTRANT_FIELDS = PeopleFields(
 
 
 def registrations_for_table(registrations: QuerySet[Registration], event: Event) -> QuerySet:
-    """``registrations`` with what the table reads: the registrant's name (to sort by), and
-    each waiting registration's place in its line (1 = next), as ``services.waiting_place``
-    counts it — in the one query."""
+    """``registrations`` with what the table reads: the registrant's name (to sort by), each
+    waiting registration's place in its line (1 = next), as ``services.waiting_place``
+    counts it, and how the first check-in was made (``check_in_method``) — in the one
+    query."""
     line = Registration.objects.filter(
         event=event, state=Registration.State.WAITING, pk__lte=OuterRef("pk")
     )
@@ -173,6 +174,9 @@ def registrations_for_table(registrations: QuerySet[Registration], event: Event)
         else line.filter(slot__isnull=True)
     )
     place = line.order_by().values("event").annotate(n=Count("pk")).values("n")
+    first_check_in = CheckIn.objects.filter(
+        registration=OuterRef("pk"), duplicate_of__isnull=True
+    ).values("method")[:1]
     return registrations.select_related("member", "team__leader", "unit", "slot__booth").annotate(
         registrant=Coalesce("member__name", "team__name"),
         waiting_place=Case(
@@ -180,6 +184,7 @@ def registrations_for_table(registrations: QuerySet[Registration], event: Event)
             default=None,
             output_field=IntegerField(),
         ),
+        check_in_method=Subquery(first_check_in),
     )
 
 
@@ -213,11 +218,17 @@ class AnswerColumn(tables.Column):
         return answer_text(record.answers.get(self.question_key))
 
 
+# how a check-in was made, as the registrations list says it
+CHECK_IN_METHODS = {CheckIn.Method.SCAN: _("scanned"), CheckIn.Method.LIST: _("ticked")}
+
+
 class RegistrationTable(ListTable):
     """An event's registrations: the registrant (a member, or a team and its size), the mobile
-    to reach them (the member's, a team's leader's) masked as ``members.policy`` shows it, the
-    unit, the booth and slot, the state (a waiting one with its place), the answers to the
-    event's questions, when."""
+    to reach them (the member's, a team's leader's) masked as ``members.policy`` shows it —
+    whole where it allows with ``full_numbers`` (an export asked for so by a holder of the
+    personal-data permission) —, the unit, the booth and slot, the state (a waiting one with
+    its place), when they were checked in and how (scanned, or ticked on the list), a
+    meeting's leave and its reason, the answers to the event's questions, when."""
 
     registrant = tables.Column(verbose_name=_("Registrant"))
     places = NumberColumn(verbose_name=_("People"))
@@ -233,6 +244,16 @@ class RegistrationTable(ListTable):
         order_by=("slot__booth__order", "slot__booth__pk", "slot__starts_at"),
     )
     state = BadgeColumn(verbose_name=_("State"))
+    checked_in = LabelColumn(
+        verbose_name=_("Checked in"), accessor="checked_in_at", empty_values=()
+    )
+    leave = tables.Column(
+        verbose_name=_("Leave"),
+        accessor="leave_reason",
+        orderable=False,
+        empty_values=(),
+        attrs={"td": {"class": "answer-cell"}},
+    )
     created_at = DateTimeColumn(verbose_name=_("Registered at"))
     actions = LabelColumn(
         verbose_name="", empty_values=(), orderable=False, exclude_from_export=True
@@ -247,15 +268,20 @@ class RegistrationTable(ListTable):
         order_by = ("created_at",)
         empty_text = _("No registrations match.")
         # the answers to the event's questions (``extra_columns``) after the state
-        sequence = ("registrant", "places", "mobile", "unit", "slot", "state", "...")
-        sequence += ("created_at", "actions")
+        sequence = ("registrant", "places", "mobile", "unit", "slot", "state", "checked_in")
+        sequence += ("leave", "...", "created_at", "actions")
 
-    def __init__(self, *args, event: Event, questions=(), **kwargs):
+    def __init__(self, *args, event: Event, questions=(), full_numbers: bool = False, **kwargs):
         answers = [(f"answer_{question.pk}", AnswerColumn(question)) for question in questions]
+        exclude = list(kwargs.get("exclude", ()))
         if not event.booths.exists():
-            kwargs["exclude"] = (*kwargs.get("exclude", ()), "slot")
+            exclude.append("slot")
+        if event.kind != Event.Kind.MEETING:  # leave is asked for meetings only
+            exclude.append("leave")
+        kwargs["exclude"] = exclude
         super().__init__(*args, extra_columns=answers, **kwargs)
         self.event = event
+        self.full_numbers = full_numbers
         starts, ends = timezone.localtime(event.starts_at), timezone.localtime(event.ends_at)
         self.slot_days = starts.date() != ends.date()  # one day: the slots' times say enough
 
@@ -277,7 +303,7 @@ class RegistrationTable(ListTable):
 
     def _mobile(self, record) -> str:
         person = record.member if record.member_id else record.team.leader
-        return mobile_shown_to(self.request.user.access, person)
+        return mobile_shown_to(self.request.user.access, person, revealed=self.full_numbers)
 
     def render_mobile(self, record):
         return self._mobile(record) or "—"
@@ -290,6 +316,27 @@ class RegistrationTable(ListTable):
 
     def value_slot(self, record):
         return slot_label(record.slot, day=self.slot_days)
+
+    @staticmethod
+    def _checked_in(record) -> str:
+        """When they were let in (local time) and how: "2024-04-27 09:03 scanned"."""
+        if record.checked_in_at is None:
+            return ""
+        when = f"{timezone.localtime(record.checked_in_at):%Y-%m-%d %H:%M}"
+        how = CHECK_IN_METHODS.get(record.check_in_method)
+        return f"{when} {how}" if how else when
+
+    def render_checked_in(self, record):
+        return self._checked_in(record) or "—"
+
+    def value_checked_in(self, record):
+        return self._checked_in(record)
+
+    def render_leave(self, record):
+        return record.leave_reason or "—"
+
+    def value_leave(self, record):
+        return record.leave_reason
 
     def _state(self, record) -> str:
         if record.waiting_place:

@@ -4,7 +4,9 @@ from laurel.events.views import (
     console,
     console_gate,
     console_gate_offline,
+    console_programme,
     console_registering,
+    console_roll,
     member,
     member_tickets,
     public,
@@ -72,5 +74,55 @@ urlpatterns = [
         "console/events/<slug:slug>/staff/<id:pk>/remove/",
         console_gate.staff_remove,
         name="console_staff_remove",
+    ),
+    # a performance's programme (节目单): organisers set it up; anyone reads it and its PDF
+    path("events/<slug:slug>/programme.pdf", public.programme_pdf_view, name="programme_pdf"),
+    path(
+        "console/events/<slug:slug>/programme/",
+        console_programme.programme,
+        name="console_programme",
+    ),
+    path(
+        "console/events/<slug:slug>/programme/order/",
+        console_programme.programme_order,
+        name="console_programme_order",
+    ),
+    path(
+        "console/events/<slug:slug>/programme/<id:pk>/",
+        console_programme.act_edit,
+        name="console_act",
+    ),
+    path(
+        "console/events/<slug:slug>/programme/<id:pk>/move/",
+        console_programme.act_move,
+        name="console_act_move",
+    ),
+    # a meeting's sign-in (MEET): organisers invite, tick names, record leave, take the sheet;
+    # the invitee asks for leave on their own registration's page
+    path("me/events/<id:pk>/leave/", member.leave, name="leave"),
+    path("console/events/<slug:slug>/roll/", console_roll.roll, name="console_roll"),
+    path(
+        "console/events/<slug:slug>/roll/invite/",
+        console_roll.invite,
+        name="console_roll_invite",
+    ),
+    path(
+        "console/events/<slug:slug>/roll/<id:pk>/sign-in/",
+        console_roll.sign_in,
+        name="console_roll_sign_in",
+    ),
+    path(
+        "console/events/<slug:slug>/roll/<id:pk>/leave/",
+        console_roll.leave,
+        name="console_roll_leave",
+    ),
+    path(
+        "console/events/<slug:slug>/roll/<id:pk>/remove/",
+        console_roll.remove,
+        name="console_roll_remove",
+    ),
+    path("console/events/<slug:slug>/roll.xlsx", console_roll.roll_xlsx, name="console_roll_xlsx"),
+    path(
+        "console/events/<slug:slug>/roll.pdf", console_roll.roll_pdf_view, name="console_roll_pdf"
     ),
 ]

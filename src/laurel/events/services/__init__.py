@@ -4,9 +4,15 @@ the waiting list and its offers — under the locks that keep every slot within 
 ``notices`` (telling registrants), ``tickets`` (tickets issued and revoked with the
 registrations; the check-in at the gate), ``offline`` (the ticket list a gate's device keeps;
 the scans it made without the network, sent later), ``staff`` (who keeps an event's gate),
-``gate`` (a lost ticket found, a walk-in registered and let in). Every write is atomic and
-audited. Callers import the names from here."""
+``gate`` (a lost ticket found, a walk-in registered and let in), ``programme`` (a
+performance's acts in order), ``meetings`` (invitations, sign-in by ticking names,
+leave), ``exports`` (every export recorded). Every write is atomic and audited. Callers
+import the names from here."""
 
+from laurel.events.services.exports import (
+    attendance_export_record,
+    registrations_export_record,
+)
 from laurel.events.services.gate import (
     LostTicket,
     slots_with_places,
@@ -14,7 +20,25 @@ from laurel.events.services.gate import (
     walk_in_people,
     walk_in_register,
 )
+from laurel.events.services.meetings import (
+    LEAVE_REASON_MAX,
+    InviteOutcome,
+    invitee_remove,
+    leave_request,
+    leave_withdraw,
+    meeting_invite,
+    roll_export_record,
+    sign_in_by_list,
+)
 from laurel.events.services.offline import OfflineScan, check_ins_sync, offline_list
+from laurel.events.services.programme import (
+    PROGRAMME_KINDS,
+    act_delete,
+    act_move,
+    act_save,
+    acts_reorder,
+    has_programme,
+)
 from laurel.events.services.registration import (
     Outcome,
     RegistrationRefused,
@@ -54,6 +78,24 @@ from laurel.events.services.tickets import (
 )
 
 __all__ = [
+    # exports
+    "attendance_export_record",
+    "registrations_export_record",
+    # meetings
+    "LEAVE_REASON_MAX",
+    "InviteOutcome",
+    "invitee_remove",
+    "leave_request",
+    "leave_withdraw",
+    "meeting_invite",
+    "roll_export_record",
+    "sign_in_by_list",
+    "PROGRAMME_KINDS",
+    "act_delete",
+    "act_move",
+    "act_save",
+    "acts_reorder",
+    "has_programme",
     "EVENT_FIELDS",
     "TRANSITIONS",
     "TicketText",

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from laurel.accounts.policy import may_reveal_personal_data_somewhere
 from laurel.events import policy, services
 from laurel.events.charts import attendance_chart, occupancy_chart
+from laurel.events.exports import attendance_export
 from laurel.events.forms import BoothForm, EventForm, SlotForm, question_rows
 from laurel.events.models import Booth, Event, Registration
 from laurel.events.selectors import occupancy as occupancy_rows
@@ -38,7 +41,7 @@ from laurel.web.access import allowed_if
 from laurel.web.confirm import Confirmation, Consequence, confirmation_render, confirmed
 from laurel.web.forms import service_errors_onto
 from laurel.web.params import id_param
-from laurel.web.tables import listing_build
+from laurel.web.tables import EXPORT_ROW_LIMIT, XLSX, listing_build
 from laurel.web.zones import times_help
 
 # what the button moving an event to a state says; (from, to) where it depends on both
@@ -438,8 +441,15 @@ def occupancy(request, slug: str):
 @allowed_if(policy.may_organise_events)
 def attendance(request, slug: str):
     """Who has come, by booth and slot and by unit: alone for htmx (the figures poll
-    themselves while the event runs), else as a page of its own."""
+    themselves while the event runs), else as a page of its own; ``?export=xlsx`` as a
+    workbook of those views and the people checked in (audited)."""
     event = _event(request, slug)
+    if request.GET.get("export") == "xlsx":
+        export = attendance_export(event)
+        services.attendance_export_record(acting_user=request.user, event=event, rows=export.rows)
+        response = HttpResponse(export.content, content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{event.slug}-attendance.xlsx"'
+        return response
     context = {"event": event, "chart": attendance_chart(event)}
     if request.htmx:
         return render(request, "events/_attendance.html", context)
@@ -449,20 +459,63 @@ def attendance(request, slug: str):
 # --- registrations ----------------------------------------------------------------------------
 
 
+# what a registrations export's query string holds besides the list's filters
+EXPORT_PARAMETERS = ("export", "page", "full_numbers")
+
+
 @allowed_if(policy.may_organise_events)
 def registrations(request, slug: str):
+    """The registrations, searched and filtered; ``?export=xlsx`` the rows the filters select
+    (with ``state=waiting``: the waiting list, each with its place), audited; with
+    ``full_numbers=1`` a holder of the personal-data permission gets whole mobile numbers for
+    the people it covers."""
     event = _event(request, slug)
-    shown = registrations_for_table(policy.registrations_visible(request.user.access, event), event)
+    access = request.user.access
+    may_export_full_numbers = may_reveal_personal_data_somewhere(access)
+    full_numbers = (
+        request.GET.get("export") == "xlsx"
+        and request.GET.get("full_numbers") == "1"
+        and may_export_full_numbers
+    )
+    shown = registrations_for_table(policy.registrations_visible(access, event), event)
+    if full_numbers:  # the members policy reads each person's unit
+        shown = shown.select_related("member__unit", "team__leader__unit")
     listing = listing_build(
         request,
         RegistrationTable,
         shown,
         filters=RegistrationFilter.for_event(event),
-        table_kwargs={"event": event, "questions": list(event.questions.all())},
+        table_kwargs={
+            "event": event,
+            "questions": list(event.questions.all()),
+            "full_numbers": full_numbers,
+        },
     )
     if listing.export_requested:
-        return listing.export_response(f"{event.slug}-registrations")
-    context = {"event": event, "listing": listing}
+        waiting_list = request.GET.get("state") == Registration.State.WAITING
+        response = listing.export_response(
+            f"{event.slug}-waiting-list" if waiting_list else f"{event.slug}-registrations"
+        )
+        services.registrations_export_record(
+            acting_user=request.user,
+            event=event,
+            rows=min(listing.count, EXPORT_ROW_LIMIT),
+            filters={
+                key: value
+                for key, value in request.GET.items()
+                if key not in EXPORT_PARAMETERS and value
+            },
+            full_numbers=full_numbers,
+        )
+        return response
+    context = {
+        "event": event,
+        "listing": listing,
+        "has_waiting": policy.registrations_visible(access, event)
+        .filter(state=Registration.State.WAITING)
+        .exists(),
+        "may_export_full_numbers": may_export_full_numbers,
+    }
     return render(request, "events/console_registrations.html", context)
 
 

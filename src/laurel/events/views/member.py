@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -308,3 +308,26 @@ def _where(registration: Registration) -> str:
     if registration.slot_id:
         return services.slot_name(registration.slot)
     return registration.event.title
+
+
+# --- a meeting's leave ------------------------------------------------------------------------
+
+
+@never_cache
+@require_POST
+def leave(request, pk: int):
+    """An invitee asks for leave from a meeting with a reason (``action`` "request"), or
+    withdraws it ("withdraw"), before the meeting starts (``services.leave_request``)."""
+    person, found = _owned_or_404(request, pk)
+    try:
+        if request.POST.get("action") == "withdraw":
+            services.leave_withdraw(acting_user=person.user, registration=found)
+            messages.success(request, _("Your leave is withdrawn: you are expected."))
+        else:
+            services.leave_request(
+                acting_user=person.user, registration=found, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("Your leave is asked for: the organisers see it."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("events:registration", pk=found.pk)

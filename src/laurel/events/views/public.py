@@ -1,23 +1,31 @@
 """What is on, for anyone: every event past its draft — upcoming first, searchable by title
 and venue —, one event's facts with its booths, slots and places left and the way to
 register, and the event as an .ics file for a phone's calendar (with a person's own slot
-times when they are registered)."""
+times when they are registered); a performance's programme, on its page and as a PDF to
+print."""
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import icalendar
+from django.core.cache import cache
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from laurel.events import policy, selectors
 from laurel.events.models import Event, Registration
+from laurel.events.programme_pdf import PAGE_SIZES, programme_pdf
+from laurel.events.services.programme import PROGRAMME_KINDS, has_programme
 from laurel.events.views.member import Person, person_of
 
 EVENTS_PER_PAGE = 20
@@ -115,6 +123,7 @@ def event_detail(request, slug: str):
         "booths": booths,
         "whole": whole,
         "person": person,
+        "programme": selectors.programme(event) if has_programme(event) else None,
     }
     response = render(request, "events/public_event_detail.html", context)
     if person is not None:  # the person's own registrations are on it
@@ -175,3 +184,48 @@ def _calendar_entry(*, uid, summary, starts_at, ends_at, event: Event, url: str)
     if event.state == Event.State.CANCELLED:
         entry.add("status", "CANCELLED")
     return entry
+
+
+# --- a performance's programme ----------------------------------------------------------------
+
+PROGRAMME_PDF_SECONDS = 10 * 60  # a drawn programme kept in the cache (keyed by what it shows)
+
+
+def programme_pdf_view(request, slug: str):
+    """The programme as a PDF to print, A5 (``?size=a4``: A4) — for an event past its draft
+    that has acts. The PDF drawn is kept in the cache under a digest of all it shows, so a
+    union handing it out draws it once, and any change is in the next one."""
+    events = policy.events_public().filter(kind__in=PROGRAMME_KINDS).select_related("unit")
+    event = get_object_or_404(events, slug=slug)
+    size = request.GET.get("size", PAGE_SIZES[0]).lower()
+    if size not in PAGE_SIZES:
+        raise BadRequest("size")
+    shown = selectors.programme(event)
+    if not shown.acts:
+        raise Http404
+    key = f"events:programme-pdf:{event.pk}:{_programme_digest(event, shown, size)}"
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = programme_pdf(event, shown, size=size)
+        cache.set(key, pdf, PROGRAMME_PDF_SECONDS)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{event.slug}-programme-{size}.pdf"'
+    return response
+
+
+def _programme_digest(event: Event, shown: selectors.Programme, size: str) -> str:
+    """A digest of everything the programme's PDF shows, in the language it is drawn in."""
+    facts = [
+        get_language(),
+        size,
+        event.title,
+        event.venue,
+        event.starts_at.isoformat(),
+        event.ends_at.isoformat(),
+        event.unit.name,
+        [
+            (row.act.position, row.act.title, row.act.kind, row.performers, row.duration)
+            for row in shown.acts
+        ],
+    ]
+    return hashlib.sha256(json.dumps(facts, ensure_ascii=False).encode()).hexdigest()

@@ -1,6 +1,6 @@
-"""``laurel events occupancy SLUG [--slots] [--out FILE.csv]``, ``laurel events tickets SLUG
-[--out FILE.csv]`` and ``laurel events checkin SLUG CODE [--device NAME] [--booth NAME]``
-(contract: other tools depend on this exact form).
+"""``laurel events list [--out FILE.csv]``, ``laurel events occupancy SLUG [--slots] [--out
+FILE.csv]``, ``laurel events tickets SLUG [--out FILE.csv]`` and ``laurel events checkin SLUG
+CODE [--device NAME] [--booth NAME]`` (contract: other tools depend on this exact form).
 
 ``occupancy`` writes ``booth,slot,capacity,registered,waiting,checked_in``: one row per booth,
 its slots summed (``slot`` empty), or one row per time slot with ``--slots`` (``slot`` as
@@ -23,9 +23,18 @@ with or without its hyphen) from ``--device`` at ``--booth`` (``events.services`
 ``refused <reason>``, the reason one of ``forged``, ``other-event``, ``wrong-booth``,
 ``cancelled``, ``duplicate``; the sentence staff would read goes to standard error.
 
-Exit codes: ``occupancy`` 0 done, 1 no event has the short name or the ``--out`` folder does
-not exist. ``tickets`` 0 done, 2 either of those. ``checkin`` 0 checked in, 1 refused, 2 no
-event has the short name or it has no booth of that name.
+``list`` writes ``slug,kind,title,starts,registered,checked_in``: one row per event, by its
+start and then its short name (``events.selectors.events_figures``); ``starts`` in ISO 8601,
+Beijing time with its offset (``2024-04-27T09:00:00+08:00``); ``registered`` the places held
+(registered, or offered and not yet answered; a team counts its people), for a meeting with an
+invitation list its invitees; ``checked_in`` those of the places held whose people were let
+in (a ticket scanned, a name ticked on the list). To standard output or ``--out``, as
+``occupancy``.
+
+Exit codes: ``list`` 0 done, 1 the ``--out`` folder does not exist. ``occupancy`` 0 done, 1
+no event has the short name or the ``--out`` folder does not exist. ``tickets`` 0 done, 2
+either of those. ``checkin`` 0 checked in, 1 refused, 2 no event has the short name or it has
+no booth of that name.
 """
 
 import sys
@@ -40,8 +49,9 @@ from laurel.core.sheet_writer import csv_text
 from laurel.events import services
 from laurel.events.keys import private_key_of
 from laurel.events.models import Booth, Event, Ticket
-from laurel.events.selectors import Occupancy, occupancy
+from laurel.events.selectors import Occupancy, events_figures, occupancy
 
+LIST_HEADER = ("slug", "kind", "title", "starts", "registered", "checked_in")
 OCCUPANCY_HEADER = ("booth", "slot", "capacity", "registered", "waiting", "checked_in")
 TICKETS_HEADER = ("registration", "booth", "slot", "holder", "code")
 
@@ -57,6 +67,22 @@ def slot_time_text(starts_at, ends_at) -> str:
     """``YYYY-MM-DD HH:MM–HH:MM``, Beijing time."""
     start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
     return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+
+
+def events_list_csv() -> str:
+    """Every event with its people registered and checked in as CSV, header first."""
+    body = (
+        [
+            row.event.slug,
+            row.event.kind,
+            row.event.title,
+            timezone.localtime(row.event.starts_at).isoformat(timespec="seconds"),
+            row.registered,
+            row.checked_in,
+        ]
+        for row in events_figures()
+    )
+    return csv_text([LIST_HEADER, *body], line_end="\n")
 
 
 def occupancy_csv(event: Event, *, by_slot: bool) -> str:
@@ -106,7 +132,8 @@ def tickets_csv(event: Event) -> str:
 
 class Command(BaseCommand):
     help = (
-        "An event's occupancy as CSV: per booth, or per time slot (occupancy); its tickets as "
+        "Every event with its people registered and checked in as CSV (list); an event's "
+        "occupancy as CSV: per booth, or per time slot (occupancy); its tickets as "
         "CSV (tickets); a ticket checked in (checkin)."
     )
     # as `laurel contest`: the system checks import every view (seconds) and decide nothing here
@@ -114,6 +141,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True)
+        list_parser = actions.add_parser(
+            "list",
+            help="write every event with its people registered and checked in as CSV",
+            description="Write slug,kind,title,starts,registered,checked_in: one row per event, "
+            "by its start (ISO 8601, local time with its offset).",
+        )
+        list_parser.add_argument("--out", type=Path, help="write the CSV here (default: stdout)")
         occupancy_parser = actions.add_parser(
             "occupancy",
             help="write the places taken per booth (or per time slot) as CSV",
@@ -149,29 +183,38 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         action = options["action"]
+        failure = 2 if action in ("tickets", "checkin") else 1  # the exit code of a refusal
+        if action == "list":
+            out = self.out_checked(options["out"], failure)
+            return self.write(events_list_csv(), out)
         event = Event.objects.filter(slug=options["slug"]).first()
         if event is None:
             raise CommandError(
                 _("No event has the short name %(slug)s.") % {"slug": options["slug"]},
-                returncode=1 if action == "occupancy" else 2,
+                returncode=failure,
             )
         if action == "checkin":
             return self.checkin(event, options)
-        out = options["out"]
+        out = self.out_checked(options["out"], failure)
+        if action == "tickets":
+            return self.write(tickets_csv(event), out)
+        return self.write(occupancy_csv(event, by_slot=options["slots"]), out)
+
+    @staticmethod
+    def out_checked(out: Path | None, failure: int) -> Path | None:
+        """``--out``, refused (exit code ``failure``) when its folder does not exist."""
         if out is not None and not out.resolve().parent.is_dir():
             raise CommandError(
-                _("%(path)s: its folder does not exist") % {"path": out},
-                returncode=1 if action == "occupancy" else 2,
+                _("%(path)s: its folder does not exist") % {"path": out}, returncode=failure
             )
-        if action == "tickets":
-            output = tickets_csv(event)
-        else:
-            output = occupancy_csv(event, by_slot=options["slots"])
+        return out
+
+    def write(self, output: str, out: Path | None) -> None:
+        """The CSV to ``out`` whole (a temporary file renamed), or to standard output."""
         if out is not None:
             write_atomically(out, output)
         else:
             self.stdout.write(output, ending="")
-        return None
 
     def checkin(self, event: Event, options) -> None:
         booth = None
