@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from laurel.events import services
 from laurel.events.models import CheckIn, Registration
-from laurel.events.services.tickets import check_in_record, registration_lock
+from laurel.events.services.tickets import ticket_admit
 
 
 def scan(registration: Registration, *, device: str = "gate-1", booth=None, at=None):
@@ -26,13 +26,10 @@ def scan(registration: Registration, *, device: str = "gate-1", booth=None, at=N
 def tick(registration: Registration, *, by=None, device: str = "", at=None) -> CheckIn:
     """The registrant's name ticked on the list by staff: a check-in of method "list"."""
     with transaction.atomic():
-        ticket = registration.ticket
-        locked = registration_lock(ticket)
-        outcome = check_in_record(
+        outcome = ticket_admit(
             acting_user=by,
-            event=locked.event,
-            registration=locked,
-            ticket=ticket,
+            event=registration.event,
+            ticket=registration.ticket,
             at=at or timezone.now(),
             device=device,
             booth=None,

@@ -1,20 +1,25 @@
 """The demo's stories keep their own time: the services take the clock's, these set the
 story's afterwards (the audit log keeps when the demo was loaded).
 
-``aware`` makes a local time of a story aware; ``told_since`` / ``told_at`` date what the
-inbox and the outgoing messages were told in a step; ``entries_date`` dates entries and
-everything made with them.
+``aware`` makes a local time of a story aware; ``clock_2024`` is the 2024 May-Day story's
+clock the events' loaders share; ``told_since`` / ``told_at`` date what the inbox and the
+outgoing messages were told in a step; ``entries_date`` dates entries and everything made
+with them.
 """
 
 import datetime
+from collections.abc import Callable
 
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
 from laurel.contests.models import Contest, Entry, EntryFile, Flag
+from laurel.demo import dates as demo_dates
 from laurel.media.models import MediaAsset
 from laurel.notifications.models import Notification, OutgoingMessage
+
+CONTEST_2024 = "photo-2024"  # the May-Day photo contest: its loading sets the 2024 timeline
 
 # an upload is processed and screened, and its entry accepted, this long after it arrives
 PROCESSING = datetime.timedelta(seconds=20)
@@ -23,6 +28,18 @@ PROCESSING = datetime.timedelta(seconds=20)
 def aware(moment: datetime.datetime) -> datetime.datetime:
     """A local time of the plan, in the time zone of the settings."""
     return timezone.make_aware(moment)
+
+
+def clock_2024(run) -> Callable[[datetime.datetime], datetime.datetime]:
+    """The 2024 story's clock: a local moment of the story, aware, on the timeline
+    ``photo-2024`` was loaded on — else as this run's ``--today`` says —, so that the May-Day
+    events keep their days beside the photo contest."""
+    contest = Contest.objects.filter(slug=CONTEST_2024).first()
+    if contest is not None:
+        timeline = demo_dates.timeline_of(contest.exhibition_opens_on)
+    else:
+        timeline = demo_dates.timeline(timezone.localdate() if run.options.get("today") else None)
+    return lambda moment: aware(timeline.at(moment))
 
 
 def told_since() -> tuple[int, int]:

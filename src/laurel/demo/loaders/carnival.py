@@ -17,17 +17,13 @@ import random
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.utils import timezone
 
 from laurel.accounts.models import User
-from laurel.contests.models import Contest
 from laurel.core.roster import MEMBER_COLUMNS
 from laurel.core.tables import Record, Table
 from laurel.demo import carnival as plan_of
-from laurel.demo import dates as demo_dates
-from laurel.demo.loaders.photo_contest import CONTEST_2024
 from laurel.demo.registry import DemoRun, register
-from laurel.demo.story import aware
+from laurel.demo.story import clock_2024
 from laurel.demo.world import crowd
 from laurel.events import services as events
 from laurel.events.keys import private_key_of
@@ -49,10 +45,7 @@ def carnival_load(run: DemoRun) -> None:
     if carnival_loaded():
         return
     admin = User.objects.get(username="admin")
-    timeline = _timeline(run)
-
-    def story(moment: datetime) -> datetime:
-        return aware(timeline.at(moment))
+    story = clock_2024(run)
 
     units = plan_of.county_units()
     unit_rows = _units_made(units)
@@ -109,15 +102,6 @@ def _arrived(event: Event, admin: User) -> None:
             booth=slot.booth,
             now=slot.starts_at - early,
         )
-
-
-def _timeline(run: DemoRun) -> demo_dates.Timeline:
-    """The 2024 story's timeline: as ``photo-2024`` was loaded, else as this run's
-    ``--today`` says."""
-    contest = Contest.objects.filter(slug=CONTEST_2024).first()
-    if contest is not None:
-        return demo_dates.timeline_of(contest.exhibition_opens_on)
-    return demo_dates.timeline(timezone.localdate() if run.options.get("today") else None)
 
 
 def _units_made(units: list[tuple[str, str, str, str, str]]) -> dict[str, Unit]:

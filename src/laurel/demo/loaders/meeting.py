@@ -17,15 +17,11 @@ import random
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.utils import timezone
 
 from laurel.accounts.models import User
-from laurel.contests.models import Contest
-from laurel.demo import dates as demo_dates
 from laurel.demo.loaders.logins import MEMBER_LOGIN_ID_CARD
-from laurel.demo.loaders.photo_contest import CONTEST_2024
 from laurel.demo.registry import DemoRun, register
-from laurel.demo.story import aware
+from laurel.demo.story import clock_2024
 from laurel.events import services as events
 from laurel.events.keys import private_key_of
 from laurel.events.models import Event, Registration, Ticket
@@ -71,10 +67,7 @@ def meeting_load(run: DemoRun) -> None:
     if meeting_loaded():
         return
     admin = User.objects.get(username="admin")
-    timeline = _timeline(run)
-
-    def story(moment: datetime) -> datetime:
-        return aware(timeline.at(moment))
+    story = clock_2024(run)
 
     event = events.event_create(
         acting_user=admin,
@@ -170,15 +163,6 @@ def _the_day(event: Event, admin: User, invited: list[Registration], story) -> N
             )
         else:
             scanned(registration, at)
-
-
-def _timeline(run: DemoRun) -> demo_dates.Timeline:
-    """The 2024 story's timeline: as ``photo-2024`` was loaded, else as this run's
-    ``--today`` says."""
-    contest = Contest.objects.filter(slug=CONTEST_2024).first()
-    if contest is not None:
-        return demo_dates.timeline_of(contest.exhibition_opens_on)
-    return demo_dates.timeline(timezone.localdate() if run.options.get("today") else None)
 
 
 def _dated(event: Event, story) -> None:

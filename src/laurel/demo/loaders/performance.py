@@ -15,15 +15,11 @@ nothing: a second run finds the event and changes nothing.
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
 from laurel.accounts.models import User
-from laurel.contests.models import Contest
-from laurel.demo import dates as demo_dates
 from laurel.demo.loaders.logins import MEMBER_LOGIN_ID_CARD
-from laurel.demo.loaders.photo_contest import CONTEST_2024
 from laurel.demo.registry import DemoRun, register
-from laurel.demo.story import aware
+from laurel.demo.story import clock_2024
 from laurel.events import services as events
 from laurel.events.models import Event
 from laurel.members.models import Member, Team
@@ -72,10 +68,7 @@ def performance_load(run: DemoRun) -> None:
     if performance_loaded():
         return
     admin = User.objects.get(username="admin")
-    timeline = _timeline(run)
-
-    def story(moment: datetime) -> datetime:
-        return aware(timeline.at(moment))
+    story = clock_2024(run)
 
     federation = Unit.objects.get(code=ORGANISER)
     event = events.event_create(
@@ -126,12 +119,3 @@ def _troupe(federation: Unit) -> Team:
     return team_create(
         acting_user=None, unit=federation, name=TROUPE, leader=people[0], members=people
     )
-
-
-def _timeline(run: DemoRun) -> demo_dates.Timeline:
-    """The 2024 story's timeline: as ``photo-2024`` was loaded, else as this run's
-    ``--today`` says (as the carnival's)."""
-    contest = Contest.objects.filter(slug=CONTEST_2024).first()
-    if contest is not None:
-        return demo_dates.timeline_of(contest.exhibition_opens_on)
-    return demo_dates.timeline(timezone.localdate() if run.options.get("today") else None)

@@ -48,12 +48,11 @@ from laurel.demo import photos as demo_photos
 from laurel.demo.entering import enter_photos
 from laurel.demo.jury import judge_load, panel_seat
 from laurel.demo.registry import DemoRun, Option, register
-from laurel.demo.story import aware, entries_date, told_at, told_since
+from laurel.demo.story import CONTEST_2024, aware, entries_date, told_at, told_since
 from laurel.judging import services as judging
 from laurel.judging.models import Assignment, Round
 from laurel.orgs.models import Unit
 
-CONTEST_2024 = "photo-2024"
 CONTEST_OPEN = "photo-2026-autumn"
 PRIZE_TIERS = [("一等奖", 5), ("二等奖", 15), ("三等奖", 30), ("优秀奖", 150)]
 # photos entered by default: about 310 entries, of which 复评 ranks 200+ for the 200 prizes

@@ -34,10 +34,8 @@ from laurel.events.services.registration import RegistrationRefused, registratio
 from laurel.events.services.tickets import (
     DEVICE_MAX,
     CheckInOutcome,
-    check_in_record,
     check_in_refused,
-    holding_refusal,
-    registration_lock,
+    ticket_admit,
     ticket_issue,
 )
 from laurel.members.models import Member
@@ -207,16 +205,9 @@ def sign_in_by_list(
                 booth=None,
                 registration=registration,
             )
-        registration = registration_lock(ticket)
-        reason = holding_refusal(ticket, registration, booth=None)
-        if reason:
-            return check_in_refused(
-                acting_user, event, reason, device=device, booth=None, registration=registration
-            )
-        return check_in_record(
+        return ticket_admit(
             acting_user=acting_user,
             event=event,
-            registration=registration,
             ticket=ticket,
             at=now,
             device=device,

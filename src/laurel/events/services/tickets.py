@@ -135,21 +135,40 @@ def ticket_check_in(
         ticket, reason = _ticket_find(event, scanned)
         if ticket is None:
             return check_in_refused(acting_user, event, reason, device=device, booth=booth)
-        registration = registration_lock(ticket)
-        reason = holding_refusal(ticket, registration, booth=booth)
-        if reason:
-            return check_in_refused(
-                acting_user, event, reason, device=device, booth=booth, registration=registration
-            )
-        return check_in_record(
-            acting_user=acting_user,
-            event=event,
-            registration=registration,
-            ticket=ticket,
-            at=now,
-            device=device,
-            booth=booth,
+        return ticket_admit(
+            acting_user=acting_user, event=event, ticket=ticket, at=now, device=device, booth=booth
         )
+
+
+def ticket_admit(
+    *,
+    acting_user,
+    event: Event,
+    ticket: Ticket,
+    at: datetime,
+    device: str,
+    booth: Booth | None,
+    method: str = CheckIn.Method.SCAN,
+) -> CheckInOutcome:
+    """Let the holder of ``ticket`` (found) in, inside the caller's transaction: its
+    registration locked, refused when it does not hold here (``holding_refusal``), else the
+    check-in recorded (``check_in_record``) — a ticket scanned, or a name ticked on a list."""
+    registration = registration_lock(ticket)
+    reason = holding_refusal(ticket, registration, booth=booth)
+    if reason:
+        return check_in_refused(
+            acting_user, event, reason, device=device, booth=booth, registration=registration
+        )
+    return check_in_record(
+        acting_user=acting_user,
+        event=event,
+        registration=registration,
+        ticket=ticket,
+        at=at,
+        device=device,
+        booth=booth,
+        method=method,
+    )
 
 
 def check_in_record(
