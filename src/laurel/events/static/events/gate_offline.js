@@ -17,6 +17,7 @@
   var LIST_REFRESH_MS = 60 * 1000; // a list older than this is fetched again when online
   var TICK_MS = 10 * 1000; // how often the page tries to send and refresh while online
   var USED_KEYS_KEPT = 100;
+  var REQUEST_TIMEOUT_MS = 8 * 1000; // a request to the server given up after this
   var PAYLOAD = /^L1\.([1-9A-Z][0-9A-Z]{0,12})\.([1-9A-Z][0-9A-Z]{0,12})\.([0-9A-Za-z_-]{86})$/;
   var CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
@@ -327,7 +328,11 @@
   }
 
   function listFetch() {
-    return fetch(panel.dataset.listUrl, { credentials: "same-origin", cache: "no-store" })
+    return fetch(panel.dataset.listUrl, {
+      credentials: "same-origin",
+      cache: "no-store",
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    })
       .then(function (response) {
         reached(true);
         if (response.status === 403 || response.status === 404) {
@@ -360,6 +365,7 @@
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
       body: body,
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), // a hung request never blocks the next
     })
       .then(function (response) {
         reached(true);
