@@ -46,7 +46,6 @@ def carnival_load(run: DemoRun) -> None:
         return
     admin = User.objects.get(username="admin")
     story = clock_2024(run)
-
     units = plan_of.county_units()
     unit_rows = _units_made(units)
     plan = plan_of.plan(units)

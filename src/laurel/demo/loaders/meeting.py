@@ -68,7 +68,6 @@ def meeting_load(run: DemoRun) -> None:
         return
     admin = User.objects.get(username="admin")
     story = clock_2024(run)
-
     event = events.event_create(
         acting_user=admin,
         slug=SLUG,

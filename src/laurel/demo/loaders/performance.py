@@ -69,7 +69,6 @@ def performance_load(run: DemoRun) -> None:
         return
     admin = User.objects.get(username="admin")
     story = clock_2024(run)
-
     federation = Unit.objects.get(code=ORGANISER)
     event = events.event_create(
         acting_user=admin,
