@@ -169,6 +169,12 @@ ACTION_SENTENCES = {
     "events.leave.requested": _("Leave from a meeting asked for"),
     "events.leave.withdrawn": _("Leave from a meeting withdrawn"),
     "events.roll.exported": _("A meeting's attendance sheet taken"),
+    # courses (Events IV)
+    "events.session.added": _("Class added to a course"),
+    "events.session.changed": _("Class of a course changed"),
+    "events.session.deleted": _("Class taken off a course"),
+    "events.roll_call.marked": _("Marked at a class's roll call"),
+    "events.certificates.issued": _("Completion certificates issued"),
 }
 
 

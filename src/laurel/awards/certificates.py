@@ -1,6 +1,7 @@
-"""荣誉证书 as PDF: one certificate, or many in one file, drawn by WeasyPrint from
-``awards/certificate.html`` — A4 landscape, the Noto CJK fonts of the system (embedded, as
-subsets), a QR code to the public verification page (``settings.LAUREL_PUBLIC_URL``).
+"""Certificates as PDF — a contest's 荣誉证书, and on the same pages (``CertificatePage``) a
+course's 结业证书 (``events.certificates``): one certificate, or many in one file, drawn by
+WeasyPrint from ``awards/certificate.html`` — A4 landscape, the Noto CJK fonts of the system
+(embedded, as subsets), a QR code to the public verification page (``settings.LAUREL_PUBLIC_URL``).
 
 The certificate's text is Chinese whatever the reader's language: it is a printed document.
 It names its recipient as issued: a member (同志, with their unit), a team (with its unit) or a
@@ -18,6 +19,7 @@ lives in the cache (``bundle_status``) and the file in the private storage.
 import base64
 import datetime
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
 
 import segno
 from django.conf import settings
@@ -42,6 +44,21 @@ BUNDLE_SILENCE = datetime.timedelta(minutes=10)
 
 class CertificateRevoked(ValueError):
     """A revoked certificate is not drawn: it is no longer valid."""
+
+
+# Certificates other apps draw on these pages (a course's 结业证书: ``events``) are checked
+# through the same public page: each app registers a function that gives the address of its
+# own verification page for a number it issued (None for one it did not).
+verification_elsewhere: list[Callable[[str], str | None]] = []
+
+
+def verification_found_elsewhere(number: str) -> str | None:
+    """The verification page of a certificate another app issued under ``number``."""
+    for find in verification_elsewhere:
+        path = find(number)
+        if path is not None:
+            return path
+    return None
 
 
 def verify_url(number: str) -> str:
@@ -90,23 +107,67 @@ WHOSE_WORK = {
 }
 
 
-def _page(certificate: Certificate, seals: dict[str, str]) -> dict:
+@dataclass(frozen=True)
+class CertificatePage:
+    """One certificate as drawn, whatever issued it: its heading, its recipient (``kind``: a
+    member is 同志, a unit has no unit line), the citation with its emphasis (the prize) in
+    red, the closing, the issuing body and its seal, the date, the number and its QR code."""
+
+    heading: str
+    number: str
+    kind: str
+    recipient: str
+    unit: str
+    citation: str
+    emphasis: str
+    citation_end: str
+    closing: str
+    issuer: str
+    issued_on: datetime.date
+
+    def context(self, seals: dict[str, str]) -> dict:
+        return {
+            **{field.name: getattr(self, field.name) for field in fields(self)},
+            "issued_on": chinese_date(self.issued_on),
+            "seal": seals.get(self.issuer, ""),
+            "qr": qr_data_uri(verify_url(self.number)),
+        }
+
+
+def _page(certificate: Certificate) -> CertificatePage:
+    """A contest's 荣誉证书: the work (or the unit) and the prize it won."""
     contest = certificate.contest
-    issuer = issuer_of(contest)
-    return {
-        "number": certificate.number,
-        "kind": certificate.recipient_kind,
-        "whose": WHOSE_WORK.get(certificate.recipient_kind, WHOSE_WORK["member"]),
-        "recipient": certificate.recipient,
-        "unit": certificate.unit,
-        "title": certificate.title,
-        "prize": certificate.prize,
-        "contest": contest.title,
-        "issuer": issuer,
-        "seal": seals.get(issuer, ""),
-        "issued_on": chinese_date(certificate.issued_on),
-        "qr": qr_data_uri(verify_url(certificate.number)),
-    }
+    whose = WHOSE_WORK.get(certificate.recipient_kind, WHOSE_WORK["member"])
+    work = f"{whose}《{certificate.title}》" if certificate.title else "贵单位"
+    return CertificatePage(
+        heading="荣誉证书",
+        number=certificate.number,
+        kind=certificate.recipient_kind,
+        recipient=certificate.recipient,
+        unit=certificate.unit,
+        citation=f"{work}在{contest.title}中荣获 ",
+        emphasis=certificate.prize,
+        citation_end="。",
+        closing="特发此证，以资鼓励。",
+        issuer=issuer_of(contest),
+        issued_on=certificate.issued_on,
+    )
+
+
+def pages_document(pages: Iterable[CertificatePage], font_config: FontConfiguration | None = None):
+    """``pages`` laid out, one certificate a page, with their issuers' seals (rendering
+    fetches nothing: only ``data:`` URIs may be read)."""
+    pages = list(pages)
+    seals = seal_data_uris(page.issuer for page in pages)
+    html = render_to_string(
+        "awards/certificate.html", {"certificates": [page.context(seals) for page in pages]}
+    )
+    fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
+    return HTML(string=html, url_fetcher=fetcher).render(font_config=font_config)
+
+
+def pages_pdf(pages: Iterable[CertificatePage]) -> bytes:
+    return pages_document(pages).write_pdf()
 
 
 def _document(certificates: Iterable[Certificate], font_config: FontConfiguration | None = None):
@@ -114,11 +175,7 @@ def _document(certificates: Iterable[Certificate], font_config: FontConfiguratio
     for certificate in certificates:
         if certificate.revoked_at is not None:
             raise CertificateRevoked(certificate.number)
-    seals = seal_data_uris(issuer_of(certificate.contest) for certificate in certificates)
-    pages = [_page(certificate, seals) for certificate in certificates]
-    html = render_to_string("awards/certificate.html", {"certificates": pages})
-    fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
-    return HTML(string=html, url_fetcher=fetcher).render(font_config=font_config)
+    return pages_document([_page(certificate) for certificate in certificates], font_config)
 
 
 def certificates_pdf(certificates: Iterable[Certificate]) -> bytes:

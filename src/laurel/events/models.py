@@ -8,6 +8,8 @@ and not yet answered). ``services/registration.py`` counts them under row locks,
 never booked past its capacity (docs/architecture.md, "Events").
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -84,6 +86,23 @@ class Event(models.Model):
         ),
     )
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    # a course's: the share of its classes a member attends to complete it (and be certified)
+    completion_percent = models.PositiveSmallIntegerField(
+        _("attendance to complete (%)"),
+        null=True,
+        blank=True,
+        help_text=_("A course: the share of its classes a member must attend to complete it."),
+    )
+    # a performance that shows what a course's members learnt (惠工课堂 展演)
+    showcase_of = models.ForeignKey(
+        "self",
+        verbose_name=_("showcase of the course"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="showcases",
+        limit_choices_to={"kind": "course"},
+    )
     # the key pair its tickets are signed with (``events.keys``): made with the event, the
     # private key sealed under the ticket key, never shown, never in audit data
     public_key = models.CharField(max_length=64, editable=False)  # Ed25519, raw, as hex
@@ -106,6 +125,11 @@ class Event(models.Model):
             models.CheckConstraint(
                 condition=Q(registration_closes_at__gt=models.F("registration_opens_at")),
                 name="event_registration_closes_after_opening",
+            ),
+            models.CheckConstraint(
+                condition=Q(completion_percent__isnull=True)
+                | Q(completion_percent__gte=1, completion_percent__lte=100),
+                name="event_completion_percent_range",
             ),
         ]
 
@@ -382,6 +406,15 @@ class CheckIn(models.Model):
     duplicate_of = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates"
     )
+    # a course's check-in is for the class whose window it falls in: one first a class
+    session = models.ForeignKey(
+        "CourseSession",
+        verbose_name=_("class"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="check_ins",
+    )
 
     class Method(models.TextChoices):
         SCAN = "scan", _("Ticket scanned or typed")
@@ -399,11 +432,17 @@ class CheckIn(models.Model):
         verbose_name_plural = _("check-ins")
         ordering = ["at", "pk"]
         constraints = [
-            # one first check-in a registration, whatever happens to the lock
+            # one first check-in a registration (a course's: a class), whatever happens to
+            # the lock
             models.UniqueConstraint(
                 fields=["registration"],
-                condition=Q(duplicate_of__isnull=True),
+                condition=Q(duplicate_of__isnull=True, session__isnull=True),
                 name="check_in_first_once",
+            ),
+            models.UniqueConstraint(
+                fields=["registration", "session"],
+                condition=Q(duplicate_of__isnull=True, session__isnull=False),
+                name="check_in_first_once_a_class",
             ),
             # a scan sent twice from a device is recorded once
             models.UniqueConstraint(
@@ -478,3 +517,99 @@ class Act(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.title}"
+
+
+class CourseSession(models.Model):
+    """One class of a course (惠工课堂): when and where, what it teaches and who teaches it.
+    A member attends it by a check-in inside its window (``CHECK_IN_EARLY`` before it starts
+    to its end) or by the mark their teacher gives them in its roll call (``RollCallMark``),
+    which decides when both are there."""
+
+    CHECK_IN_EARLY = datetime.timedelta(minutes=30)
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    topic = models.CharField(_("topic"), max_length=200)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = models.CharField(_("place"), max_length=200, blank=True)  # blank: the event's venue
+    teacher = models.CharField(_("teacher"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("class")
+        verbose_name_plural = _("classes")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} · {self.topic}"
+
+    def takes_check_in_at(self, at) -> bool:
+        return self.starts_at - self.CHECK_IN_EARLY <= at <= self.ends_at
+
+
+class RollCallMark(models.Model):
+    """A teacher's (or an organiser's) mark for one enrolled member in one class's roll call:
+    present or absent. It decides the member's attendance of that class, whatever the gate
+    recorded; changing it keeps one row."""
+
+    session = models.ForeignKey(CourseSession, on_delete=models.CASCADE, related_name="marks")
+    registration = models.ForeignKey(
+        Registration, on_delete=models.PROTECT, related_name="roll_call_marks"
+    )
+    present = models.BooleanField(_("present"))
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    marked_at = models.DateTimeField(_("marked"))
+
+    class Meta:
+        verbose_name = _("roll-call mark")
+        verbose_name_plural = _("roll-call marks")
+        ordering = ["session", "registration"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "registration"], name="roll_call_mark_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} · {self.registration} · {self.present}"
+
+
+class CourseCertificate(models.Model):
+    """A 结业证书 issued to a member who completed a course (attended the share of its
+    classes it asks for), drawn as the contests' certificates are (``awards.certificates``)
+    and verified on the same public page by its number. Issuing again after a roll call is
+    corrected revokes the certificate of a member who no longer completes."""
+
+    number = models.CharField(_("certificate number"), max_length=20, unique=True)
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="certificates")
+    registration = models.ForeignKey(
+        Registration, on_delete=models.PROTECT, related_name="certificates"
+    )
+    recipient = models.CharField(_("name"), max_length=200)  # as printed
+    unit = models.CharField(_("unit"), max_length=200)
+    attended = models.PositiveSmallIntegerField(_("classes attended"))
+    classes = models.PositiveSmallIntegerField(_("classes"))
+    issued_on = models.DateField(_("issued on"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("completion certificate")
+        verbose_name_plural = _("completion certificates")
+        ordering = ["event", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration"],
+                condition=Q(revoked_at__isnull=True),
+                name="course_certificate_valid_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number

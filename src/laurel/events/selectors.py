@@ -1,8 +1,10 @@
 """Reads several audiences share: an event's occupancy (per booth, or per slot), the people it
-counts, a person's own registrations, its attendance while it runs."""
+counts, a person's own registrations, its attendance while it runs, a meeting's roll, a
+performance's programme, a course's attendance and its members' progress."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from django.db.models import (
     Count,
@@ -20,8 +22,18 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from laurel.core.completion import Progress, Standing, classes_needed, progress
 from laurel.core.durations import clock
-from laurel.events.models import Act, CheckIn, Event, EventInvitee, Registration, Slot
+from laurel.events.models import (
+    Act,
+    CheckIn,
+    CourseSession,
+    Event,
+    EventInvitee,
+    Registration,
+    RollCallMark,
+    Slot,
+)
 from laurel.members.models import Member, Team
 from laurel.orgs.models import Unit
 
@@ -479,3 +491,124 @@ def programme(event: Event) -> Programme:
         )
         elapsed += act.duration_seconds
     return Programme(rows, elapsed)
+
+
+# --- a course's attendance and its members' progress -----------------------------------------
+
+
+class Presence(StrEnum):
+    """A member at one class: how the course counts them (``course_attendance``)."""
+
+    PRESENT = "present"  # checked in inside its window, or marked present in its roll call
+    ABSENT = "absent"  # held, and neither (or marked absent, whatever the gate recorded)
+    TO_COME = "to_come"  # not held yet: not started, or still running and not recorded
+
+
+PRESENCES = {
+    Presence.PRESENT: gettext_lazy("Present"),
+    Presence.ABSENT: gettext_lazy("Absent"),
+    Presence.TO_COME: gettext_lazy("To come"),
+}
+
+COURSE_STANDINGS = {
+    Standing.COMPLETED: gettext_lazy("Completed"),
+    Standing.ON_TRACK: gettext_lazy("On track"),
+    Standing.OUT_OF_REACH: gettext_lazy("Cannot complete"),
+}
+
+
+@dataclass(frozen=True)
+class ClassMark:
+    """A member at one class: ``presence``, and how it was known: ``marked`` (the roll call's
+    mark, True/False; None without one) and ``checked_in`` (a check-in in its window)."""
+
+    session: CourseSession
+    presence: Presence
+    marked: bool | None
+    checked_in: bool
+
+
+@dataclass(frozen=True)
+class CourseRow:
+    registration: Registration
+    classes: list[ClassMark]
+    progress: Progress
+
+    @property
+    def standing_label(self) -> str:
+        return str(COURSE_STANDINGS[self.progress.standing])
+
+
+@dataclass(frozen=True)
+class CourseAttendance:
+    event: Event
+    sessions: list[CourseSession]
+    percent: int
+    needed: int
+    rows: list[CourseRow]
+
+    def count(self, standing: Standing) -> int:
+        return sum(1 for row in self.rows if row.progress.standing == standing)
+
+
+def course_enrolled(event: Event) -> QuerySet[Registration]:
+    """A course's members holding a place (enrolled): its roll, by name."""
+    return (
+        event.registrations.filter(state=Registration.State.REGISTERED, member__isnull=False)
+        .select_related("member__user", "unit")
+        .order_by("member__name", "pk")
+    )
+
+
+def class_held(session: CourseSession, now: datetime) -> bool:
+    """A class counts as held (an absence counts) once it has ended."""
+    return session.ends_at <= now
+
+
+def course_attendance(
+    event: Event,
+    *,
+    registrations: QuerySet[Registration] | None = None,
+    now: datetime | None = None,
+) -> CourseAttendance:
+    """Each enrolled member of ``event`` (or each of ``registrations``) at each of its classes,
+    and their progress towards completion: a class they were marked present at, or checked in
+    at without a mark, counts; a mark of absent counts as absent whatever the gate recorded; a
+    class not ended is to come unless they are recorded present at it. Three queries."""
+    now = now or timezone.now()
+    percent = event.completion_percent or 100
+    sessions = list(event.sessions.all())
+    rows = list(course_enrolled(event) if registrations is None else registrations)
+    ids = [row.pk for row in rows]
+    marks = {
+        (session_id, registration_id): present
+        for session_id, registration_id, present in RollCallMark.objects.filter(
+            registration_id__in=ids
+        ).values_list("session_id", "registration_id", "present")
+    }
+    checked = set(
+        CheckIn.objects.filter(registration_id__in=ids, session__isnull=False).values_list(
+            "session_id", "registration_id"
+        )
+    )
+    result = []
+    for registration in rows:
+        classes = []
+        for session in sessions:
+            key = (session.pk, registration.pk)
+            marked = marks.get(key)
+            came = marked if marked is not None else key in checked
+            if came:
+                presence = Presence.PRESENT
+            elif class_held(session, now) or marked is False:
+                presence = Presence.ABSENT
+            else:
+                presence = Presence.TO_COME
+            classes.append(ClassMark(session, presence, marked, key in checked))
+        attended = sum(1 for mark in classes if mark.presence == Presence.PRESENT)
+        to_come = sum(1 for mark in classes if mark.presence == Presence.TO_COME)
+        result.append(
+            CourseRow(registration, classes, progress(attended, len(sessions), to_come, percent))
+        )
+    needed = classes_needed(len(sessions), percent)
+    return CourseAttendance(event, sessions, percent, needed, result)

@@ -61,6 +61,7 @@ from laurel.accounts.policy import access_for
 from laurel.awards import selectors
 from laurel.awards import winners_list as winners_list_module
 from laurel.awards.caching import exhibition_generation
+from laurel.awards.certificates import verification_found_elsewhere
 from laurel.awards.models import Certificate, Publication
 from laurel.contests import prize_tiers
 from laurel.contests.models import Category, Contest, EntryFile, PrizeTier
@@ -696,6 +697,8 @@ def certificate_verify(request, number: str):
     """Confirms a certificate: valid, or revoked by a correction; unknown numbers are 404.
     Only what the certificate itself prints is shown (never a personal number)."""
     certificate = Certificate.objects.select_related("contest").filter(number=number).first()
+    if certificate is None and (elsewhere := verification_found_elsewhere(number)):
+        return redirect(elsewhere)
     if certificate is None:
         return render(
             request, "awards/public_certificate_unknown.html", {"number": number}, status=404

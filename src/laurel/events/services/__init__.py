@@ -6,9 +6,21 @@ registrations; the check-in at the gate), ``offline`` (the ticket list a gate's 
 the scans it made without the network, sent later), ``staff`` (who keeps an event's gate),
 ``gate`` (a lost ticket found, a walk-in registered and let in), ``programme`` (a
 performance's acts in order), ``meetings`` (invitations, sign-in by ticking names,
-leave), ``exports`` (every export recorded). Every write is atomic and audited. Callers
+leave), ``courses`` (a course's classes, its roll calls, its completion certificates),
+``exports`` (every export recorded). Every write is atomic and audited. Callers
 import the names from here."""
 
+from laurel.events.services.courses import (
+    SESSION_FIELDS,
+    CertificatesOutcome,
+    came_at_refresh,
+    certificates_issue,
+    roll_call_mark,
+    roll_call_open,
+    session_at,
+    session_delete,
+    session_save,
+)
 from laurel.events.services.exports import (
     attendance_export_record,
     registrations_export_record,
@@ -78,6 +90,16 @@ from laurel.events.services.tickets import (
 )
 
 __all__ = [
+    # courses
+    "SESSION_FIELDS",
+    "CertificatesOutcome",
+    "came_at_refresh",
+    "certificates_issue",
+    "roll_call_mark",
+    "roll_call_open",
+    "session_at",
+    "session_delete",
+    "session_save",
     # exports
     "attendance_export_record",
     "registrations_export_record",

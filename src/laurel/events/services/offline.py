@@ -32,7 +32,7 @@ from laurel.core.tickets import (
 )
 from laurel.events.keys import private_key_of, public_key_of
 from laurel.events.models import Booth, CheckIn, Event, Registration, Ticket
-from laurel.events.services import tickets
+from laurel.events.services import courses, tickets
 
 SCANS_MAX = 500  # scans one request may send; a device sends more in several
 
@@ -70,11 +70,12 @@ def offline_list(event: Event, *, now: datetime | None = None, salt: bytes | Non
         .select_related("registration__member", "registration__team", "registration__slot__booth")
         .order_by("pk")
     )
+    check_ins = CheckIn.objects.filter(registration__event=event, duplicate_of__isnull=True)
+    if event.kind == Event.Kind.COURSE:  # a course's: those of the class on now
+        check_ins = check_ins.filter(session=courses.session_at(event, now))
     firsts = {
         check_in.registration_id: check_in
-        for check_in in CheckIn.objects.filter(
-            registration__event=event, duplicate_of__isnull=True
-        ).only("registration_id", "at", "device")
+        for check_in in check_ins.only("registration_id", "at", "device")
     }
     listed = []
     for ticket in holding:

@@ -45,6 +45,8 @@ EVENT_FIELDS = (
     "registration_opens_at",
     "registration_closes_at",
     "capacity",
+    "completion_percent",
+    "showcase_of",
     "members_register",
     "teams_register",
     "waiting_list",
@@ -135,6 +137,16 @@ def _event_check(event: Event) -> None:
     if event.registration_closes_at > event.ends_at:
         raise ValidationError(
             {"registration_closes_at": _("Registration must close before the event ends.")}
+        )
+    if event.completion_percent is not None and event.kind != Event.Kind.COURSE:
+        raise ValidationError(
+            {"completion_percent": _("Only a course asks for a share of its classes.")}
+        )
+    if event.showcase_of_id is not None and (
+        event.kind != Event.Kind.PERFORMANCE or event.showcase_of.kind != Event.Kind.COURSE
+    ):
+        raise ValidationError(
+            {"showcase_of": _("A performance shows a course's work: choose a course.")}
         )
 
 

@@ -31,6 +31,7 @@ from laurel.core.tickets import (
 )
 from laurel.events.keys import code_digest, private_key_of, public_key_of
 from laurel.events.models import Booth, CheckIn, Event, Registration, Ticket
+from laurel.events.services import courses
 
 DEVICE_MAX = 100
 
@@ -41,6 +42,7 @@ REFUSALS = {
     "wrong-booth": gettext_lazy("A ticket for another booth"),
     "cancelled": gettext_lazy("Cancelled"),
     "duplicate": gettext_lazy("Already checked in"),
+    "no-class": gettext_lazy("No class of the course at this time"),
 }
 
 
@@ -190,7 +192,19 @@ def check_in_record(
     from a device that was offline but made earlier than the first one recorded takes its
     place, and the others become its duplicates. ``method``: scanned (a ticket), or ticked
     on a list by staff."""
-    first = _first_check_in(registration)
+    session = None
+    if event.kind == Event.Kind.COURSE:  # a course's check-in is for the class on now
+        session = courses.session_at(event, at)
+        if session is None:
+            return check_in_refused(
+                acting_user,
+                event,
+                "no-class",
+                device=device,
+                booth=booth,
+                registration=registration,
+            )
+    first = _first_check_in(registration, session)
     # only a scan sent later may come before the first: an online scan's time is taken
     # before it waits for the lock, so of two at once the one let in last may be the earlier
     earlier = first is not None and synced_at is not None and at < first.at
@@ -205,6 +219,7 @@ def check_in_record(
         scan_key=scan_key,
         synced_at=synced_at,
         method=method,
+        session=session,
     )
     check_in.full_clean()
     check_in.save()
@@ -225,8 +240,11 @@ def check_in_record(
         check_in.duplicate_of = None
         check_in.save(update_fields=["duplicate_of"])
         CheckIn.objects.filter(duplicate_of=first).update(duplicate_of=check_in)
-    registration.checked_in_at = at
-    registration.save(update_fields=["checked_in_at", "updated_at"])
+    if session is not None:  # the first of its class, not always the first they came
+        courses.came_at_refresh(registration)
+    else:
+        registration.checked_in_at = at
+        registration.save(update_fields=["checked_in_at", "updated_at"])
     data = _audit_data(event, device=device, booth=booth, registration=registration)
     if synced_at is not None:
         data["offline"] = True
@@ -324,9 +342,12 @@ def registration_lock(ticket: Ticket) -> Registration:
     )
 
 
-def _first_check_in(registration: Registration) -> CheckIn | None:
-    """The registration's check-in that counts, if it has one (read under its lock)."""
-    return CheckIn.objects.filter(registration=registration, duplicate_of__isnull=True).first()
+def _first_check_in(registration: Registration, session=None) -> CheckIn | None:
+    """The registration's check-in that counts (a course's: at ``session``), if it has one
+    (read under its lock)."""
+    return CheckIn.objects.filter(
+        registration=registration, session=session, duplicate_of__isnull=True
+    ).first()
 
 
 def check_in_refused(
@@ -377,6 +398,10 @@ def _refusal_message(reason: str, *, registration, booth, first) -> str:
             "holder": registration.registrant_name,
             "there": slot.booth.name if slot is not None else _("the event as a whole"),
             "here": booth.name,
+        }
+    if reason == "no-class":
+        return _("No class of “%(event)s” takes check-ins now.") % {
+            "event": registration.event.title
         }
     if reason == "duplicate":
         values = {
