@@ -4,6 +4,8 @@ set -euo pipefail
 
 REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$REPO_DIR/.venv"
+# how many processes run the suite at once (pytest-xdist; one a core here)
+TEST_WORKERS="${LAUREL_TEST_WORKERS:-2}"
 export PATH="$VENV/bin:$PATH"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }

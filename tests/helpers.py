@@ -121,3 +121,24 @@ def exported(response) -> list[list]:
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response_body(response))).active
     return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+def migrate_to(*targets: tuple[str, str]) -> None:
+    """The test database migrated to ``targets`` (app, migration): back, to see what an old
+    schema held, or forward again."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(list(targets))
+
+
+def migrate_to_latest() -> None:
+    """Every app at its latest migration again. Going back in one app also unapplies the apps
+    that depend on its later migrations (media's take the events' tables with them): they
+    come back too, so the tests that follow in the same process find every table."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    migrate_to(*MigrationExecutor(connection).loader.graph.leaf_nodes())

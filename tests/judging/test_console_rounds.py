@@ -506,7 +506,8 @@ def test_closing_ranks_the_entries_into_the_results_table(organiser_client, open
     assert found["round-state"]["data-state"] == "closed"
     assert found["results"]["tag"] == "table"
     codes = [name.removeprefix("result-") for name in row_ids(page, "result-")]
-    ranked = Result.objects.filter(round=opened).order_by("rank").select_related("entry")
+    # ties in rank: in the order the page lists them (the model's: rank, then pk)
+    ranked = Result.objects.filter(round=opened).order_by("rank", "pk").select_related("entry")
     assert codes == [result.entry.code for result in ranked]
     assert [found[f"result-{code}"]["data-rank"] for code in codes] == [
         str(n) for n in range(1, 13)

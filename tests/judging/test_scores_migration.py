@@ -4,24 +4,13 @@ today's way of scoring (weighted, two places, half up, no tie-break chain)."""
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from laurel.contests.services import contest_transition
 from laurel.judging import services
 from laurel.judging.models import Criterion, Round, Seat
+from tests.helpers import migrate_to, migrate_to_latest
 
 BEFORE_DECIMALS = ("judging", "0003_round_mode_from_the_registry")
-
-
-def migrate(*targets) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(list(targets))
-
-
-def judging_leaf() -> tuple[str, str]:
-    (leaf,) = MigrationExecutor(connection).loader.graph.leaf_nodes("judging")
-    return leaf
 
 
 @pytest.mark.django_db(transaction=True)
@@ -38,8 +27,7 @@ def test_existing_criteria_keep_their_whole_number_bounds(contest, users):
     )
     Round.objects.filter(pk=round_.pk).update(deadline="2026-12-01T10:00:00Z")
     services.seat_add(acting_user=organiser, round=round_, judge=users["judge"])
-    leaf = judging_leaf()
-    migrate(BEFORE_DECIMALS)
+    migrate_to(BEFORE_DECIMALS)
     try:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -47,7 +35,7 @@ def test_existing_criteria_keep_their_whole_number_bounds(contest, users):
                 [round_.pk, "主题"],
             )
     finally:
-        migrate(leaf)
+        migrate_to_latest()
 
     bounds = list(
         Criterion.objects.filter(round=round_).values_list("name", "low", "high", "step", "weight")

@@ -15,6 +15,7 @@ from laurel.media import services
 from laurel.media.models import MediaAsset
 from laurel.web.models import IdempotentRequest
 from tests.conftest import english_client
+from tests.helpers import migrate_to, migrate_to_latest
 from tests.media.test_assets import (  # noqa: F401 - fixtures used here
     Chunks,
     files_under,
@@ -94,17 +95,6 @@ def test_an_expired_upload_takes_its_key_along(roots, uploader, settings):  # no
 # --- the migration ---------------------------------------------------------------------------
 
 
-def migrate(*targets) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(list(targets))
-
-
-def media_leaf() -> tuple[str, str]:
-    (leaf,) = MigrationExecutor(connection).loader.graph.leaf_nodes("media")
-    return leaf
-
-
 def historical_asset_model():
     return (
         MigrationExecutor(connection)
@@ -115,8 +105,7 @@ def historical_asset_model():
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_moves_every_upload_key_and_back(uploader):  # noqa: F811
-    leaf = media_leaf()
-    migrate(BEFORE_THE_MOVE)
+    migrate_to(BEFORE_THE_MOVE)
     try:
         Asset = historical_asset_model()
         made = timezone.now() - timedelta(days=3)
@@ -132,7 +121,7 @@ def test_the_migration_moves_every_upload_key_and_back(uploader):  # noqa: F811
             uploaded_by_id=uploader.pk, original_name="b.jpg", size=1, sha256="b" * 64
         )
     finally:
-        migrate(leaf)
+        migrate_to_latest()
 
     record = IdempotentRequest.objects.get()
     assert (record.scope, record.owner, record.key, record.result, record.created_at) == (
@@ -150,11 +139,11 @@ def test_the_migration_moves_every_upload_key_and_back(uploader):  # noqa: F811
     )
     assert retry.pk == keyed.pk
 
-    migrate(BEFORE_THE_MOVE)
+    migrate_to(BEFORE_THE_MOVE)
     try:
         Asset = historical_asset_model()
         keys = dict(Asset.objects.values_list("pk", "idempotency_key"))
         assert keys == {keyed.pk: "old-key", unkeyed.pk: ""}
         assert IdempotentRequest.objects.count() == 0
     finally:
-        migrate(leaf)
+        migrate_to_latest()
