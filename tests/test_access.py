@@ -27,6 +27,7 @@ from laurel.events.models import Event, EventStaff
 from laurel.events.services import (
     act_save,
     booth_save,
+    certificates_issue,
     event_create,
     event_state_set,
     meeting_invite,
@@ -37,6 +38,7 @@ from laurel.judging.models import Assignment, Deduction, Round, Seat
 from laurel.judging.services import round_create, seat_add
 from laurel.members.services import member_import_preview, team_create, team_import_preview
 from tests.conftest import ROLES, make_member, valid_id_card
+from tests.events.courses import course_create, enrol, marked
 from tests.helpers import jpeg, photo, seal_image
 
 STAFF = {"unit_admin", "federation_admin"}
@@ -365,6 +367,63 @@ def _performance_act(fx, *, foreign: bool = False) -> dict:
 
 def _performance(fx, *, foreign: bool = False) -> dict:
     return {"slug": _performance_act(fx, foreign=foreign)["slug"]}
+
+
+def _course_certificate(fx, *, foreign: bool = False) -> dict:
+    """A course of the district (or the other district) whose one class its member (the
+    district's person, or the other's) attended: their completion certificate (Events IV:
+    courses; made once per test)."""
+    key = "foreign_course_certificate" if foreign else "course_certificate"
+    if key not in fx:
+        organiser = fx["users"]["federation_admin"]
+        course = course_create(
+            organiser,
+            fx["world"].other_district if foreign else fx["world"].district,
+            slug=f"access-{key.replace('_', '-')}",
+            days=(-3,),
+            percent=100,
+        )
+        registration = enrol(course, fx["foreign_person"] if foreign else fx["own_person"])
+        marked(organiser, registration, course.sessions.get(), present=True)
+        [fx[key]] = certificates_issue(acting_user=organiser, event=course).issued
+    return {"number": fx[key].number}
+
+
+def _course(fx, *, foreign: bool = False) -> dict:
+    """A course of the district (or the other district), open, with a class held three days
+    ago and one in two days, and its member (the district's person, or the other's) enrolled
+    (Events IV: courses — the console page and the roll call; made once per test)."""
+    key = "foreign_course" if foreign else "course"
+    if key not in fx:
+        course = course_create(
+            fx["users"]["federation_admin"],
+            fx["world"].other_district if foreign else fx["world"].district,
+            slug=f"access-{key.replace('_', '-')}",
+            days=(-3, 2),
+        )
+        registration = enrol(course, fx["foreign_person"] if foreign else fx["own_person"])
+        fx[key] = (course, course.sessions.order_by("starts_at").first(), registration)
+    course, session, registration = fx[key]
+    return {"slug": course.slug, "session_id": session.pk, "pk": registration.pk}
+
+
+def _course_page(fx, *, foreign: bool = False) -> dict:
+    return {"slug": _course(fx, foreign=foreign)["slug"]}
+
+
+def _course_class(fx, *, foreign: bool = False) -> dict:
+    found = _course(fx, foreign=foreign)
+    return {"slug": found["slug"], "pk": found["session_id"]}
+
+
+# a class as the course page's form sends it (far ahead: no clock makes it refused)
+COURSE_CLASS_DATA = {
+    "topic": "劳动法讲座",
+    "starts_at": "2031-05-06T19:00",
+    "ends_at": "2031-05-06T21:00",
+    "place": "",
+    "teacher": "刘律师",
+}
 
 
 def _results_entry(fx) -> dict:
@@ -898,6 +957,49 @@ CONSOLE_URLS = [
         foreign=lambda fx: _performance_act(fx, foreign=True),
         data={"position": "1"},
     ),
+    # a course's completion certificate (Events IV, courses): its organisers' copy
+    ConsoleUrl(
+        "events:console_course_certificate",
+        STAFF,
+        own=_course_certificate,
+        foreign=lambda fx: _course_certificate(fx, foreign=True),
+    ),
+    # a course's page (Events IV, courses): its organisers; another district's not found
+    ConsoleUrl(
+        "events:console_course",
+        STAFF,
+        own=_course_page,
+        foreign=lambda fx: _course_page(fx, foreign=True),
+    ),
+    ConsoleUrl(
+        "events:console_course",
+        STAFF,
+        method="post",
+        own=_course_page,
+        foreign=lambda fx: _course_page(fx, foreign=True),
+        data=COURSE_CLASS_DATA,
+    ),
+    ConsoleUrl(
+        "events:console_course_class",
+        STAFF,
+        own=_course_class,
+        foreign=lambda fx: _course_class(fx, foreign=True),
+    ),
+    ConsoleUrl(
+        "events:console_course_class",
+        STAFF,
+        method="post",
+        own=_course_class,
+        foreign=lambda fx: _course_class(fx, foreign=True),
+        data={"action": "save", **COURSE_CLASS_DATA},
+    ),
+    ConsoleUrl(
+        "events:console_course_certificates_issue",
+        STAFF,
+        method="post",
+        own=_course_page,
+        foreign=lambda fx: _course_page(fx, foreign=True),
+    ),
     ConsoleUrl("awards:console_seals", FEDERATION),
     ConsoleUrl("awards:console_seal_image", FEDERATION, own=lambda fx: {"pk": _seal(fx).pk}),
     ConsoleUrl(
@@ -1114,3 +1216,68 @@ def test_sending_scans_made_offline_by_role(role, fx, client_as):
             assert response.status_code == 404, (role, slug)
         else:
             assert response.status_code == 403, (role, slug)
+
+
+# A member's own course pages (Events IV: courses): signed in, and their own enrolment only —
+# anyone else, however senior, finds nothing; a check-in login has no person's pages.
+@pytest.mark.parametrize("name", ["events:my_course", "events:my_course_certificate"])
+@pytest.mark.parametrize("role", ROLES)
+def test_a_members_course_pages_by_role(name, role, fx, client_as):
+    _course_certificate(fx)  # the district's person's, who is none of the roles
+    response = client_as(role).get(reverse(name, args=["access-course-certificate"]))
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+    elif role == "checkin_staff":
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 404
+
+
+# A course's roll call (Events IV: courses), beside the gate: the course's organisers and the
+# check-in staff given its gate; other check-in staff and another district's organisers find
+# nothing; nobody else gets in. A mark without htmx goes back to the page (302).
+ROLL_CALL_URLS = {
+    "events:roll_call_classes": ("get", lambda found: {"slug": found["slug"]}),
+    "events:roll_call": (
+        "get",
+        lambda found: {"slug": found["slug"], "session_id": found["session_id"]},
+    ),
+    "events:roll_call_mark": ("post", lambda found: found),
+}
+
+
+def _roll_call_request(client, name: str, found: dict):
+    method, kwargs = ROLL_CALL_URLS[name]
+    return getattr(client, method)(reverse(name, kwargs=kwargs(found)), {"mark": "present"})
+
+
+@pytest.mark.parametrize("name", ROLL_CALL_URLS)
+@pytest.mark.parametrize("role", ROLES)
+def test_a_courses_roll_call_by_role(name, role, fx, client_as):
+    allowed = 200 if ROLL_CALL_URLS[name][0] == "get" else 302
+    response = _roll_call_request(client_as(role), name, _course(fx))
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+    elif role in STAFF:
+        assert response.status_code == allowed
+    elif role == "checkin_staff":
+        assert response.status_code == 404  # not given this course's gate
+    else:
+        assert response.status_code == 403
+    foreign = _roll_call_request(client_as(role), name, _course(fx, foreign=True))
+    if role == "federation_admin":
+        assert foreign.status_code == allowed
+    elif role in {"unit_admin", "checkin_staff"}:
+        assert foreign.status_code == 404
+
+
+@pytest.mark.parametrize("name", ROLL_CALL_URLS)
+def test_a_checkin_login_takes_the_roll_call_of_its_courses_only(name, fx, client_as):
+    allowed = 200 if ROLL_CALL_URLS[name][0] == "get" else 302
+    given = _course(fx)
+    EventStaff.objects.create(event_id=fx["course"][0].pk, user=fx["users"]["checkin_staff"])
+    checkin = client_as("checkin_staff")
+    assert _roll_call_request(checkin, name, given).status_code == allowed
+    assert _roll_call_request(checkin, name, _course(fx, foreign=True)).status_code == 404

@@ -37,6 +37,7 @@ def test_the_loaders_are_registered_in_order_each_after_what_it_needs():
         "craftsmen",
         "carnival",
         "performance",
+        "course",
         "meeting",
     ]
     orders = [loader.order for loader in LOADERS]
@@ -52,6 +53,7 @@ def test_the_loaders_are_registered_in_order_each_after_what_it_needs():
         "craftsmen": ("units", "members", "logins"),
         "carnival": ("units", "members", "logins"),
         "performance": ("units", "members", "logins"),
+        "course": ("units", "members", "logins"),
         "meeting": ("units", "members", "logins"),
     }
 
@@ -191,6 +193,6 @@ def test_only_an_unknown_loader_is_refused_naming_the_loaders(db):
         call_command("demo", "--only", "units,prizes")
     assert str(refused.value) == (
         "Unknown demo loader: prizes. The loaders, in order: units, members, logins, teams, "
-        "photo_contest, craftsmen, carnival, performance, meeting."
+        "photo_contest, craftsmen, carnival, performance, course, meeting."
     )
     assert not Unit.objects.exists()  # nothing loaded, not even the known one

@@ -96,3 +96,41 @@ def test_an_out_folder_that_does_not_exist_is_refused(events, tmp_path):
 
 def test_no_events_is_the_header_alone(db):
     assert list_command() == f"{HEADER}\n"
+
+
+def test_a_courses_people_marked_present_by_the_roll_call_count_as_checked_in(
+    event_factory, world, users
+):
+    """A roll-call mark alone counts; a mark of absent, even over a scan at the gate, does
+    not."""
+    admin = users["federation_admin"]
+    course = event_factory(
+        booths={},
+        kind=Event.Kind.COURSE,
+        title="惠工课堂",
+        starts_at=at(19),
+        ends_at=at(21),
+        completion_percent=80,
+    )
+    session = services.session_save(
+        acting_user=admin, event=course, topic="声乐基础", starts_at=at(19), ends_at=at(21)
+    )
+    marked, marked_too, absent, scanned_absent = (
+        services.registration_create(
+            acting_user=None, event=course, member=make_member(world.grassroots, n)
+        ).registration
+        for n in range(20, 24)
+    )
+    scan(scanned_absent, at=at(18, 50))
+    marks = ((marked, True), (marked_too, True), (absent, False), (scanned_absent, False))
+    for registration, present in marks:
+        services.roll_call_mark(
+            acting_user=admin,
+            session=session,
+            registration=registration,
+            present=present,
+            now=at(19, 10),
+        )
+    assert list_command() == (
+        f"{HEADER}\n{course.slug},course,惠工课堂,{DATE}T19:00:00+08:00,4,2\n"
+    )

@@ -37,9 +37,11 @@ class Progress:
 
     @property
     def standing(self) -> Standing:
+        """Completed, on track, or out of reach; a course without classes yet is on track
+        (nothing is held that could be missed)."""
         if self.classes > 0 and self.attended >= self.needed:
             return Standing.COMPLETED
-        if self.attended + self.to_come >= self.needed and self.classes > 0:
+        if self.attended + self.to_come >= self.needed:
             return Standing.ON_TRACK
         return Standing.OUT_OF_REACH
 

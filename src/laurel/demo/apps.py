@@ -10,6 +10,7 @@ class DemoConfig(AppConfig):
         # each loader registers itself (laurel.demo.registry); every later domain adds one
         from laurel.demo.loaders import (  # noqa: F401
             carnival,
+            course,
             craftsmen,
             logins,
             meeting,

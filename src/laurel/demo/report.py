@@ -10,8 +10,10 @@ from laurel.accounts.models import User
 from laurel.awards import selectors as awards_selectors
 from laurel.awards.models import Award
 from laurel.contests.models import Contest
+from laurel.core.completion import Standing
 from laurel.demo import carnival as demo_carnival
 from laurel.demo import judges as demo_judging
+from laurel.demo.loaders import course as demo_course
 from laurel.demo.loaders.craftsmen import CONTEST_JUDGING
 from laurel.demo.loaders.logins import LOGINS, PASSWORD
 from laurel.demo.loaders.performance import SLUG as PERFORMANCE
@@ -54,6 +56,7 @@ def report_write(stdout, style) -> None:
             )
     carnival_report(stdout)
     performance_report(stdout)
+    course_report(stdout)
     logins = [login for login in LOGINS if User.objects.filter(username=login[0]).exists()]
     stdout.write(
         style.SUCCESS(
@@ -120,6 +123,26 @@ def performance_report(stdout) -> None:
         f"running time {programme.total} · {event.title}. Programme: "
         f"{settings.LAUREL_PUBLIC_URL}{reverse('events:detail', args=[event.slug])}, to print: "
         f"{settings.LAUREL_PUBLIC_URL}{reverse('events:programme_pdf', args=[event.slug])}"
+    )
+
+
+def course_report(stdout) -> None:
+    """The 惠工课堂 course as the story stands at its showcase's end: enrolled, the classes
+    held of all, where its members stand towards completion."""
+    event = Event.objects.filter(slug=demo_course.SLUG).first()
+    if event is None:
+        return
+    showcase = event.showcases.first()
+    stands = showcase.ends_at if showcase is not None else timezone.now()
+    attendance = events_selectors.course_attendance(event, now=stands)
+    held = sum(events_selectors.class_held(session, stands) for session in attendance.sessions)
+    waiting = event.registrations.filter(state=Registration.State.WAITING).count()
+    stdout.write(
+        f"Event {event.slug}: {event.get_state_display()}, {len(attendance.rows)} enrolled "
+        f"({waiting} waiting); on {timezone.localdate(stands)} {held} of "
+        f"{len(attendance.sessions)} classes held, {attendance.count(Standing.COMPLETED)} "
+        f"completed, {attendance.count(Standing.ON_TRACK)} on track, "
+        f"{attendance.count(Standing.OUT_OF_REACH)} cannot complete · {event.title}"
     )
 
 

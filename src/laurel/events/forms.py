@@ -6,6 +6,7 @@ only clean input; ``events.services`` decides and writes."""
 import unicodedata
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from laurel.contests.forms import DateTimeLocalInput
@@ -39,6 +40,7 @@ EVENT_FIELDSETS = (
             "questions",
         ),
     ),
+    (_("A course and its showcase"), ("completion_percent", "showcase_of")),
 )
 
 
@@ -185,7 +187,8 @@ class EventForm(RowsFormMixin, forms.ModelForm):
     """Every setting of an event, its units invited, invitation list, quotas and questions as
     parts, and its cover image (uploaded into the media pipeline by the view). ``units``: the
     units the person may choose (``orgs.policy.units_visible``); ``members``: the people they
-    may invite (``members.policy.members_visible``)."""
+    may invite (``members.policy.members_visible``); ``courses``: the courses a performance may
+    be the showcase of (those the person organises)."""
 
     unit = UnitPickField(label=_("Organiser"), queryset=Unit.objects.none())
     cover_upload = forms.FileField(
@@ -233,9 +236,16 @@ class EventForm(RowsFormMixin, forms.ModelForm):
             **{name: DateTimeLocalInput() for name in EVENT_TIMES},
         }
 
-    def __init__(self, *args, units=None, members=None, **kwargs):
+    def __init__(self, *args, units=None, members=None, courses=None, **kwargs):
         super().__init__(*args, **kwargs)
         units = units if units is not None else Unit.objects.none()
+        # a performance showing a course's work: a course this person organises
+        showcase_of = self.fields["showcase_of"]
+        showcase_of.queryset = courses if courses is not None else Event.objects.none()
+        showcase_of.help_text = _("A performance: the course whose members' work it shows.")
+        percent = self.fields["completion_percent"]
+        percent.validators += [MinValueValidator(1), MaxValueValidator(100)]
+        percent.widget.attrs.update(min=1, max=100)
         self.fields["unit"].queryset = units
         self.fields["audience_units"].row_kwargs = {"units": units}
         self.fields["quotas"].row_kwargs = {"units": units}
@@ -413,3 +423,36 @@ class PersonAtGateForm(forms.Form):
         error_messages={"invalid": _("Type the last four digits of the mobile.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+
+
+# --- a course's classes ------------------------------------------------------------------------
+
+
+class ClassForm(forms.Form):
+    """One class of a course (``CourseSession``): what it teaches, when (in the display time
+    zone: ``times_help``), where — blank for the course's venue — and who teaches it.
+    ``services.session_save`` has the last word: a class with attendance keeps its times."""
+
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=DateTimeLocalInput())
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=DateTimeLocalInput())
+    place = forms.CharField(
+        label=_("Place"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave it blank for the course's venue."),
+    )
+    teacher = forms.CharField(label=_("Teacher"), max_length=100, required=False)
+
+    def clean_starts_at(self):
+        return minute_kept(self, "starts_at")
+
+    def clean_ends_at(self):
+        return minute_kept(self, "ends_at")
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The class must end after it starts."))
+        return cleaned

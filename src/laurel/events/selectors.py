@@ -574,7 +574,7 @@ def course_attendance(
     """Each enrolled member of ``event`` (or each of ``registrations``) at each of its classes,
     and their progress towards completion: a class they were marked present at, or checked in
     at without a mark, counts; a mark of absent counts as absent whatever the gate recorded; a
-    class not ended is to come unless they are recorded present at it. Three queries."""
+    class not ended is to come unless they are recorded present at it. Four queries."""
     now = now or timezone.now()
     percent = event.completion_percent or 100
     sessions = list(event.sessions.all())

@@ -2,14 +2,19 @@ from django.urls import path
 
 from laurel.events.views import (
     console,
+    console_certificates,
+    console_course,
     console_gate,
     console_gate_offline,
+    console_gate_roll_call,
     console_programme,
     console_registering,
     console_roll,
     member,
+    member_course,
     member_tickets,
     public,
+    public_certificates,
 )
 
 app_name = "events"
@@ -124,5 +129,51 @@ urlpatterns = [
     path("console/events/<slug:slug>/roll.xlsx", console_roll.roll_xlsx, name="console_roll_xlsx"),
     path(
         "console/events/<slug:slug>/roll.pdf", console_roll.roll_pdf_view, name="console_roll_pdf"
+    ),
+    # a course's member: their progress and completion certificate; the certificate confirmed
+    # publicly by its number; the organisers' copy of it
+    path("me/courses/<slug:slug>/", member_course.my_course, name="my_course"),
+    path(
+        "me/courses/<slug:slug>/certificate.pdf",
+        member_course.my_course_certificate,
+        name="my_course_certificate",
+    ),
+    path(
+        "certificates/courses/<str:number>/",
+        public_certificates.certificate_verify,
+        name="certificate_verify",
+    ),
+    path(
+        "console/events/certificates/<str:number>.pdf",
+        console_certificates.course_certificate,
+        name="console_course_certificate",
+    ),
+    # a course (惠工课堂): its organisers' page (classes, the attendance grid and its workbook,
+    # the completion certificates); the teacher's roll call on a phone, beside the gate
+    path("console/events/<slug:slug>/course/", console_course.course, name="console_course"),
+    path(
+        "console/events/<slug:slug>/course/classes/<id:pk>/",
+        console_course.course_class,
+        name="console_course_class",
+    ),
+    path(
+        "console/events/<slug:slug>/course/certificates/",
+        console_course.certificates_issue,
+        name="console_course_certificates_issue",
+    ),
+    path(
+        "events/<slug:slug>/gate/classes/",
+        console_gate_roll_call.classes,
+        name="roll_call_classes",
+    ),
+    path(
+        "events/<slug:slug>/gate/classes/<id:session_id>/",
+        console_gate_roll_call.roll_call,
+        name="roll_call",
+    ),
+    path(
+        "events/<slug:slug>/gate/classes/<id:session_id>/<id:pk>/mark/",
+        console_gate_roll_call.mark,
+        name="roll_call_mark",
     ),
 ]

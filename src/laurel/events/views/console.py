@@ -81,6 +81,7 @@ def _event_form(request, event: Event | None = None) -> EventForm:
         instance=Event.objects.get(pk=event.pk) if event else None,
         units=units_visible(access),
         members=members_visible(access),
+        courses=policy.events_organised(access).filter(kind=Event.Kind.COURSE),
     )
 
 

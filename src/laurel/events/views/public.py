@@ -22,6 +22,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from laurel.core.completion import classes_needed
 from laurel.events import policy, selectors
 from laurel.events.models import Event, Registration
 from laurel.events.programme_pdf import PAGE_SIZES, programme_pdf
@@ -124,6 +125,8 @@ def event_detail(request, slug: str):
         "whole": whole,
         "person": person,
         "programme": selectors.programme(event) if has_programme(event) else None,
+        "course": course_shown(event) if event.kind == Event.Kind.COURSE else None,
+        "showcase_of": showcase_of_shown(event),
     }
     response = render(request, "events/public_event_detail.html", context)
     if person is not None:  # the person's own registrations are on it
@@ -184,6 +187,46 @@ def _calendar_entry(*, uid, summary, starts_at, ends_at, event: Event, url: str)
     if event.state == Event.State.CANCELLED:
         entry.add("status", "CANCELLED")
     return entry
+
+
+# --- a course: its classes, its completion rule, its showcases ------------------------------
+
+
+@dataclass(frozen=True)
+class ShowcaseShown:
+    """A performance showing the course's work, with its programme's acts in order."""
+
+    event: Event
+    programme: selectors.Programme
+
+
+@dataclass(frozen=True)
+class CourseShown:
+    sessions: list
+    percent: int  # of its classes a member attends to complete it
+    needed: int  # classes, of those it has now
+    showcases: list[ShowcaseShown]
+
+
+def course_shown(event: Event) -> CourseShown:
+    """A course's classes in order, what completing it asks for, and its showcases past
+    their drafts (soonest first) with their programmes."""
+    sessions = list(event.sessions.all())
+    percent = event.completion_percent or 100
+    showcases = policy.events_public().filter(showcase_of=event).order_by("starts_at", "pk")
+    return CourseShown(
+        sessions=sessions,
+        percent=percent,
+        needed=classes_needed(len(sessions), percent),
+        showcases=[ShowcaseShown(show, selectors.programme(show)) for show in showcases],
+    )
+
+
+def showcase_of_shown(event: Event) -> Event | None:
+    """The course a performance shows the work of, when that course is public."""
+    if event.showcase_of_id is None:
+        return None
+    return policy.events_public().filter(pk=event.showcase_of_id).first()
 
 
 # --- a performance's programme ----------------------------------------------------------------
