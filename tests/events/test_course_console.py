@@ -190,17 +190,17 @@ def test_the_grid_shows_each_members_presence_and_how_it_was_known(
     assert grid_row(html, enrolled["张三"]) == [
         ("present", "check-in", "Present: checked in at the gate"),
         ("present", "roll-call", "Present: marked at the roll call"),
-        ("to-come", "", "To come"),
+        ("to-come", "", "Not recorded yet"),
     ]
     assert grid_row(html, enrolled["李四"]) == [
         ("absent", "roll-call", "Absent: marked at the roll call, though checked in at the gate"),
         ("absent", "", "Absent"),
-        ("to-come", "", "To come"),
+        ("to-come", "", "Not recorded yet"),
     ]
     assert grid_row(html, enrolled["王五"]) == [
         ("absent", "", "Absent"),
         ("present", "check-in", "Present: checked in at the gate"),
-        ("to-come", "", "To come"),
+        ("to-come", "", "Not recorded yet"),
     ]
     attended = dict(
         re.findall(r'id="grid-row-(\d+)".*?class="num grid-attended">([^<]+)</td>', html, re.S)

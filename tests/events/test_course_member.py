@@ -47,16 +47,18 @@ def course(world, users):
 
 
 @pytest.fixture
-def enrolment(course, users, member_self):
+def enrolment(course, users, member_self, world):
     """李明: checked in at the first; checked in but marked absent at the second; marked
-    present at the third; nothing at the fourth; the last two to come."""
+    present at the third; nothing at the fourth, where a classmate was marked present (its
+    roll call taken); the last two to come."""
     admin = users["federation_admin"]
     registration = enrol(course, member_self)
-    first, second, third, *_ = classes_of(course)
+    first, second, third, fourth, *_ = classes_of(course)
     checked_in(registration, first)
     checked_in(registration, second)
     marked(admin, registration, second, present=False)
     marked(admin, registration, third, present=True)
+    marked(admin, enrol(course, make_member(world.district, 61)), fourth, present=True)
     return registration
 
 
@@ -82,8 +84,8 @@ def test_the_member_sees_each_class_and_how_their_presence_was_known(course, enr
         ("absent", "Absent", "marked absent in the roll call"),
         ("present", "Present", "marked present in the roll call"),
         ("absent", "Absent", "no check-in and no roll-call mark"),
-        ("to_come", "To come", ""),
-        ("to_come", "To come", ""),
+        ("to_come", "Not recorded yet", ""),
+        ("to_come", "Not recorded yet", ""),
     ]
     assert 'data-standing="on_track" data-attended="2" data-classes="6" data-needed="3"' in html
     assert "3 needed to complete the course (50 % of its classes)" in html

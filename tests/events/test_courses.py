@@ -147,15 +147,16 @@ def test_a_member_completes_exactly_at_the_courses_share_and_not_one_class_below
     course_factory, people, teacher, classes, percent, needed, attended, standing
 ):
     event = course_factory(classes=classes, percent=percent)
-    [registration] = [enrol(event, member) for member in people(1)]
+    registration, classmate = [enrol(event, member) for member in people(2)]
     for n, session in enumerate(classes_of(event)):
+        mark(teacher, session, classmate, present=True)  # each class's roll call taken
         if n < attended:
             mark(teacher, session, registration, present=True)
-        elif n % 2:  # of the others, some marked absent, some with nothing recorded
+        elif n % 2:  # of the others, some marked absent, some with nothing recorded for them
             mark(teacher, session, registration, present=False)
     attendance = course_attendance(event, now=after(event))
     assert (attendance.percent, attendance.needed) == (percent, needed)
-    [row] = attendance.rows
+    [row] = [row for row in attendance.rows if row.registration == registration]
     assert (row.progress.attended, row.progress.classes, row.progress.to_come) == (
         attended,
         classes,
@@ -163,7 +164,7 @@ def test_a_member_completes_exactly_at_the_courses_share_and_not_one_class_below
     )
     assert row.progress.needed == needed
     assert row.progress.standing == standing
-    assert attendance.count(standing) == 1
+    assert attendance.count(standing) == 1 + (standing == Standing.COMPLETED)  # the classmate's
 
 
 def test_a_course_without_a_share_asks_for_every_class(course_factory, people, teacher):
@@ -221,27 +222,29 @@ def test_a_present_mark_counts_without_a_check_in(course_factory, people, teache
     assert registration.checked_in_at == first.starts_at
 
 
-def test_a_class_is_to_come_until_it_ends_and_then_absent_unless_recorded(
+def test_a_class_is_to_come_until_it_ends_with_attendance_recorded_and_then_absent(
     course_factory, people, teacher
 ):
     event = course_factory(classes=3)
     nothing, marked_absent, came = (enrol(event, member) for member in people(3))
     first, second, _third = classes_of(event)
     during_second = second.starts_at + timedelta(minutes=30)
+    # the first class has ended, but nobody's attendance was recorded at it: not yet recorded
+    assert presences(event, nothing, during_second) == [TO_COME] * 3
     mark(teacher, second, marked_absent, present=False, now=during_second)
     scan(came, at=second.starts_at - timedelta(minutes=1))
-    assert presences(event, nothing, during_second) == [ABSENT, TO_COME, TO_COME]
-    assert presences(event, marked_absent, during_second) == [ABSENT, ABSENT, TO_COME]
-    assert presences(event, came, during_second) == [ABSENT, PRESENT, TO_COME]
+    assert presences(event, nothing, during_second) == [TO_COME, TO_COME, TO_COME]
+    assert presences(event, marked_absent, during_second) == [TO_COME, ABSENT, TO_COME]
+    assert presences(event, came, during_second) == [TO_COME, PRESENT, TO_COME]
     progress = row_of(event, nothing, during_second).progress
-    assert (progress.attended, progress.to_come, progress.percent_attended) == (0, 2, 0)
-    # the second class has ended: who is not recorded at it was absent
+    assert (progress.attended, progress.to_come, progress.percent_attended) == (0, 3, 0)
+    # the second class has ended, with attendance recorded: who is not recorded was absent
+    assert presences(event, nothing, second.ends_at) == [TO_COME, ABSENT, TO_COME]
+    assert presences(event, nothing, second.ends_at - timedelta(seconds=1)) == [TO_COME] * 3
+    # a roll call sent late for the first class: the others are absent at it from then on
+    mark(teacher, first, came, present=True, now=second.ends_at)
     assert presences(event, nothing, second.ends_at) == [ABSENT, ABSENT, TO_COME]
-    assert presences(event, nothing, second.ends_at - timedelta(seconds=1)) == [
-        ABSENT,
-        TO_COME,
-        TO_COME,
-    ]
+    assert presences(event, came, second.ends_at) == [PRESENT, PRESENT, TO_COME]
     assert presences(event, nothing, first.starts_at - timedelta(days=1)) == [TO_COME] * 3
 
 
@@ -268,7 +271,7 @@ def test_course_attendance_reads_in_the_same_queries_whatever_the_number_of_memb
             course_attendance(event, now=now)
         return len(captured)
 
-    assert queries(1) == queries(5) == 4  # classes, members, marks, check-ins
+    assert queries(1) == queries(5) == 5  # classes, members, marks, check-ins, classes recorded
 
 
 # --- the gate: a check-in filed under the class on ------------------------------------------
@@ -291,7 +294,8 @@ def test_a_scan_is_filed_under_the_class_in_whose_window_it_falls(course_factory
     next_week = check_in(event, registration, second.starts_at + timedelta(minutes=3))
     assert next_week.ok, next_week.message
     assert (next_week.check_in.session, next_week.check_in.duplicate_of) == (second, None)
-    assert presences(event, registration, after(event)) == [PRESENT, PRESENT, ABSENT]
+    # the third class: nobody checked in or marked, so not yet recorded
+    assert presences(event, registration, after(event)) == [PRESENT, PRESENT, TO_COME]
     registration.refresh_from_db()
     assert registration.checked_in_at == came  # the first time they came
 

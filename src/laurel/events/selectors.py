@@ -500,14 +500,14 @@ class Presence(StrEnum):
     """A member at one class: how the course counts them (``course_attendance``)."""
 
     PRESENT = "present"  # checked in inside its window, or marked present in its roll call
-    ABSENT = "absent"  # held, and neither (or marked absent, whatever the gate recorded)
-    TO_COME = "to_come"  # not held yet: not started, or still running and not recorded
+    ABSENT = "absent"  # held and recorded, and neither (or marked absent, whatever the gate)
+    TO_COME = "to_come"  # not held yet, or held with nothing recorded for anyone so far
 
 
 PRESENCES = {
     Presence.PRESENT: gettext_lazy("Present"),
     Presence.ABSENT: gettext_lazy("Absent"),
-    Presence.TO_COME: gettext_lazy("To come"),
+    Presence.TO_COME: gettext_lazy("Not recorded yet"),
 }
 
 COURSE_STANDINGS = {
@@ -561,8 +561,17 @@ def course_enrolled(event: Event) -> QuerySet[Registration]:
 
 
 def class_held(session: CourseSession, now: datetime) -> bool:
-    """A class counts as held (an absence counts) once it has ended."""
+    """A class is held once it has ended."""
     return session.ends_at <= now
+
+
+def classes_recorded(event: Event) -> set[int]:
+    """The classes of ``event`` with attendance recorded for anyone: a roll-call mark or a
+    check-in. Only these count an absence: a class whose roll call nobody has sent yet (and
+    that nobody checked in at) is still to be recorded, not a class everyone missed."""
+    marked = RollCallMark.objects.filter(session__event=event).order_by().values_list("session_id")
+    checked = CheckIn.objects.filter(session__event=event).order_by().values_list("session_id")
+    return {session_id for (session_id,) in marked.union(checked)}
 
 
 def course_attendance(
@@ -574,7 +583,8 @@ def course_attendance(
     """Each enrolled member of ``event`` (or each of ``registrations``) at each of its classes,
     and their progress towards completion: a class they were marked present at, or checked in
     at without a mark, counts; a mark of absent counts as absent whatever the gate recorded; a
-    class not ended is to come unless they are recorded present at it. Four queries."""
+    class ended with attendance recorded (``classes_recorded``) and neither counts as absent;
+    any other is to come. Five queries."""
     now = now or timezone.now()
     percent = event.completion_percent or 100
     sessions = list(event.sessions.all())
@@ -591,6 +601,7 @@ def course_attendance(
             "session_id", "registration_id"
         )
     )
+    recorded = classes_recorded(event)
     result = []
     for registration in rows:
         classes = []
@@ -600,7 +611,7 @@ def course_attendance(
             came = marked if marked is not None else key in checked
             if came:
                 presence = Presence.PRESENT
-            elif class_held(session, now) or marked is False:
+            elif marked is False or (class_held(session, now) and session.pk in recorded):
                 presence = Presence.ABSENT
             else:
                 presence = Presence.TO_COME

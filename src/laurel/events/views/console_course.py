@@ -27,6 +27,7 @@ from laurel.events.forms import ClassForm
 from laurel.events.models import CourseSession, Event
 from laurel.events.selectors import (
     COURSE_STANDINGS,
+    PRESENCES,
     ClassMark,
     CourseAttendance,
     Presence,
@@ -52,8 +53,8 @@ def _page_url(event: Event, anchor: str = "") -> str:
 
 
 def _cell(mark: ClassMark) -> dict:
-    """A grid cell: its symbol (✓ present, ✗ absent, · to come), the class naming how it was
-    known (by the roll call, or a check-in at the gate), and the same in words."""
+    """A grid cell: its symbol (✓ present, ✗ absent, · not recorded yet), the class naming how
+    it was known (by the roll call, or a check-in at the gate), and the same in words."""
     if mark.presence == Presence.PRESENT:
         by_roll_call = mark.marked is True
         words = (
@@ -76,7 +77,7 @@ def _cell(mark: ClassMark) -> dict:
             )
             return {"symbol": "✗", "presence": "absent", "by": "roll-call", "words": words}
         return {"symbol": "✗", "presence": "absent", "by": "", "words": _("Absent")}
-    return {"symbol": "·", "presence": "to-come", "by": "", "words": _("To come")}
+    return {"symbol": "·", "presence": "to-come", "by": "", "words": str(PRESENCES[mark.presence])}
 
 
 def _classes(attendance: CourseAttendance) -> list[dict]:

@@ -28,7 +28,8 @@ start and then its short name (``events.selectors.events_figures``); ``starts`` 
 Beijing time with its offset (``2024-04-27T09:00:00+08:00``); ``registered`` the places held
 (registered, or offered and not yet answered; a team counts its people), for a meeting with an
 invitation list its invitees; ``checked_in`` those of the places held whose people were let
-in (a ticket scanned, a name ticked on the list). To standard output or ``--out``, as
+in (a ticket scanned, a name ticked on the list) or, at a course, marked present at a class's
+roll call. To standard output or ``--out``, as
 ``occupancy``.
 
 Exit codes: ``list`` 0 done, 1 the ``--out`` folder does not exist. ``occupancy`` 0 done, 1
