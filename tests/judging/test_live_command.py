@@ -1,12 +1,21 @@
 """``laurel live aggregate``: one team's final score from its judges' scores, by the contract
 (the score with exactly P decimals, then ``no scores dropped`` / ``tolerance exceeded``; exit
-0, or 2 on a usage error). The real console script runs once for the exit codes."""
+0, or 2 on a usage error). The real console script runs once for the exit codes. ``laurel live
+draw``: the running order a seed gives a contest's entrants, recomputable by its written rule."""
 
 import io
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from laurel.contests.models import Entry
+from laurel.core.live import draw_key, running_order
+from tests.contests.conftest import (  # noqa: F401 - fixtures used here
+    contest,
+    contest_factory,
+    member_entry_submit,
+    member_self,
+)
 from tests.helpers import run_laurel
 
 
@@ -69,3 +78,40 @@ def test_the_console_script_exits_0_or_2(tmp_path):
         refused = run_laurel(tmp_path, "live", *args)
         assert refused.returncode == 2, (args, refused.stdout, refused.stderr)
         assert refused.stdout == ""
+
+
+# --- the draw -------------------------------------------------------------------------------
+
+
+def draw(slug: str, seed: str) -> list[str]:
+    out = io.StringIO()
+    call_command("live", "draw", slug, "--seed", seed, stdout=out)
+    return out.getvalue().splitlines()
+
+
+def test_the_draw_prints_the_seeds_running_order_and_leaves_withdrawn_entries_out(
+    contest,  # noqa: F811
+    member_self,  # noqa: F811
+    users,
+):
+    entries = [
+        member_entry_submit(contest, member_self, users, title=f"作品{n}", seed=n)
+        for n in range(1, 5)
+    ]
+    seed = "2024-04-20 奉节县广播体操比赛 抽签"
+    lines = draw(contest.slug, seed)
+    codes = [entry.code for entry in entries]
+    order = running_order(codes, seed)
+    assert lines == [
+        f"{place} {code} {member_self.name}" for place, code in enumerate(order, start=1)
+    ]
+    assert order == sorted(codes, key=lambda code: draw_key(seed, code))  # the written rule
+    assert draw(contest.slug, seed) == lines  # the same seed, the same order
+    assert draw(contest.slug, "another seed") != lines
+    Entry.objects.filter(pk=entries[0].pk).update(state=Entry.State.WITHDRAWN)
+    assert [line.split()[1] for line in draw(contest.slug, seed)] == [
+        code for code in order if code != entries[0].code
+    ]
+    with pytest.raises(CommandError) as refused:
+        draw("no-such-contest", seed)
+    assert refused.value.returncode == 2

@@ -50,10 +50,7 @@ def _grid_sheet(attendance: CourseAttendance) -> Sheet:
 
 def _classes_sheet(attendance: CourseAttendance) -> Sheet:
     venue = attendance.event.venue
-    present = [0] * len(attendance.sessions)
-    for row in attendance.rows:
-        for index, mark in enumerate(row.classes):
-            present[index] += mark.presence == Presence.PRESENT
+    present = attendance.present_per_class()
     header = [
         _("Number"),
         _("Starts"),

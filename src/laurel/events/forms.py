@@ -6,7 +6,6 @@ only clean input; ``events.services`` decides and writes."""
 import unicodedata
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from laurel.contests.forms import DateTimeLocalInput
@@ -243,9 +242,7 @@ class EventForm(RowsFormMixin, forms.ModelForm):
         showcase_of = self.fields["showcase_of"]
         showcase_of.queryset = courses if courses is not None else Event.objects.none()
         showcase_of.help_text = _("A performance: the course whose members' work it shows.")
-        percent = self.fields["completion_percent"]
-        percent.validators += [MinValueValidator(1), MaxValueValidator(100)]
-        percent.widget.attrs.update(min=1, max=100)
+        self.fields["completion_percent"].widget.attrs.update(min=1, max=100)  # the model's
         self.fields["unit"].queryset = units
         self.fields["audience_units"].row_kwargs = {"units": units}
         self.fields["quotas"].row_kwargs = {"units": units}

@@ -11,6 +11,7 @@ never booked past its capacity (docs/architecture.md, "Events").
 import datetime
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -91,6 +92,7 @@ class Event(models.Model):
         _("attendance to complete (%)"),
         null=True,
         blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("A course: the share of its classes a member must attend to complete it."),
     )
     # a performance that shows what a course's members learnt (惠工课堂 展演)

@@ -550,6 +550,13 @@ class CourseAttendance:
     def count(self, standing: Standing) -> int:
         return sum(1 for row in self.rows if row.progress.standing == standing)
 
+    def present_per_class(self) -> list[int]:
+        """How many of the rows were present at each class, in the classes' order."""
+        return [
+            sum(row.classes[index].presence == Presence.PRESENT for row in self.rows)
+            for index in range(len(self.sessions))
+        ]
+
 
 def course_enrolled(event: Event) -> QuerySet[Registration]:
     """A course's members holding a place (enrolled): its roll, by name."""

@@ -82,10 +82,7 @@ def _cell(mark: ClassMark) -> dict:
 
 def _classes(attendance: CourseAttendance) -> list[dict]:
     """Each class with its number and how many of the enrolled were present at it."""
-    present = [0] * len(attendance.sessions)
-    for row in attendance.rows:
-        for index, mark in enumerate(row.classes):
-            present[index] += mark.presence == Presence.PRESENT
+    present = attendance.present_per_class()
     return [
         {"number": number, "session": session, "present": present[number - 1]}
         for number, session in enumerate(attendance.sessions, start=1)
