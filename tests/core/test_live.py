@@ -1,6 +1,7 @@
 """A live round's arithmetic, worked by hand: panels of 3, 5, 7 and 9 judges, one or two
 struck at each end, a judge missing, deductions, half-up rounding where a float rounds the
-other way, a tolerance breached, and the running order drawn from a seed."""
+other way, a tolerance breached, ties parted by the round's chain, and the running order drawn from a
+seed."""
 
 import hashlib
 from decimal import Decimal
@@ -14,6 +15,7 @@ from laurel.core.live import (
     running_order,
     struck_judges,
 )
+from laurel.core.scores import Decision, Standing, rank_with_ties
 
 
 def panel(*scores: str) -> dict[str, Decimal]:
@@ -169,3 +171,47 @@ def test_the_running_order_is_the_seeds_and_anyone_can_recompute_it():
     )
     with pytest.raises(ValueError, match="its own"):
         running_order(["0001", "0001"], "seed")
+
+
+def test_teams_equal_on_the_score_shown_are_parted_by_the_rounds_chain():
+    def team(action: tuple[str, str, str], spirit: tuple[str, str, str], deducted: str = "0"):
+        """Three judges' 动作规范 and 精神面貌 scores, trimmed per criterion (the middle one of
+        each is kept), less the deductions: the team's standing."""
+        scores = {
+            judge: {"动作规范": Decimal(a), "精神面貌": Decimal(s)}
+            for judge, a, s in zip(("j1", "j2", "j3"), action, spirit, strict=True)
+        }
+        deductions = [Decimal(deducted)] if Decimal(deducted) else []
+        _score, columns = panel_score_per_criterion(scores, drop=1, deductions=deductions)
+        means = {criterion: column.exact for criterion, column in columns.items()}
+        points = sum(means.values()) - sum(deductions, Decimal(0))
+        return means, points, Decimal(deducted)
+
+    teams = {
+        "A": team(("6.0", "6.2", "5.8"), ("3.2", "3.3", "3.1")),  # 6.0 + 3.2 = 9.2
+        "B": team(("5.8", "5.9", "5.7"), ("3.4", "3.5", "3.3")),  # 5.8 + 3.4 = 9.2
+        "C": team(("6.1", "6.3", "5.9"), ("3.6", "3.7", "3.5"), "0.5"),  # 9.7 − 0.5 = 9.2
+        "D": team(("6.0", "6.1", "5.9"), ("3.7", "3.8", "3.6"), "0.5"),  # 9.7 − 0.5 = 9.2
+        "E": team(("6.0", "6.4", "5.6"), ("3.2", "3.4", "3.0")),  # as A: 9.2
+        "F": team(("6.5", "6.6", "6.4"), ("3.3", "3.4", "3.2")),  # 9.8: first
+    }
+    standings = [
+        Standing(name, points, means, deducted) for name, (means, points, deducted) in teams.items()
+    ]
+    chain = [("criterion", "动作规范"), ("fewer_deductions",), ("decision",)]
+    placed = rank_with_ties(standings, chain)
+    assert [(p.entry, p.place, p.tied_with, p.decided_by) for p in placed] == [
+        ("F", 1, (), None),
+        ("C", 2, (), "criterion:动作规范"),  # 6.1 on 动作规范
+        ("A", 3, ("E",), None),  # 6.0, no deduction, and E the same: tied still
+        ("E", 3, ("A",), None),
+        ("D", 5, (), "fewer_deductions"),  # 6.0, but 0.5 taken off
+        ("B", 6, (), "criterion:动作规范"),  # 5.8
+    ]
+    decided = rank_with_ties(
+        standings, chain, decisions=[Decision(("E", "A"), "抽签决定 (drawn by lot)")]
+    )
+    assert [(p.entry, p.place, p.decided_by) for p in decided][2:4] == [
+        ("E", 3, "decision"),
+        ("A", 4, "decision"),
+    ]
