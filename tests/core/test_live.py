@@ -1,7 +1,7 @@
 """A live round's arithmetic, worked by hand: panels of 3, 5, 7 and 9 judges, one or two
 struck at each end, a judge missing, deductions, half-up rounding where a float rounds the
-other way, a tolerance breached, ties parted by the round's chain, and the running order drawn from a
-seed."""
+other way, a tolerance breached, ties parted by the round's chain, and the running order
+drawn from a seed."""
 
 import hashlib
 from decimal import Decimal
