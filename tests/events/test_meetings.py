@@ -22,6 +22,7 @@ from laurel.events.selectors import meeting_roll
 from laurel.members.services import member_user_link
 from tests.conftest import english_client, make_member
 from tests.events.conftest import at
+from tests.events.test_console import event_form_data, local
 from tests.helpers import response_body
 
 START, END = at(9), at(11)
@@ -465,3 +466,29 @@ def test_the_roll_page_takes_as_many_queries_for_five_invitees_as_for_forty(
     for registration in outcome.invited[:10]:
         services.sign_in_by_list(acting_user=admin, event=meeting, registration=registration)
     assert queries() == few
+
+
+def test_saving_a_meetings_settings_keeps_its_invitation_list(meeting, invited, users, world):
+    data = event_form_data(
+        world,
+        slug=meeting.slug,
+        kind="meeting",
+        title="市总工会直属机关干部大会（改期）",
+        audience="all",  # the settings' own audience changed: the roll's invitees stay
+        starts_at=local(meeting.starts_at),
+        ends_at=local(meeting.ends_at),
+        registration_opens_at=local(meeting.registration_opens_at),
+        registration_closes_at=local(meeting.registration_closes_at),
+        unit=str(meeting.unit_id),
+    )
+    for name in ("members_register", "teams_register", "waiting_list"):
+        data.pop(name)
+    response = signed_in(users["federation_admin"]).post(
+        reverse("events:console_edit", args=[meeting.slug]), data
+    )
+    assert response.status_code == 302, response_body(response).decode()[:2000]
+    meeting.refresh_from_db()
+    assert meeting.title == "市总工会直属机关干部大会（改期）"
+    invitees = EventInvitee.objects.filter(event=meeting).values_list("member__name", flat=True)
+    assert sorted(invitees) == sorted(invited)
+    assert meeting_roll(meeting).total == len(invited)

@@ -139,7 +139,9 @@ def _parts_changed(form: EventForm, event: Event) -> dict:
         event.audience_units.values_list("pk", flat=True)
     ):
         parts["audience_units"] = given["audience_units"]
-    if {member.pk for member in given["invitees"]} != set(
+    # a meeting's invitation list is its roll's (``events:console_roll``: each invitee holds a
+    # registration and its ticket): its settings never change it
+    if event.kind != Event.Kind.MEETING and {member.pk for member in given["invitees"]} != set(
         event.invitees.values_list("member_id", flat=True)
     ):
         parts["invitees"] = given["invitees"]
