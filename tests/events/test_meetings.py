@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from laurel.audit.models import LogEntry
 from laurel.events import services
@@ -20,6 +21,7 @@ from laurel.events.models import CheckIn, Event, EventInvitee, Registration, Tic
 from laurel.events.roll_pdf import roll_pdf
 from laurel.events.selectors import meeting_roll
 from laurel.members.services import member_user_link
+from laurel.notifications.models import Notification, OutgoingMessage
 from tests.conftest import english_client, make_member
 from tests.events.conftest import at
 from tests.events.test_console import event_form_data, local
@@ -492,3 +494,23 @@ def test_saving_a_meetings_settings_keeps_its_invitation_list(meeting, invited, 
     invitees = EventInvitee.objects.filter(event=meeting).values_list("member__name", flat=True)
     assert sorted(invitees) == sorted(invited)
     assert meeting_roll(meeting).total == len(invited)
+
+
+def test_each_invitee_is_told_by_sms_and_a_linked_login_in_the_inbox(meeting, people, users):
+    login = users["member"]
+    member_user_link(acting_user=None, member=people[0], user=login)
+    people[0].refresh_from_db()
+    with translation.override("en"):
+        outcome = services.meeting_invite(
+            acting_user=users["federation_admin"], event=meeting, members=people
+        )
+    texts = dict(OutgoingMessage.objects.values_list("to", "body"))
+    assert set(texts) == {person.mobile for person in people}
+    assert all(f"You are invited to “{meeting.title}”" in body for body in texts.values())
+    assert all(meeting.venue in body for body in texts.values())
+    [notice] = Notification.objects.filter(recipient=login)
+    first = next(r for r in outcome.invited if r.member_id == people[0].pk)
+    assert notice.link == reverse("events:registration", args=[first.pk])
+    # inviting them again tells no one twice
+    services.meeting_invite(acting_user=users["federation_admin"], event=meeting, members=people)
+    assert OutgoingMessage.objects.count() == len(people)

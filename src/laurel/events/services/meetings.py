@@ -4,8 +4,9 @@ leave (请假).
 An organiser invites people: members, or every admin of some units (the unit-admin role on
 that very unit, ``RoleGrant``) who has a member record (``Member.user``) — an admin without
 one is named in the outcome and cannot be invited until their login is linked. Each invitee
-is an ``EventInvitee`` and a registration, registered at once with its ticket: no
-registration window and no capacity apply, the organiser decides who comes. Inviting someone
+is an ``EventInvitee`` and a registration, registered at once with its ticket, and told (in
+their inbox and by SMS, as registrants are): no registration window and no capacity apply,
+the organiser decides who comes. Inviting someone
 twice changes nothing. Removing an invitee cancels the registration (its ticket revoked) and
 takes them off the list.
 
@@ -24,12 +25,14 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laurel.accounts.models import Role, User
 from laurel.audit.services import audit_log, audit_log_many
 from laurel.events.models import CheckIn, Event, EventInvitee, Registration, Ticket
+from laurel.events.services.notices import event_when, registrant_tell
 from laurel.events.services.registration import RegistrationRefused, registration_cancel
 from laurel.events.services.tickets import (
     DEVICE_MAX,
@@ -137,6 +140,13 @@ def meeting_invite(
             )
             ticket_issue(registration, now=now)
             invited.append(registration)
+            registrant_tell(
+                registration,
+                title=_("You are invited to “%(meeting)s”") % {"meeting": event.title},
+                body=_("%(when)s at %(venue)s. Show your ticket at the door, or sign in there.")
+                % {"when": event_when(event), "venue": event.venue},
+                link=reverse("events:registration", args=[registration.pk]),
+            )
         audit_log_many(
             actor=acting_user,
             action="events.invitee.invited",
