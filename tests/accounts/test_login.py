@@ -132,3 +132,15 @@ def test_a_member_with_a_one_off_password_must_change_it_first(make_user):
     )
     assert response.status_code == 302
     assert client.get(reverse("notifications:inbox")).status_code == 200
+
+
+def test_logging_out_ends_the_session_and_clears_what_the_site_kept_on_the_device(make_user):
+    make_user("checkin_staff", username="gate01")
+    client = Client()
+    login(client, "gate01", PASSWORD)
+    assert is_logged_in(client)
+    response = client.post(reverse("accounts:logout"))
+    assert response.status_code == 302
+    # a gate's offline ticket list (local storage), its service worker, cached pages
+    assert response["Clear-Site-Data"] == '"cache", "storage"'
+    assert not is_logged_in(client)
