@@ -15,6 +15,7 @@ from laurel.demo.loaders.logins import MEMBER_LOGIN_ID_CARD
 from laurel.events.models import CheckIn, Event, EventInvitee, Registration, Ticket
 from laurel.events.selectors import meeting_roll
 from laurel.members.models import Member
+from laurel.notifications.models import OutgoingMessage
 from laurel.orgs.models import Unit
 
 
@@ -66,6 +67,12 @@ def test_the_demo_loads_the_cadres_meeting_once_with_its_sign_ins_and_leave():
     # the invitations in the story's time
     created = {r.created_at for r in Registration.objects.filter(event=event)}
     assert created == {timezone.make_aware(demo_meeting.INVITED)}
+    # each invitee told by SMS, when the story invited them
+    told = OutgoingMessage.objects.filter(body__contains=event.title)
+    assert told.count() == invited
+    assert set(told.values_list("created_at", flat=True)) == {
+        timezone.make_aware(demo_meeting.INVITED)
+    }
 
     before = snapshot()
     call_command(*command, stdout=io.StringIO())

@@ -21,7 +21,7 @@ from django.db import transaction
 from laurel.accounts.models import User
 from laurel.demo.loaders.logins import MEMBER_LOGIN_ID_CARD
 from laurel.demo.registry import DemoRun, register
-from laurel.demo.story import clock_2024
+from laurel.demo.story import clock_2024, told_at, told_since
 from laurel.events import services as events
 from laurel.events.keys import private_key_of
 from laurel.events.models import Event, Registration, Ticket
@@ -86,9 +86,11 @@ def meeting_load(run: DemoRun) -> None:
         waiting_list=False,
     )
     event = events.event_state_set(acting_user=admin, event=event, state=Event.State.OPEN)
+    since = told_since()
     outcome = events.meeting_invite(
         acting_user=admin, event=event, members=_invitees(), now=story(INVITED)
     )
+    told_at(since, story(INVITED))  # each invitee told when the story invited them
     _the_day(event, admin, outcome.invited, story)
     events.event_state_set(acting_user=admin, event=event, state=Event.State.ENDED)
     _dated(event, story)
