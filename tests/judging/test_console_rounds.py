@@ -509,9 +509,13 @@ def test_closing_ranks_the_entries_into_the_results_table(organiser_client, open
     # ties in rank: in the order the page lists them (the model's: rank, then pk)
     ranked = Result.objects.filter(round=opened).order_by("rank", "pk").select_related("entry")
     assert codes == [result.entry.code for result in ranked]
-    assert [found[f"result-{code}"]["data-rank"] for code in codes] == [
-        str(n) for n in range(1, 13)
-    ]
+    # every entry ranked, from 1 (the scores follow the entries' ids: two may tie and share
+    # a place, as the results table shows them)
+    ranks = [result.rank for result in ranked]
+    assert (len(ranks), ranks[0]) == (12, 1)
+    assert ranks == sorted(ranks)
+    assert all(rank == place or rank == ranks[place - 2] for place, rank in enumerate(ranks, 1))
+    assert [found[f"result-{code}"]["data-rank"] for code in codes] == [str(r) for r in ranks]
     # organisers see who made each entry
     author = ranked[0].entry.author.name
     assert author in page.content.decode()
