@@ -44,8 +44,8 @@ def race(event, scans: list[tuple[str, str]], *, locked: bool, monkeypatch) -> l
         at_the_lock.wait(timeout=30)  # both inside their transaction, neither has looked
         return REAL_LOCK(ticket) if locked else lock_off(ticket)
 
-    def first_check_in(registration):
-        answer = REAL_FIRST(registration)
+    def first_check_in(registration, session=None):
+        answer = REAL_FIRST(registration, session)
         with looked:  # the other looks now, if the lock lets it
             looks.append(answer)
             looked.notify_all()
