@@ -32,6 +32,12 @@ def course_span(event: Event) -> str:
     return f"于{chinese_date(first)}至{chinese_date(last)}"
 
 
+def course_issuer(event: Event) -> str:
+    """Who issues a course's certificates, as printed (and whose seal is stamped): its
+    organiser unit."""
+    return issuer_name_clean(event.unit.name)
+
+
 def course_certificate_page(certificate: CourseCertificate) -> CertificatePage:
     """The certificate as drawn: its text is Chinese whatever the reader's language (a
     printed document), the figures those it was issued with."""
@@ -49,7 +55,7 @@ def course_certificate_page(certificate: CourseCertificate) -> CertificatePage:
         emphasis="成绩合格，准予结业",
         citation_end="。",
         closing="特发此证。",
-        issuer=issuer_name_clean(event.unit.name),
+        issuer=course_issuer(event),
         issued_on=certificate.issued_on,
     )
 

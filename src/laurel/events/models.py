@@ -150,6 +150,12 @@ class Event(models.Model):
     def has_booths(self) -> bool:
         return self.booths.exists()
 
+    @property
+    def percent_to_complete(self) -> int:
+        """A course's share of its classes a member attends to complete it: every class when
+        none is set."""
+        return self.completion_percent or 100
+
 
 class EventInvitee(models.Model):
     """A person on an event's invitation list (``Event.Audience.INVITED``)."""

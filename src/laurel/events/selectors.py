@@ -593,7 +593,7 @@ def course_attendance(
     class ended with attendance recorded (``classes_recorded``) and neither counts as absent;
     any other is to come. Five queries."""
     now = now or timezone.now()
-    percent = event.completion_percent or 100
+    percent = event.percent_to_complete
     sessions = list(event.sessions.all())
     rows = list(course_enrolled(event) if registrations is None else registrations)
     ids = [row.pk for row in rows]

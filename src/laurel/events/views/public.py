@@ -212,7 +212,7 @@ def course_shown(event: Event) -> CourseShown:
     """A course's classes in order, what completing it asks for, and its showcases past
     their drafts (soonest first) with their programmes."""
     sessions = list(event.sessions.all())
-    percent = event.completion_percent or 100
+    percent = event.percent_to_complete
     showcases = policy.events_public().filter(showcase_of=event).order_by("starts_at", "pk")
     return CourseShown(
         sessions=sessions,

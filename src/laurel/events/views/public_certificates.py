@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django_ratelimit.decorators import ratelimit
 
-from laurel.awards.certificates import issuer_name_clean
+from laurel.events.certificates import course_issuer
 from laurel.events.models import CourseCertificate, Event
 
 
@@ -38,7 +38,7 @@ def certificate_verify(request, number: str):
         "event": event,
         "course_public": event.state != Event.State.DRAFT,
         "replacement": replacement,
-        "issuer": issuer_name_clean(event.unit.name),
+        "issuer": course_issuer(event),
         "checked_at": timezone.now(),
     }
     return render(request, "events/public_certificate_verify.html", context)
